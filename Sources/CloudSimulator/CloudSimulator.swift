@@ -1,0 +1,98 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A simulated OpenStack cloud (Keystone v3, Magnum v1 and the Cloud VPS web-proxy API) served over HTTP on a
+/// loopback address, persisting its state in SQLite so consecutive processes see the same cloud.
+///
+/// ```swift
+/// let cloud = try await CloudSimulator.start(configuration: .init(buildSeconds: 0))
+/// // point an OpenStack client at cloud.authURL with application credential "cutover-simulator"
+/// await cloud.shutdown()
+/// ```
+public final class CloudSimulator: Sendable {
+  /// The settings the cloud runs with.
+  public let configuration: SimulatorConfiguration
+  private let endpoint: ServerEndpoint
+  private let store: CloudStore
+  private let server: Task<Void, any Error>
+
+  private init(configuration: SimulatorConfiguration, endpoint: ServerEndpoint, store: CloudStore,
+               server: Task<Void, any Error>) {
+    self.configuration = configuration
+    self.endpoint = endpoint
+    self.store = store
+    self.server = server
+  }
+
+  /// The TCP port the server listens on.
+  public var port: Int { endpoint.port }
+
+  /// Keystone's URL, e.g. `http://127.0.0.1:PORT/identity/v3`.
+  public var authURL: String { endpoint.baseURL + "/identity/v3" }
+
+  // MARK: - Lifecycle
+
+  /// Starts the HTTP server on `host` (loopback only: anything outside 127.0.0.0/8 and ::1 is refused;
+  /// `localhost` means 127.0.0.1) and `port` (0 picks a free one); returns once it accepts connections.
+  public static func start(
+    configuration: SimulatorConfiguration, host: String = "127.0.0.1", port: Int = 0
+  ) async throws -> CloudSimulator {
+    guard let bindHost = LoopbackHost.bindAddress(for: host) else { throw CloudSimulatorError.hostNotLoopback(host) }
+    let endpoint = ServerEndpoint(host: bindHost)
+    let store = try CloudStore(configuration: configuration, endpoint: endpoint)
+    let router = Router(context: SimulatorRequestContext.self)
+    router.add(middleware: ServiceGateway(store: store))
+    IdentityRoutes(store: store).register(on: router)
+    MagnumVersionRoutes(store: store).register(on: router)
+    ClusterTemplateRoutes(store: store).register(on: router)
+    ClusterRoutes(store: store).register(on: router)
+    WebProxyRoutes(store: store).register(on: router)
+
+    let (boundPorts, portSink) = AsyncStream.makeStream(of: Int.self)
+    let application = Application(
+      router: router,
+      configuration: ApplicationConfiguration(address: .hostname(bindHost, port: port), serverName: nil),
+      onServerRunning: { channel in
+        let boundPort = channel.localAddress?.port ?? port
+        endpoint.bind(port: boundPort)
+        portSink.yield(boundPort)
+        portSink.finish()
+      },
+      logger: makeLogger(level: configuration.logLevel)
+    )
+    let server = Task {
+      defer { portSink.finish() }
+      try await application.run()
+    }
+    for await _ in boundPorts {
+      return CloudSimulator(configuration: configuration, endpoint: endpoint, store: store, server: server)
+    }
+    defer { store.close() }
+    do {
+      try await server.value
+    } catch {
+      throw CloudSimulatorError.serverFailedToStart(String(describing: error))
+    }
+    throw CloudSimulatorError.serverFailedToStart("the server stopped before accepting connections")
+  }
+
+  /// Stops the server (in-flight requests are cancelled) and closes the database. Calling it twice is harmless.
+  public func shutdown() async {
+    server.cancel()
+    _ = try? await server.value
+    store.close()
+  }
+
+  // MARK: - Logging
+
+  /// Silent unless a level is configured; then to standard error, never standard output (the CLI owns it).
+  private static func makeLogger(level: Logger.Level?) -> Logger {
+    guard let level else {
+      return Logger(label: "cutover.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+    var logger = Logger(label: "cutover.simulator", factory: { StreamLogHandler.standardError(label: $0) })
+    logger.logLevel = level
+    return logger
+  }
+}

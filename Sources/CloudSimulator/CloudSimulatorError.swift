@@ -1,0 +1,16 @@
+/// Why a simulated cloud could not start.
+public enum CloudSimulatorError: Error, Equatable, CustomStringConvertible {
+  /// The host is not a loopback address (127.0.0.0/8 or ::1); the simulator never listens beyond this machine.
+  case hostNotLoopback(String)
+  /// The HTTP server stopped before it accepted connections (for example, the port was taken).
+  case serverFailedToStart(String)
+
+  public var description: String {
+    switch self {
+    case .hostNotLoopback(let host):
+      return "The simulated cloud listens on loopback addresses only (127.0.0.0/8 or ::1), not \(host)."
+    case .serverFailedToStart(let reason):
+      return "The simulated cloud's HTTP server failed to start: \(reason)"
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+
+/// Middleware in front of every route: stamps the request id, injects faults before any processing,
+/// negotiates Magnum's microversion, checks the token, turns thrown errors into each service's error
+/// shape, and delays the response by the configured latency.
+struct ServiceGateway: RouterMiddleware {
+  typealias Context = SimulatorRequestContext
+
+  let store: CloudStore
+  let randomness = SharedRandomness()
+
+  func handle(
+    _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+  ) async throws -> Response {
+    var context = context
+    context.requestID = "req-" + UUID().uuidString.lowercased()
+    let service = APIService(path: request.uri.path)
+    var response = await respond(to: request, service: service, context: context, next: next)
+    response.headers[.openStackRequestID] = context.requestID
+    if service == .containerInfra, response.headers[.openStackAPIMinimumVersion] == nil {
+      response.headers[.openStackAPIMinimumVersion] = Microversion.minimum.headerValue
+      response.headers[.openStackAPIMaximumVersion] = Microversion.maximum.headerValue
+    }
+    let latency = store.configuration.faults.latency
+    if latency > .zero {
+      try? await Task.sleep(for: latency)
+    }
+    return response
+  }
+
+  // MARK: - Stages
+
+  private func respond(
+    to request: Request, service: APIService, context: Context, next: (Request, Context) async throws -> Response
+  ) async -> Response {
+    var context = context
+    if service != .unrouted, let fault = randomness.drawFault(from: store.configuration.faults) {
+      return service.faultResponse(fault, requestID: context.requestID)
+    }
+    var versionHeaders: HTTPFields = [:]
+    if service == .containerInfra {
+      switch Microversion.negotiate(header: request.headers[.openStackAPIVersion]) {
+      case .success(let version):
+        context.microversion = version
+        versionHeaders[.openStackAPIVersion] = version.headerValue
+        versionHeaders[.varyHeader] = HeaderName.openStackAPIVersion.rawName
+      case .failure(let failure):
+        versionHeaders[.openStackAPIVersion] = Microversion.maximum.headerValue
+        return service.errorResponse(
+          Self.serviceError(for: failure), requestID: context.requestID, headers: versionHeaders)
+      }
+    }
+    do {
+      if service.requiresToken(path: request.uri.path) {
+        context.token = try await authenticate(request)
+      }
+      var response = try await next(request, context)
+      response.headers.append(contentsOf: versionHeaders)
+      return response
+    } catch {
+      return service.errorResponse(Self.serviceError(for: error), requestID: context.requestID, headers: versionHeaders)
+    }
+  }
+
+  private func authenticate(_ request: Request) async throws -> TokenRecord {
+    guard let tokenID = request.headers[.authToken], !tokenID.isEmpty,
+      let token = try await store.validToken(id: tokenID)
+    else { throw ServiceError.unauthenticated }
+    return token
+  }
+
+  // MARK: - Error mapping
+
+  private static func serviceError(for failure: Microversion.NegotiationFailure) -> ServiceError {
+    switch failure {
+    case .malformed(let header):
+      return .badRequest("Invalid value for the OpenStack-API-Version header: \"\(header)\".")
+    case .unsupported(let version):
+      return ServiceError(
+        .notAcceptable,
+        "Version \(version) was requested but the minor version is not supported by this service. The supported "
+          + "version range is: [\(Microversion.minimum), \(Microversion.maximum)].")
+    }
+  }
+
+  private static func serviceError(for error: any Error) -> ServiceError {
+    switch error {
+    case let error as ServiceError:
+      return error
+    case let error as HTTPError where error.status == .notFound:
+      return .notFound("The resource could not be found.")
+    case let error as HTTPError:
+      return ServiceError(error.status, error.body ?? error.status.reasonPhrase)
+    default:
+      return ServiceError(.internalServerError, "The simulator failed: \(error)")
+    }
+  }
+}

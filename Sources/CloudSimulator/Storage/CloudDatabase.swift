@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+/// Opens the SQLite database that holds the simulated cloud and migrates it to the current schema.
+enum CloudDatabase {
+  // MARK: - Opening
+
+  /// An in-memory database when `path` is nil; otherwise a WAL-mode file created with mode 0600 that other
+  /// processes may open at the same time (writers wait on each other through SQLite's busy timeout).
+  static func open(path: String?) throws -> DatabaseQueue {
+    var configuration = Configuration()
+    configuration.label = "CloudSimulator"
+    configuration.foreignKeysEnabled = true
+    let queue: DatabaseQueue
+    if let path {
+      try createPrivateFile(at: path)
+      configuration.journalMode = .wal
+      configuration.busyMode = .timeout(15)
+      queue = try DatabaseQueue(path: path, configuration: configuration)
+    } else {
+      queue = try DatabaseQueue(configuration: configuration)
+    }
+    try migrator.migrate(queue)
+    return queue
+  }
+
+  /// Creates an empty file readable only by its owner, so SQLite (and its -wal/-shm companions, which
+  /// copy the main file's permissions) never exposes tokens to other users.
+  private static func createPrivateFile(at path: String) throws {
+    let manager = FileManager.default
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty, !manager.fileExists(atPath: directory) {
+      try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+    if !manager.fileExists(atPath: path) {
+      guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+      }
+    }
+  }
+
+  // MARK: - Schema
+
+  /// Versioned schema migrations; never edit a shipped migration, add a new one.
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-initial-cloud") { db in
+      try db.create(table: TokenRecord.databaseTableName) { table in
+        table.primaryKey("id", .text)
+        table.column("methods", .text).notNull()
+        table.column("userID", .text).notNull()
+        table.column("userName", .text).notNull()
+        table.column("projectID", .text).notNull()
+        table.column("projectName", .text).notNull()
+        table.column("issuedAt", .double).notNull()
+        table.column("expiresAt", .double).notNull()
+        table.column("auditID", .text).notNull()
+        table.column("applicationCredentialID", .text)
+      }
+      try db.create(table: ClusterTemplateRecord.databaseTableName) { table in
+        table.primaryKey("uuid", .text)
+        table.column("name", .text).notNull().indexed()
+        table.column("attributes", .text).notNull()
+        table.column("createdAt", .double).notNull()
+        table.column("updatedAt", .double)
+      }
+      try db.create(table: ClusterRecord.databaseTableName) { table in
+        table.primaryKey("uuid", .text)
+        table.column("name", .text).notNull().indexed()
+        table.column("clusterTemplateID", .text).notNull().indexed()
+          .references(ClusterTemplateRecord.databaseTableName, onDelete: .restrict)
+        table.column("stackID", .text).notNull()
+        table.column("masterCount", .integer).notNull()
+        table.column("nodeCount", .integer).notNull()
+        table.column("createTimeout", .integer).notNull()
+        table.column("keypair", .text)
+        table.column("flavorID", .text)
+        table.column("masterFlavorID", .text)
+        table.column("dockerVolumeSize", .integer)
+        table.column("discoveryURL", .text)
+        table.column("labels", .text).notNull()
+        table.column("masterAddresses", .text).notNull()
+        table.column("nodeAddresses", .text).notNull()
+        table.column("createdAt", .double).notNull()
+        table.column("createFinishesAt", .double).notNull()
+        table.column("failsOnCreate", .boolean).notNull()
+        table.column("updateStartedAt", .double)
+        table.column("updateFinishesAt", .double)
+        table.column("deleteStartedAt", .double)
+        table.column("deleteFinishesAt", .double)
+      }
+      try db.create(table: ProxyRouteRecord.databaseTableName) { table in
+        table.column("project", .text).notNull()
+        table.column("domain", .text).notNull()
+        table.column("backends", .text).notNull()
+        table.column("createdAt", .double).notNull()
+        table.primaryKey(["project", "domain"])
+      }
+      try db.create(table: CounterRecord.databaseTableName) { table in
+        table.primaryKey("name", .text)
+        table.column("value", .integer).notNull()
+      }
+    }
+    return migrator
+  }
+}

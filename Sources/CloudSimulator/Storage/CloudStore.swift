@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+/// The simulated cloud's persisted state plus the settings every route needs.
+final class CloudStore: Sendable {
+  let database: DatabaseQueue
+  let configuration: SimulatorConfiguration
+  let endpoint: ServerEndpoint
+
+  init(configuration: SimulatorConfiguration, endpoint: ServerEndpoint) throws {
+    self.database = try CloudDatabase.open(path: configuration.databasePath)
+    self.configuration = configuration
+    self.endpoint = endpoint
+  }
+
+  // MARK: - Transactions
+
+  /// Runs `body` in one write transaction, with the current time (seconds since 1970), after first settling
+  /// deletions that finished while nobody looked. Either all of a request's changes land or none do.
+  func transaction<T: Sendable>(_ body: @escaping @Sendable (Database, Double) throws -> T) async throws -> T {
+    try await database.write { db in
+      let now = Date().timeIntervalSince1970
+      try ClusterRecord.purgeFinishedDeletions(at: now, in: db)
+      try TokenRecord.purgeLongExpired(at: now, in: db)
+      return try body(db, now)
+    }
+  }
+
+  /// The token a request presents, if it is known and unexpired.
+  func validToken(id: String) async throws -> TokenRecord? {
+    try await database.read { db in
+      try TokenRecord.valid(id: id, at: Date().timeIntervalSince1970, in: db)
+    }
+  }
+
+  /// Closes the database; later calls fail.
+  func close() {
+    try? database.close()
+  }
+}

@@ -1,0 +1,11 @@
+import Synchronization
+
+/// A random number generator shared by concurrent requests.
+final class SharedRandomness: Sendable {
+  private let generator = Mutex(SystemRandomNumberGenerator())
+
+  /// The injected fault a request suffers, if any.
+  func drawFault(from faults: FaultInjection) -> FaultInjection.Outcome? {
+    generator.withLock { faults.draw(using: &$0) }
+  }
+}

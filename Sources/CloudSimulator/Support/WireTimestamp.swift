@@ -1,0 +1,32 @@
+import Foundation
+
+/// The two timestamp spellings the simulated services use on the wire.
+enum WireTimestamp {
+  // MARK: - Formats
+
+  /// Keystone: `2018-01-15T22:14:05.000000Z` (microseconds, UTC, `Z`).
+  static func keystone(_ secondsSince1970: Double) -> String {
+    let whole = secondsSince1970.rounded(.down)
+    let micros = min(Int(((secondsSince1970 - whole) * 1_000_000).rounded()), 999_999)
+    return utcComponents(whole) { date, time in
+      "\(date)T\(time)." + String(format: "%06d", micros) + "Z"
+    }
+  }
+
+  /// Magnum: `2016-08-29T06:51:31+00:00` (whole seconds, explicit UTC offset).
+  static func magnum(_ secondsSince1970: Double) -> String {
+    utcComponents(secondsSince1970.rounded(.down)) { date, time in "\(date)T\(time)+00:00" }
+  }
+
+  // MARK: - Calendar
+
+  private static func utcComponents(_ seconds: Double, _ compose: (String, String) -> String) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0)!
+    let parts = calendar.dateComponents(
+      [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: seconds))
+    let date = String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    let time = String(format: "%02d:%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+    return compose(date, time)
+  }
+}

@@ -1,0 +1,215 @@
+import Foundation
+
+/// Executes a plan against the cloud: independent actions in parallel (bounded), each journaled before and after its
+/// cloud call and its result committed to state the moment it lands.
+public struct Executor: Sendable {
+  public var catalog: ResourceCatalog
+  public var store: StateStore
+  public var cloud: CloudClients
+  public var parallelism: Int
+  public var polling: PollingPolicy
+  /// How often a running action reports that it still runs.
+  public var progressInterval: Duration
+
+  public init(
+    catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients, parallelism: Int = 10,
+    polling: PollingPolicy = .init(), progressInterval: Duration = .seconds(10)
+  ) {
+    self.catalog = catalog
+    self.store = store
+    self.cloud = cloud
+    self.parallelism = max(1, parallelism)
+    self.polling = polling
+    self.progressInterval = progressInterval
+  }
+
+  /// Runs every action of the plan; returns what happened. Never throws for an action's failure: that is in the
+  /// result and the journal. Throws only when the state itself cannot be written.
+  public func execute(_ plan: Plan, command: String, identity: ProcessIdentity, observer: any ApplyObserver) async throws
+    -> ApplyResult
+  {
+    let started = ContinuousClock.now
+    let steps = ExecutionGraph(plan: plan)
+    let applyID = try store.beginApply(command: command, summary: plan.summary.compact, identity: identity)
+    let desired = Dictionary(plan.desired.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+
+    var remaining = steps.dependencyCounts
+    var ready = steps.labels.filter { remaining[$0] == 0 }.sorted(by: >)
+    var succeeded: [ActionLabel] = []
+    var failed: [ActionLabel: String] = [:]
+    var skipped = Set<ActionLabel>()
+    var running = 0
+
+    await withTaskGroup(of: (ActionLabel, String?).self) { group in
+      func launch() {
+        while running < parallelism, let label = ready.popLast() {
+          if skipped.contains(label) { continue }
+          running += 1
+          let step = steps.changes[label]!
+          group.addTask {
+            let error = await run(label, change: step, desired: desired[label.address], applyID: applyID, observer: observer)
+            return (label, error)
+          }
+        }
+      }
+      launch()
+      while let (label, error) = await group.next() {
+        running -= 1
+        if let error {
+          failed[label] = error
+          for dependent in steps.transitiveDependents(of: label) where !skipped.contains(dependent) {
+            skipped.insert(dependent)
+            await observer.handle(.skipped(dependent, because: label.address))
+          }
+        } else {
+          succeeded.append(label)
+        }
+        for dependent in steps.dependents[label] ?? [] {
+          remaining[dependent]! -= 1
+          if remaining[dependent] == 0, !skipped.contains(dependent) {
+            ready.append(dependent)
+            ready.sort(by: >)
+          }
+        }
+        if Task.isCancelled {
+          ready.removeAll()
+        }
+        launch()
+      }
+    }
+
+    let cancelled = Task.isCancelled
+    let outcome: ApplyRecord.Outcome = cancelled ? .interrupted : failed.isEmpty ? .succeeded : .failed
+    try store.finishApply(applyID, outcome: outcome, error: failed.sorted { $0.key < $1.key }.first?.value)
+    return ApplyResult(
+      succeeded: succeeded.sorted(), failed: failed, skipped: skipped.sorted(), elapsed: ContinuousClock.now - started)
+  }
+
+  // MARK: - One action
+
+  /// Runs one action; returns the error text on failure.
+  private func run(
+    _ label: ActionLabel, change: PlannedChange, desired: DesiredResource?, applyID: Int64, observer: any ApplyObserver
+  ) async -> String? {
+    let started = ContinuousClock.now
+    guard let type = catalog[label.address.type] else {
+      return "unknown resource type \(label.address.type)"
+    }
+    let actionID: Int64
+    do {
+      actionID = try store.beginAction(
+        applyID: applyID, address: label.address, deposedKey: label.deposedKey, action: label.kind.rawValue)
+    } catch {
+      await observer.handle(.failed(label, error: "\(error.localizedDescription)", elapsed: .zero))
+      return error.localizedDescription
+    }
+    await observer.handle(.started(label))
+    let ticker = Task {
+      while !Task.isCancelled {
+        try? await Task.sleep(for: progressInterval)
+        if Task.isCancelled { break }
+        await observer.handle(.stillRunning(label, elapsed: ContinuousClock.now - started))
+      }
+    }
+    defer { ticker.cancel() }
+
+    do {
+      let result = try await perform(
+        label, change: change, type: type, desired: desired, actionID: actionID, started: started, observer: observer)
+      try store.finishAction(actionID, address: label.address, deposedKey: label.deposedKey, resource: result)
+      await observer.handle(.finished(label, remoteID: result?.remoteID, elapsed: ContinuousClock.now - started))
+      return nil
+    } catch {
+      let message = Self.describe(error)
+      try? store.failAction(actionID, error: message)
+      if label.kind == .create, !(error is CancellationError),
+        var recorded = try? store.resource(label.address), recorded.status == .creating
+      {
+        // The object exists but never became usable: record that, so the next plan replaces it.
+        recorded.status = .tainted
+        try? store.record([recorded])
+      }
+      await observer.handle(.failed(label, error: message, elapsed: ContinuousClock.now - started))
+      return message
+    }
+  }
+
+  /// The cloud call of one action. Returns what to record at the address (nil: the object is gone).
+  private func perform(
+    _ label: ActionLabel, change: PlannedChange, type: any ResourceType, desired: DesiredResource?, actionID: Int64,
+    started: ContinuousClock.Instant, observer: any ApplyObserver
+  ) async throws -> RecordedResource? {
+    let store = self.store
+    var context = ActionContext(
+      cloud: cloud, polling: polling,
+      reportStatus: { status in
+        try? store.noteAction(actionID, status)
+        await observer.handle(.status(label, status, elapsed: ContinuousClock.now - started))
+      })
+
+    switch label.kind {
+    case .delete:
+      let prior =
+        try store.resources().first { $0.address == label.address && $0.deposedKey == label.deposedKey }
+        ?? RecordedResource(address: label.address, remoteID: change.remoteID, attributes: change.before ?? [:])
+      try await type.delete(prior, context: context)
+      return nil
+
+    case .create, .update:
+      guard let desired else { throw ResourceActionError("\(label.address) is not in the plan's desired state") }
+      let attributes = try resolve(desired)
+      let dependencies = desired.dependencies
+      if label.kind == .update {
+        guard let prior = try store.resource(label.address) else {
+          throw ResourceActionError("\(label.address) is no longer recorded in state")
+        }
+        let applied = try await type.update(attributes, prior: prior, context: context)
+        return RecordedResource(
+          address: label.address, remoteID: applied.remoteID, attributes: applied.attributes, dependencies: dependencies)
+      }
+      if change.action == .replace, let deposedKey = label.deposedKey {
+        // The new object takes the address; the old one waits, deposed, for its own delete step.
+        try store.depose(label.address, key: deposedKey)
+      }
+      if change.reason == .resumeInterruptedCreate {
+        context.resumeRemoteID = change.remoteID
+      }
+      context.knownRemoteIDs = Set(try store.resources().compactMap(\.remoteID))
+      context.recordRemoteID = { remoteID in
+        try store.recordRemoteID(
+          actionID: actionID,
+          resource: RecordedResource(
+            address: label.address, remoteID: remoteID, attributes: attributes, dependencies: dependencies,
+            status: .creating))
+      }
+      let applied = try await type.create(attributes, address: label.address, context: context)
+      return RecordedResource(
+        address: label.address, remoteID: applied.remoteID, attributes: applied.attributes, dependencies: dependencies)
+    }
+  }
+
+  /// The desired attributes with every reference replaced by the value its resource now has in state.
+  private func resolve(_ resource: DesiredResource) throws -> Attributes {
+    var attributes: Attributes = [:]
+    for (name, expression) in resource.attributes {
+      switch expression {
+      case .value(let value):
+        attributes[name] = value
+      case .reference(let reference):
+        guard let target = try store.resource(reference.address), target.status == .ready,
+          let value = target.attributes[reference.attribute]
+        else {
+          throw ResourceActionError("\(resource.address) needs \(reference.address).\(reference.attribute), which is not available")
+        }
+        attributes[name] = reference.formatted(value)
+      }
+    }
+    return attributes
+  }
+
+  static func describe(_ error: any Error) -> String {
+    if error is CancellationError { return "interrupted" }
+    if let error = error as? LocalizedError, let description = error.errorDescription { return description }
+    return String(describing: error)
+  }
+}

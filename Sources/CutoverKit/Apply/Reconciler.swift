@@ -1,0 +1,67 @@
+import Foundation
+
+/// Settles what an interrupted apply left unknown, before the next plan: a create whose answer never came back is
+/// looked up in the cloud by name and, if it exists, recorded so the next apply waits on it instead of creating a
+/// second one; a delete that never confirmed is checked and, if the object is gone, forgotten.
+public struct Reconciler: Sendable {
+  public var catalog: ResourceCatalog
+  public var store: StateStore
+  public var cloud: CloudClients
+
+  public init(catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients) {
+    self.catalog = catalog
+    self.store = store
+    self.cloud = cloud
+  }
+
+  /// Whether anything is left to settle; answered from state alone, so runs with nothing to settle make no call.
+  public static func needsCloud(_ store: StateStore) throws -> Bool {
+    try store.markAbandonedApplies()
+    return try !store.unsettledActions().isEmpty
+  }
+
+  /// Settles every unsettled action. Call with the lock held.
+  /// - Parameter desired: the desired resources, whose names identify objects a lost create may have made.
+  /// - Returns: one line per action settled, for the operator.
+  public func reconcile(desired: [DesiredResource]) async throws -> [String] {
+    try store.markAbandonedApplies()
+    let desiredByAddress = Dictionary(desired.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+    var notes: [String] = []
+    for action in try store.unsettledActions() {
+      guard let type = catalog[action.address.type] else { continue }
+      let context = ActionContext(cloud: cloud, knownRemoteIDs: Set(try store.resources().compactMap(\.remoteID)))
+      switch action.action {
+      case "create" where action.remoteID == nil:
+        let literal = (desiredByAddress[action.address]?.attributes ?? [:]).compactMapValues { expression -> Value? in
+          if case .value(let value) = expression { return value }
+          return nil
+        }
+        if let found = try await type.find(literal, context: context) {
+          try store.record([
+            RecordedResource(
+              address: action.address, remoteID: found.remoteID, attributes: found.attributes.merging(literal) { $1 },
+              dependencies: desiredByAddress[action.address]?.dependencies ?? [], status: .creating)
+          ])
+          let note = "\(action.address): an interrupted create did reach the cloud (\(found.remoteID)); recorded it"
+          try store.markReconciled(action.id, detail: note)
+          notes.append(note)
+        } else {
+          try store.markReconciled(action.id, detail: "not found in the cloud; nothing was created")
+        }
+      case "delete":
+        let prior = try store.resources().first { $0.address == action.address && $0.deposedKey == action.deposedKey }
+        if let prior, try await type.read(prior, context: context) == nil {
+          try store.forget(action.address, deposedKey: action.deposedKey)
+          let note = "\(action.address): an interrupted delete did complete; forgot it"
+          try store.markReconciled(action.id, detail: note)
+          notes.append(note)
+        } else {
+          try store.markReconciled(action.id, detail: "still exists; the next plan deletes it again")
+        }
+      default:
+        try store.markReconciled(action.id, detail: "settled by the next plan")
+      }
+    }
+    return notes
+  }
+}

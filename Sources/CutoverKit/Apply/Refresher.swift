@@ -1,0 +1,60 @@
+import Foundation
+
+/// Reads every recorded object from the cloud (in parallel, bounded) and reports what changed outside Cutover.
+public struct Refresher: Sendable {
+  public var catalog: ResourceCatalog
+  public var cloud: CloudClients
+  public var parallelism: Int
+
+  public init(catalog: ResourceCatalog = .standard, cloud: CloudClients, parallelism: Int = 10) {
+    self.catalog = catalog
+    self.cloud = cloud
+    self.parallelism = max(1, parallelism)
+  }
+
+  /// The recorded objects as the cloud has them now (objects gone from the cloud are left out), and the drift.
+  public func refresh(_ recorded: [RecordedResource]) async throws -> (resources: [RecordedResource], drift: [Drift]) {
+    var results: [Int: RecordedResource?] = [:]
+    try await withThrowingTaskGroup(of: (Int, RecordedResource?).self) { group in
+      var next = 0
+      func launch() {
+        guard next < recorded.count else { return }
+        let index = next
+        next += 1
+        let prior = recorded[index]
+        group.addTask {
+          guard prior.status == .ready, let type = catalog[prior.address.type] else { return (index, prior) }
+          guard let read = try await type.read(prior, context: ActionContext(cloud: cloud)) else { return (index, nil) }
+          var refreshed = prior
+          refreshed.attributes = read.attributes
+          return (index, refreshed)
+        }
+      }
+      for _ in 0..<parallelism { launch() }
+      while let (index, resource) = try await group.next() {
+        results[index] = resource
+        launch()
+      }
+    }
+    var resources: [RecordedResource] = []
+    var drift: [Drift] = []
+    for (index, prior) in recorded.enumerated() {
+      guard let refreshed = results[index] ?? nil else {
+        drift.append(Drift(address: prior.address, kind: .gone, before: prior.attributes, after: nil))
+        continue
+      }
+      resources.append(refreshed)
+      let changedKeys = Set(prior.attributes.keys).union(refreshed.attributes.keys).filter {
+        prior.attributes[$0] != refreshed.attributes[$0]
+      }
+      if !changedKeys.isEmpty {
+        drift.append(
+          Drift(
+            address: prior.address, kind: .changed,
+            before: prior.attributes.filter { changedKeys.contains($0.key) },
+            after: refreshed.attributes.filter { changedKeys.contains($0.key) }))
+      }
+    }
+    return (resources, drift)
+  }
+}

@@ -1,0 +1,106 @@
+import OpenStack
+
+/// One kind of resource Cutover manages. Everything about a type lives in its one conforming file: its
+/// attributes, how the desired state expands into resources of this type, and how it creates, reads, updates
+/// and deletes them. The planner, state store and renderers are generic over this protocol.
+public protocol ResourceType: Sendable {
+  /// The address prefix, such as `cluster`.
+  var name: String { get }
+  /// Which attributes update in place, force replacement, or are computed.
+  var schema: ResourceSchema { get }
+
+  /// The resources of this type the desired state asks for.
+  func expand(_ state: DesiredState) -> [DesiredResource]
+  /// The generation a resource belongs to, for the blue-green guards; nil for shared resources.
+  func generation(of address: ResourceAddress) -> String?
+
+  /// Creates the object. Long-running creates record the remote id through the context as soon as the cloud
+  /// answers, then wait; a context carrying `resumeRemoteID` waits on that object instead of creating another.
+  func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws -> AppliedResource
+  /// Changes the updatable attributes of an existing object.
+  func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws -> AppliedResource
+  /// Deletes the object and waits until it is gone; an object already gone counts as deleted.
+  func delete(_ prior: RecordedResource, context: ActionContext) async throws
+  /// Reads the object as the cloud has it now; nil when it no longer exists.
+  func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource?
+  /// Finds an object an interrupted create may have made, by its name, ignoring objects already recorded.
+  func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource?
+}
+
+/// What the cloud holds for a resource after an action: its id there, and every attribute, computed ones included.
+public struct AppliedResource: Sendable, Equatable {
+  public var remoteID: String
+  public var attributes: Attributes
+
+  public init(remoteID: String, attributes: Attributes) {
+    self.remoteID = remoteID
+    self.attributes = attributes
+  }
+}
+
+/// The cloud clients an action talks through.
+public struct CloudClients: Sendable {
+  public var magnum: MagnumClient
+  public var webProxy: WebProxyClient
+
+  public init(magnum: MagnumClient, webProxy: WebProxyClient) {
+    self.magnum = magnum
+    self.webProxy = webProxy
+  }
+}
+
+/// How long-running cloud work is polled: exponential backoff from `initial` to `maximum`.
+public struct PollingPolicy: Sendable {
+  public var initial: Duration
+  public var maximum: Duration
+  public var factor: Double
+
+  public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(15), factor: Double = 1.5) {
+    self.initial = initial
+    self.maximum = maximum
+    self.factor = factor
+  }
+
+  /// The delay after `delay`.
+  func next(after delay: Duration) -> Duration {
+    min(maximum, delay * factor)
+  }
+}
+
+/// Everything an action needs while it runs: the cloud, how to poll, and where to report.
+public struct ActionContext: Sendable {
+  public var cloud: CloudClients
+  public var polling: PollingPolicy
+  /// The id an interrupted create of this address recorded: wait on that object rather than create another.
+  public var resumeRemoteID: String?
+  /// Remote ids that belong to other recorded objects; `find` never adopts them.
+  public var knownRemoteIDs: Set<String>
+  /// Records the remote id in the journal and state before the action waits on it.
+  public var recordRemoteID: @Sendable (String) async throws -> Void
+  /// Reports a status change of the object (`CREATE_IN_PROGRESS`), for progress output and the journal.
+  public var reportStatus: @Sendable (String) async -> Void
+
+  public init(
+    cloud: CloudClients, polling: PollingPolicy = .init(), resumeRemoteID: String? = nil,
+    knownRemoteIDs: Set<String> = [], recordRemoteID: @escaping @Sendable (String) async throws -> Void = { _ in },
+    reportStatus: @escaping @Sendable (String) async -> Void = { _ in }
+  ) {
+    self.cloud = cloud
+    self.polling = polling
+    self.resumeRemoteID = resumeRemoteID
+    self.knownRemoteIDs = knownRemoteIDs
+    self.recordRemoteID = recordRemoteID
+    self.reportStatus = reportStatus
+  }
+}
+
+/// A resource action that could not complete, with the cloud's reason.
+public struct ResourceActionError: Error, CustomStringConvertible, Sendable {
+  public var message: String
+
+  public init(_ message: String) {
+    self.message = message
+  }
+
+  public var description: String { message }
+}

@@ -1,0 +1,167 @@
+/// The desired state of one environment, read from `clusters/<env>.yaml` with every generation's
+/// `defaults` already merged in.
+public struct DesiredState: Sendable, Equatable, Codable {
+  /// The environment's name, such as `eqiad1`.
+  public var environment: String
+  /// The `clouds.yaml` entry to use; `--simulate` and `--cloud` replace it.
+  public var cloud: String?
+  /// The OpenStack project (in Cloud VPS its id equals its name).
+  public var project: String
+  /// Cluster and template names are `<namePrefix>-<generation>`.
+  public var namePrefix: String
+  /// The generations in file order.
+  public var generations: [Generation]
+  /// The generation the web proxies point at; nil only when there are no generations.
+  public var live: String?
+  /// The web proxies in front of the live generation.
+  public var webProxies: WebProxies?
+
+  public init(
+    environment: String, cloud: String?, project: String, namePrefix: String, generations: [Generation],
+    live: String?, webProxies: WebProxies?
+  ) {
+    self.environment = environment
+    self.cloud = cloud
+    self.project = project
+    self.namePrefix = namePrefix
+    self.generations = generations
+    self.live = live
+    self.webProxies = webProxies
+  }
+
+  /// The generation with this id.
+  public func generation(_ id: String) -> Generation? {
+    generations.first { $0.id == id }
+  }
+
+  /// The Magnum name of a generation's cluster and template.
+  public func clusterName(of generation: String) -> String {
+    "\(namePrefix)-\(generation)"
+  }
+}
+
+/// One numbered blue-green generation: a cluster template, a cluster, and what runs on it.
+public struct Generation: Sendable, Equatable, Codable {
+  public var id: String
+  public var template: TemplateSpec
+  public var cluster: ClusterSpec
+  public var releases: [ReleaseSpec]
+
+  public init(id: String, template: TemplateSpec, cluster: ClusterSpec, releases: [ReleaseSpec]) {
+    self.id = id
+    self.template = template
+    self.cluster = cluster
+    self.releases = releases
+  }
+}
+
+/// A Magnum cluster template. Every attribute forces a new template: a template in use never changes.
+public struct TemplateSpec: Sendable, Equatable, Codable {
+  public var coe: String
+  public var image: String
+  public var keypair: String
+  public var flavor: String
+  public var masterFlavor: String
+  public var externalNetwork: String
+  public var fixedNetwork: String?
+  public var fixedSubnet: String?
+  public var networkDriver: String?
+  public var dockerStorageDriver: String?
+  public var dockerVolumeSize: Int?
+  public var dnsNameserver: String?
+  public var floatingIPEnabled: Bool
+  public var masterLBEnabled: Bool
+  public var labels: [String: String]
+
+  public init(
+    coe: String = "kubernetes", image: String, keypair: String, flavor: String, masterFlavor: String,
+    externalNetwork: String, fixedNetwork: String? = nil, fixedSubnet: String? = nil, networkDriver: String? = nil,
+    dockerStorageDriver: String? = nil, dockerVolumeSize: Int? = nil, dnsNameserver: String? = nil,
+    floatingIPEnabled: Bool = false, masterLBEnabled: Bool = false, labels: [String: String] = [:]
+  ) {
+    self.coe = coe
+    self.image = image
+    self.keypair = keypair
+    self.flavor = flavor
+    self.masterFlavor = masterFlavor
+    self.externalNetwork = externalNetwork
+    self.fixedNetwork = fixedNetwork
+    self.fixedSubnet = fixedSubnet
+    self.networkDriver = networkDriver
+    self.dockerStorageDriver = dockerStorageDriver
+    self.dockerVolumeSize = dockerVolumeSize
+    self.dnsNameserver = dnsNameserver
+    self.floatingIPEnabled = floatingIPEnabled
+    self.masterLBEnabled = masterLBEnabled
+    self.labels = labels
+  }
+}
+
+/// A Magnum cluster's shape. Only `workers` changes in place (a resize); the rest forces a new cluster.
+public struct ClusterSpec: Sendable, Equatable, Codable {
+  public var masters: Int
+  public var workers: Int
+  /// Minutes Magnum allows the stack to build, and the bound Cutover polls within.
+  public var createTimeoutMinutes: Int
+  /// Overrides of the template's flavors, keypair and labels; nil means "as the template".
+  public var flavor: String?
+  public var masterFlavor: String?
+  public var keypair: String?
+  public var labels: [String: String]?
+
+  public init(
+    masters: Int, workers: Int, createTimeoutMinutes: Int = 60, flavor: String? = nil, masterFlavor: String? = nil,
+    keypair: String? = nil, labels: [String: String]? = nil
+  ) {
+    self.masters = masters
+    self.workers = workers
+    self.createTimeoutMinutes = createTimeoutMinutes
+    self.flavor = flavor
+    self.masterFlavor = masterFlavor
+    self.keypair = keypair
+    self.labels = labels
+  }
+}
+
+/// A Helm release deployed into every generation (executed from a later version on; validated now).
+public struct ReleaseSpec: Sendable, Equatable, Codable {
+  public var name: String
+  public var chart: String
+  public var version: String?
+  public var namespace: String
+  public var values: [String]
+  public var set: [String: Value]
+  public var timeoutMinutes: Int?
+  public var wait: Bool
+  public var dependencyUpdate: Bool
+  public var sensitive: [String]
+
+  public init(
+    name: String, chart: String, version: String? = nil, namespace: String, values: [String] = [],
+    set: [String: Value] = [:], timeoutMinutes: Int? = nil, wait: Bool = true, dependencyUpdate: Bool = false,
+    sensitive: [String] = []
+  ) {
+    self.name = name
+    self.chart = chart
+    self.version = version
+    self.namespace = namespace
+    self.values = values
+    self.set = set
+    self.timeoutMinutes = timeoutMinutes
+    self.wait = wait
+    self.dependencyUpdate = dependencyUpdate
+    self.sensitive = sensitive
+  }
+}
+
+/// The Cloud VPS web proxies that send each domain to every worker of the live generation.
+public struct WebProxies: Sendable, Equatable, Codable {
+  /// The ingress NodePort on each worker.
+  public var port: Int
+  public var domains: [String]
+
+  public init(port: Int, domains: [String]) {
+    self.port = port
+    self.domains = domains
+  }
+}

@@ -1,0 +1,355 @@
+import Foundation
+import Yams
+
+/// Reads `clusters/<env>.yaml` into a `DesiredState`, reporting every problem with file, line and column.
+public enum EnvironmentFile {
+  /// Keys of the file's top level.
+  static let rootKeys = ["environment", "cloud", "project", "name_prefix", "defaults", "generations", "live", "web_proxies"]
+  static let generationKeys = ["template", "cluster", "releases"]
+  static let templateKeys = [
+    "coe", "image", "keypair", "flavor", "master_flavor", "external_network", "fixed_network", "fixed_subnet",
+    "network_driver", "docker_storage_driver", "docker_volume_size", "dns_nameserver", "floating_ip_enabled",
+    "master_lb_enabled", "labels",
+  ]
+  static let clusterKeys = ["masters", "workers", "create_timeout", "flavor", "master_flavor", "keypair", "labels"]
+  static let releaseKeys = [
+    "name", "chart", "version", "namespace", "values", "set", "timeout", "wait", "dependency_update", "sensitive",
+  ]
+
+  /// Loads and checks the file for an environment.
+  /// - Parameters:
+  ///   - environment: the environment name, which must match the file's `environment:`.
+  ///   - path: the file's path as the user should see it in messages.
+  /// - Throws: `CutoverError.invalidDesiredState` with every problem found.
+  public static func load(environment: String, path: String) throws -> DesiredState {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
+      throw CutoverError.invalidDesiredState([
+        Diagnostic(file: path, line: 0, column: 0, message: "\(reason) (expected the desired state of '\(environment)')")
+      ])
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw CutoverError.invalidDesiredState([Diagnostic(file: path, line: 0, column: 0, message: "not UTF-8 text")])
+    }
+    return try parse(text, environment: environment, file: path)
+  }
+
+  /// Parses the text of an environment file.
+  public static func parse(_ text: String, environment: String, file: String) throws -> DesiredState {
+    let root: Node
+    do {
+      guard let composed = try Yams.compose(yaml: text) else {
+        throw CutoverError.invalidDesiredState([Diagnostic(file: file, line: 1, column: 1, message: "the file is empty")])
+      }
+      root = composed
+    } catch let error as YamlError {
+      throw CutoverError.invalidDesiredState([diagnostic(for: error, file: file)])
+    }
+    var reader = YAMLReader(file: file)
+    let state = read(root, environment: environment, reader: &reader)
+    if let state, reader.diagnostics.isEmpty { return state }
+    throw CutoverError.invalidDesiredState(reader.diagnostics)
+  }
+
+  // MARK: - Reading
+
+  private static func read(_ root: Node, environment: String, reader: inout YAMLReader) -> DesiredState? {
+    guard
+      let entries = reader.mapping(
+        root, at: "top level", allowed: rootKeys, required: ["environment", "project", "name_prefix", "generations"])
+    else { return nil }
+    let nodes = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+
+    var name: String?
+    if let node = nodes["environment"], let value = reader.nonEmptyString(node, at: "environment") {
+      if value != environment {
+        reader.report("environment: the file says '\(value)' but was loaded as '\(environment)'", at: node)
+      }
+      name = value
+    }
+    let cloud = nodes["cloud"].flatMap { reader.nonEmptyString($0, at: "cloud") }
+    let project = nodes["project"].flatMap { reader.nonEmptyString($0, at: "project") }
+    var namePrefix: String?
+    if let node = nodes["name_prefix"], let value = reader.nonEmptyString(node, at: "name_prefix") {
+      if value.range(of: "^[a-zA-Z][a-zA-Z0-9_.-]*$", options: .regularExpression) == nil {
+        reader.report("name_prefix: '\(value)' cannot start a Magnum name (letters, digits, _ . -; a letter first)", at: node)
+      }
+      namePrefix = value
+    }
+
+    let defaults = nodes["defaults"]
+    if let defaults {
+      _ = reader.mapping(defaults, at: "defaults", allowed: generationKeys)
+    }
+    var generations: [Generation] = []
+    var generationNodes: [String: Node] = [:]
+    if let node = nodes["generations"], let entries = reader.namedMapping(node, at: "generations") {
+      for entry in entries {
+        let path = "generations.\(entry.key)"
+        if entry.key.range(of: "^[a-z0-9][a-z0-9-]*$", options: .regularExpression) == nil {
+          reader.report("\(path): a generation id is lower-case letters, digits and '-', such as 128a", at: entry.keyNode)
+          continue
+        }
+        generationNodes[entry.key] = entry.keyNode
+        let own = reader.isNull(entry.value) ? Node.Mapping([], .implicit, .any, entry.keyNode.mark).asNode : entry.value
+        guard reader.mapping(own, at: path, allowed: generationKeys) != nil else { continue }
+        let merged = defaults.map { DeepMerge.merge(base: $0, override: own) } ?? own
+        if let generation = readGeneration(id: entry.key, merged, path: path, reader: &reader) {
+          generations.append(generation)
+        }
+      }
+    }
+
+    var live: String?
+    if let node = nodes["live"], let value = reader.nonEmptyString(node, at: "live") {
+      if generationNodes[value] == nil {
+        let known = generationNodes.keys.sorted().joined(separator: ", ")
+        reader.report("live: '\(value)' is not a generation in this file (generations: \(known.isEmpty ? "none" : known))", at: node)
+      }
+      live = value
+    } else if nodes["live"] == nil, !generationNodes.isEmpty {
+      reader.report("top level: missing required key 'live' (the generation the web proxies point at)", at: root)
+    }
+
+    var webProxies: WebProxies?
+    if let node = nodes["web_proxies"] { webProxies = readWebProxies(node, reader: &reader) }
+
+    guard let name, let project, let namePrefix else { return nil }
+    return DesiredState(
+      environment: name, cloud: cloud, project: project, namePrefix: namePrefix, generations: generations, live: live,
+      webProxies: webProxies)
+  }
+
+  private static func readGeneration(id: String, _ node: Node, path: String, reader: inout YAMLReader) -> Generation? {
+    guard let entries = reader.mapping(node, at: path, allowed: generationKeys, required: ["template", "cluster"]) else {
+      return nil
+    }
+    var template: TemplateSpec?
+    var cluster: ClusterSpec?
+    var releases: [ReleaseSpec] = []
+    for entry in entries {
+      switch entry.key {
+      case "template": template = readTemplate(entry.value, path: "\(path).template", reader: &reader)
+      case "cluster": cluster = readCluster(entry.value, path: "\(path).cluster", reader: &reader)
+      default: releases = readReleases(entry.value, path: "\(path).releases", reader: &reader) ?? []
+      }
+    }
+    guard let template, let cluster else { return nil }
+    return Generation(id: id, template: template, cluster: cluster, releases: releases)
+  }
+
+  private static func readTemplate(_ node: Node, path: String, reader: inout YAMLReader) -> TemplateSpec? {
+    let required = ["image", "keypair", "flavor", "master_flavor", "external_network"]
+    guard let entries = reader.mapping(node, at: path, allowed: templateKeys, required: required) else { return nil }
+    var strings: [String: String] = [:]
+    var spec = TemplateSpec(image: "", keypair: "", flavor: "", masterFlavor: "", externalNetwork: "")
+    var valid = true
+    for entry in entries {
+      let at = "\(path).\(entry.key)"
+      switch entry.key {
+      case "docker_volume_size":
+        if let size = reader.int(entry.value, at: at, in: 1...10_000) { spec.dockerVolumeSize = size } else { valid = false }
+      case "floating_ip_enabled":
+        if let flag = reader.bool(entry.value, at: at) { spec.floatingIPEnabled = flag } else { valid = false }
+      case "master_lb_enabled":
+        if let flag = reader.bool(entry.value, at: at) { spec.masterLBEnabled = flag } else { valid = false }
+      case "labels":
+        if let labels = reader.stringMap(entry.value, at: at) { spec.labels = labels } else { valid = false }
+      default:
+        if let value = reader.nonEmptyString(entry.value, at: at) { strings[entry.key] = value } else { valid = false }
+      }
+    }
+    guard valid, required.allSatisfy({ strings[$0] != nil }) else { return nil }
+    spec.coe = strings["coe"] ?? "kubernetes"
+    spec.image = strings["image"]!
+    spec.keypair = strings["keypair"]!
+    spec.flavor = strings["flavor"]!
+    spec.masterFlavor = strings["master_flavor"]!
+    spec.externalNetwork = strings["external_network"]!
+    spec.fixedNetwork = strings["fixed_network"]
+    spec.fixedSubnet = strings["fixed_subnet"]
+    spec.networkDriver = strings["network_driver"]
+    spec.dockerStorageDriver = strings["docker_storage_driver"]
+    spec.dnsNameserver = strings["dns_nameserver"]
+    return spec
+  }
+
+  private static func readCluster(_ node: Node, path: String, reader: inout YAMLReader) -> ClusterSpec? {
+    guard let entries = reader.mapping(node, at: path, allowed: clusterKeys, required: ["masters", "workers"]) else {
+      return nil
+    }
+    var masters: Int?
+    var workers: Int?
+    var spec = ClusterSpec(masters: 1, workers: 1)
+    var valid = true
+    for entry in entries {
+      let at = "\(path).\(entry.key)"
+      switch entry.key {
+      case "masters": masters = reader.int(entry.value, at: at, in: 1...99)
+      case "workers": workers = reader.int(entry.value, at: at, in: 1...1_000)
+      case "create_timeout":
+        if let minutes = readMinutes(entry.value, at: at, reader: &reader) {
+          spec.createTimeoutMinutes = minutes
+        } else {
+          valid = false
+        }
+      case "labels":
+        if let labels = reader.stringMap(entry.value, at: at) { spec.labels = labels } else { valid = false }
+      default:
+        guard let value = reader.nonEmptyString(entry.value, at: at) else {
+          valid = false
+          continue
+        }
+        switch entry.key {
+        case "flavor": spec.flavor = value
+        case "master_flavor": spec.masterFlavor = value
+        default: spec.keypair = value
+        }
+      }
+    }
+    guard valid, let masters, let workers else { return nil }
+    spec.masters = masters
+    spec.workers = workers
+    return spec
+  }
+
+  private static func readReleases(_ node: Node, path: String, reader: inout YAMLReader) -> [ReleaseSpec]? {
+    if reader.isNull(node) { return [] }
+    guard case .sequence(let sequence) = node else {
+      reader.report("\(path): expected a list of releases, found \(reader.kind(of: node))", at: node)
+      return nil
+    }
+    var releases: [ReleaseSpec] = []
+    var names = Set<String>()
+    for (index, element) in sequence.enumerated() {
+      let at = "\(path)[\(index)]"
+      guard let release = readRelease(element, path: at, reader: &reader) else { continue }
+      if !names.insert(release.name).inserted {
+        reader.report("\(at).name: release '\(release.name)' is declared twice", at: element)
+      }
+      releases.append(release)
+    }
+    return releases
+  }
+
+  private static func readRelease(_ node: Node, path: String, reader: inout YAMLReader) -> ReleaseSpec? {
+    guard
+      let entries = reader.mapping(node, at: path, allowed: releaseKeys, required: ["name", "chart", "namespace"])
+    else { return nil }
+    var release = ReleaseSpec(name: "", chart: "", namespace: "")
+    var valid = true
+    for entry in entries {
+      let at = "\(path).\(entry.key)"
+      switch entry.key {
+      case "values":
+        if let files = reader.stringList(entry.value, at: at) { release.values = files } else { valid = false }
+      case "sensitive":
+        if let keys = reader.stringList(entry.value, at: at) { release.sensitive = keys } else { valid = false }
+      case "set":
+        if let map = reader.value(entry.value, at: at)?.mapValue { release.set = map } else {
+          if reader.diagnostics.last?.message.hasPrefix(at) != true {
+            reader.report("\(at): expected a mapping of Helm values", at: entry.value)
+          }
+          valid = false
+        }
+      case "timeout":
+        if let minutes = readMinutes(entry.value, at: at, reader: &reader) { release.timeoutMinutes = minutes } else {
+          valid = false
+        }
+      case "wait":
+        if let flag = reader.bool(entry.value, at: at) { release.wait = flag } else { valid = false }
+      case "dependency_update":
+        if let flag = reader.bool(entry.value, at: at) { release.dependencyUpdate = flag } else { valid = false }
+      default:
+        guard let value = reader.nonEmptyString(entry.value, at: at) else {
+          valid = false
+          continue
+        }
+        switch entry.key {
+        case "name": release.name = value
+        case "chart": release.chart = value
+        case "version": release.version = value
+        default: release.namespace = value
+        }
+      }
+    }
+    guard valid, !release.name.isEmpty, !release.chart.isEmpty, !release.namespace.isEmpty else { return nil }
+    return release
+  }
+
+  private static func readWebProxies(_ node: Node, reader: inout YAMLReader) -> WebProxies? {
+    guard
+      let entries = reader.mapping(node, at: "web_proxies", allowed: ["port", "domains"], required: ["port", "domains"])
+    else { return nil }
+    var port: Int?
+    var domains: [String]?
+    for entry in entries {
+      if entry.key == "port" {
+        port = reader.int(entry.value, at: "web_proxies.port", in: 1...65_535)
+      } else if let list = reader.stringList(entry.value, at: "web_proxies.domains") {
+        domains = list
+        if Set(list).count != list.count {
+          reader.report("web_proxies.domains: a domain is listed twice", at: entry.value)
+        }
+        for domain in list where domain.range(of: "^[a-z0-9][a-z0-9.-]*[a-z0-9]$", options: .regularExpression) == nil {
+          reader.report("web_proxies.domains: '\(domain)' is not a host name", at: entry.value)
+        }
+      }
+    }
+    guard let port, let domains else { return nil }
+    return WebProxies(port: port, domains: domains)
+  }
+
+  /// A duration in whole minutes: `60m`, `1h`, `1h30m`, `90s` (rounded up), or a bare number of minutes.
+  static func readMinutes(_ node: Node, at path: String, reader: inout YAMLReader) -> Int? {
+    guard case .scalar(let scalar) = node, !reader.isNull(node) else {
+      reader.report("\(path): expected a duration such as 60m or 1h, found \(reader.kind(of: node))", at: node)
+      return nil
+    }
+    let text = scalar.string
+    if node.tagName == .int, let minutes = Int(text), minutes > 0 { return minutes }
+    var seconds = 0
+    var digits = ""
+    var sawUnit = false
+    for character in text {
+      if character.isNumber {
+        digits.append(character)
+        continue
+      }
+      guard let amount = Int(digits), let scale = ["h": 3600, "m": 60, "s": 1][String(character)] else {
+        sawUnit = false
+        digits = "?"
+        break
+      }
+      seconds += amount * scale
+      digits = ""
+      sawUnit = true
+    }
+    guard sawUnit, digits.isEmpty, seconds > 0 else {
+      reader.report("\(path): expected a duration such as 60m or 1h, found '\(text)'", at: node)
+      return nil
+    }
+    return (seconds + 59) / 60
+  }
+
+  private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    switch error {
+    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      let detail = context.map { "\(problem) \($0.text)" } ?? problem
+      return Diagnostic(file: file, line: mark.line, column: mark.column, message: "malformed YAML: \(detail)")
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return Diagnostic(
+        file: file, line: context.mark.line, column: context.mark.column,
+        message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
+    case .reader(let problem, _, _, _):
+      return Diagnostic(file: file, line: 0, column: 0, message: "malformed YAML: \(problem)")
+    default:
+      return Diagnostic(file: file, line: 0, column: 0, message: "malformed YAML: \(error)")
+    }
+  }
+}
+
+extension Node.Mapping {
+  var asNode: Node { .mapping(self) }
+}

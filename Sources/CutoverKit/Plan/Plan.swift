@@ -1,0 +1,173 @@
+import Foundation
+
+/// A computed plan: every change Cutover would make, in the form that is printed, saved and applied.
+/// A saved plan is this value as JSON; applying it checks that the state and desired state have not moved.
+public struct Plan: Sendable, Codable, Equatable {
+  /// The version of the saved-plan and JSON formats.
+  public static let currentFormatVersion = "1.0"
+
+  /// Whether the plan converges on the desired state or removes everything.
+  public enum Mode: String, Sendable, Codable {
+    case apply, destroy
+  }
+
+  public var formatVersion: String
+  public var environment: String
+  public var mode: Mode
+  /// The state the plan was computed against.
+  public var stateVersion: StateVersion
+  /// SHA-256 of the expanded desired state the plan was computed from.
+  public var desiredDigest: String
+  public var createdAt: Date
+  /// Every resource considered, no-ops included, in a stable order.
+  public var changes: [PlannedChange]
+  /// The desired resources, so an apply evaluates references exactly as planned.
+  public var desired: [DesiredResource]
+  /// Differences found between the recorded state and the cloud before planning.
+  public var drift: [Drift]
+  /// Notes an operator should read before approving (not errors).
+  public var warnings: [String]
+
+  public init(
+    environment: String, mode: Mode, stateVersion: StateVersion, desiredDigest: String, createdAt: Date = Date(),
+    changes: [PlannedChange], desired: [DesiredResource], drift: [Drift] = [], warnings: [String] = []
+  ) {
+    self.formatVersion = Self.currentFormatVersion
+    self.environment = environment
+    self.mode = mode
+    self.stateVersion = stateVersion
+    self.desiredDigest = desiredDigest
+    self.createdAt = createdAt
+    self.changes = changes
+    self.desired = desired
+    self.drift = drift
+    self.warnings = warnings
+  }
+
+  /// The changes that do something.
+  public var actionable: [PlannedChange] { changes.filter { $0.action != .noop } }
+
+  public var hasChanges: Bool { changes.contains { $0.action != .noop } }
+
+  /// Counts for `Plan: N to add, N to change, N to destroy.` (a replacement adds one and destroys one).
+  public var summary: PlanSummary {
+    var summary = PlanSummary()
+    for change in changes {
+      switch change.action {
+      case .create: summary.add += 1
+      case .update: summary.change += 1
+      case .replace:
+        summary.add += 1
+        summary.destroy += 1
+      case .delete: summary.destroy += 1
+      case .noop: break
+      }
+    }
+    return summary
+  }
+}
+
+/// How many resources a plan adds, changes and destroys.
+public struct PlanSummary: Sendable, Equatable, CustomStringConvertible {
+  public var add = 0
+  public var change = 0
+  public var destroy = 0
+
+  public var description: String { "Plan: \(add) to add, \(change) to change, \(destroy) to destroy." }
+  /// `+1 ~0 -0`, for the journal.
+  public var compact: String { "+\(add) ~\(change) -\(destroy)" }
+}
+
+/// What the plan does to one resource.
+public struct PlannedChange: Sendable, Codable, Equatable {
+  /// The action, in the order operators read them.
+  public enum Action: String, Sendable, Codable {
+    case create, update, replace, delete, noop
+  }
+
+  /// Why a resource is created, replaced or deleted, when it is not obvious.
+  public enum Reason: String, Sendable, Codable {
+    /// An attribute that cannot change in place changed.
+    case replaceBecauseCannotUpdate = "replace_because_cannot_update"
+    /// Its create failed after the cloud accepted it (a cluster in `CREATE_FAILED`).
+    case replaceBecauseTainted = "replace_because_tainted"
+    /// `--replace` asked for it.
+    case replaceByRequest = "replace_by_request"
+    /// No longer in the desired state.
+    case deleteBecauseNoResourceConfig = "delete_because_no_resource_config"
+    /// `cutover destroy`.
+    case deleteBecauseDestroy = "delete_because_destroy"
+    /// An old object a replacement superseded, left behind by an interrupted apply.
+    case deleteDeposed = "delete_deposed"
+    /// An earlier apply started creating it and stopped; the apply waits on the existing object.
+    case resumeInterruptedCreate = "resume_interrupted_create"
+    /// Recorded, but gone from the cloud.
+    case recreateBecauseGone = "recreate_because_gone"
+  }
+
+  public var address: ResourceAddress
+  /// Set when the change deletes a deposed object rather than the current one.
+  public var deposedKey: String?
+  public var action: Action
+  public var reason: Reason?
+  /// Attributes before (nil for a create), sensitive ones removed.
+  public var before: Attributes?
+  /// Known attributes after (nil for a delete), sensitive ones removed.
+  public var after: Attributes?
+  /// Attributes whose value is known only after apply.
+  public var unknownAfter: [String]
+  /// Attributes whose change forces the replacement.
+  public var replacePaths: [String]
+  /// Attributes that are sensitive: shown as `(sensitive)`, never printed.
+  public var sensitive: [String]
+  /// Desired dependencies: created or updated before this one.
+  public var dependencies: [ResourceAddress]
+  /// Recorded dependencies of the object being deleted: deleted after this one.
+  public var priorDependencies: [ResourceAddress]
+  /// The remote id of the object being deleted, replaced or waited on.
+  public var remoteID: String?
+
+  public init(
+    address: ResourceAddress, deposedKey: String? = nil, action: Action, reason: Reason? = nil, before: Attributes?,
+    after: Attributes?, unknownAfter: [String] = [], replacePaths: [String] = [], sensitive: [String] = [],
+    dependencies: [ResourceAddress] = [], priorDependencies: [ResourceAddress] = [], remoteID: String? = nil
+  ) {
+    self.address = address
+    self.deposedKey = deposedKey
+    self.action = action
+    self.reason = reason
+    self.before = before
+    self.after = after
+    self.unknownAfter = unknownAfter
+    self.replacePaths = replacePaths
+    self.sensitive = sensitive
+    self.dependencies = dependencies
+    self.priorDependencies = priorDependencies
+    self.remoteID = remoteID
+  }
+
+  /// The address as printed, with the deposed key when there is one.
+  public var displayAddress: String {
+    deposedKey.map { "\(address) (deposed object \($0))" } ?? address.description
+  }
+}
+
+/// A difference between what the state recorded and what the cloud holds, found by a refresh.
+public struct Drift: Sendable, Codable, Equatable {
+  public var address: ResourceAddress
+  /// `changed` attributes, or the object is `gone`.
+  public var kind: Kind
+  public var before: Attributes
+  public var after: Attributes?
+
+  public enum Kind: String, Sendable, Codable {
+    case changed, gone
+  }
+
+  public init(address: ResourceAddress, kind: Kind, before: Attributes, after: Attributes?) {
+    self.address = address
+    self.kind = kind
+    self.before = before
+    self.after = after
+  }
+}

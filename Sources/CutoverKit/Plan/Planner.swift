@@ -1,0 +1,262 @@
+import Crypto
+import Foundation
+
+/// Computes a `Plan` from the desired resources and the recorded state. Pure: no cloud, no disk.
+public struct Planner: Sendable {
+  public var catalog: ResourceCatalog
+
+  public init(catalog: ResourceCatalog = .standard) {
+    self.catalog = catalog
+  }
+
+  /// What to plan.
+  public struct Request: Sendable {
+    public var environment: String
+    /// The desired state; nil or ignored for a destroy plan.
+    public var desired: DesiredState?
+    public var recorded: [RecordedResource]
+    public var stateVersion: StateVersion
+    public var mode: Plan.Mode
+    /// Only these resources (and what they depend on); empty means all.
+    public var targets: [ResourceAddress]
+    /// Replace these even if nothing changed.
+    public var replace: [ResourceAddress]
+    public var drift: [Drift]
+
+    public init(
+      environment: String, desired: DesiredState?, recorded: [RecordedResource], stateVersion: StateVersion,
+      mode: Plan.Mode = .apply, targets: [ResourceAddress] = [], replace: [ResourceAddress] = [], drift: [Drift] = []
+    ) {
+      self.environment = environment
+      self.desired = desired
+      self.recorded = recorded
+      self.stateVersion = stateVersion
+      self.mode = mode
+      self.targets = targets
+      self.replace = replace
+      self.drift = drift
+    }
+  }
+
+  /// Computes the plan.
+  /// - Throws: `CutoverError.dependencyCycle`, `.usage` for an unknown target, `.guardViolation` for a plan that
+  ///   would take down the live generation.
+  public func plan(_ request: Request) throws -> Plan {
+    let desiredResources = request.mode == .destroy ? [] : request.desired.map(catalog.expand) ?? []
+    let graph = try dependencyGraph(of: desiredResources)
+    let order = try topologicalOrder(graph)
+    let byAddress = Dictionary(desiredResources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+    let current = Dictionary(
+      request.recorded.filter { $0.deposedKey == nil }.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+    let forcedReplacement = Set(request.replace)
+
+    try checkAddresses(request, desired: byAddress, current: current)
+
+    var planned: [ResourceAddress: PlannedChange] = [:]
+    for address in order {
+      guard let resource = byAddress[address], let type = catalog[address.type] else { continue }
+      planned[address] = change(
+        for: resource, type: type, prior: current[address], planned: planned, current: current,
+        forceReplace: forcedReplacement.contains(address))
+    }
+
+    var changes = order.compactMap { planned[$0] }
+    for prior in request.recorded.sorted(by: { ($0.address, $0.deposedKey ?? "") < ($1.address, $1.deposedKey ?? "") }) {
+      if prior.deposedKey == nil, byAddress[prior.address] != nil { continue }
+      let reason: PlannedChange.Reason =
+        prior.deposedKey != nil ? .deleteDeposed : request.mode == .destroy ? .deleteBecauseDestroy : .deleteBecauseNoResourceConfig
+      changes.append(
+        PlannedChange(
+          address: prior.address, deposedKey: prior.deposedKey, action: .delete, reason: reason,
+          before: redacted(prior.attributes, type: prior.address.type), after: nil,
+          sensitive: sensitiveNames(prior.address.type), priorDependencies: prior.dependencies,
+          remoteID: prior.remoteID))
+    }
+
+    if !request.targets.isEmpty {
+      let wanted = graph.closure(of: request.targets).union(request.targets)
+      changes = changes.filter { wanted.contains($0.address) }
+    }
+
+    let plan = Plan(
+      environment: request.environment, mode: request.mode, stateVersion: request.stateVersion,
+      desiredDigest: Self.digest(of: desiredResources), changes: changes, desired: desiredResources,
+      drift: request.drift, warnings: warnings(changes))
+    let violations = GenerationGuards(catalog: catalog).violations(
+      of: plan, desiredLive: request.mode == .destroy ? nil : request.desired?.live, recorded: request.recorded)
+    if !violations.isEmpty { throw CutoverError.guardViolation(violations) }
+    return plan
+  }
+
+  /// The SHA-256 of the desired resources, as saved plans record it.
+  public static func digest(of resources: [DesiredResource]) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = (try? encoder.encode(resources)) ?? Data()
+    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+  }
+
+  // MARK: - One resource
+
+  private func change(
+    for resource: DesiredResource, type: any ResourceType, prior: RecordedResource?,
+    planned: [ResourceAddress: PlannedChange], current: [ResourceAddress: RecordedResource], forceReplace: Bool
+  ) -> PlannedChange {
+    var known: Attributes = [:]
+    var unknown: [String] = []
+    for (name, expression) in resource.attributes {
+      switch expression {
+      case .value(let value): known[name] = value
+      case .reference(let reference):
+        if let value = resolve(reference, planned: planned, current: current) {
+          known[name] = value
+        } else {
+          unknown.append(name)
+        }
+      }
+    }
+    let schema = type.schema
+    let computed = schema.attributes.filter { !$0.isInput }
+    let sensitive = sensitiveNames(type.name)
+
+    if let prior, prior.status == .tainted {
+      return PlannedChange(
+        address: resource.address, action: .replace, reason: .replaceBecauseTainted,
+        before: redacted(prior.attributes, type: type.name), after: redacted(known, type: type.name),
+        unknownAfter: (unknown + computed.map(\.name)).sorted(), sensitive: sensitive,
+        dependencies: resource.dependencies, priorDependencies: prior.dependencies, remoteID: prior.remoteID)
+    }
+    guard let prior, prior.status == .ready else {
+      // A fresh create, or a create an earlier apply started: either way every computed value comes later.
+      return PlannedChange(
+        address: resource.address, action: .create, reason: prior == nil ? nil : .resumeInterruptedCreate,
+        before: nil, after: redacted(known, type: type.name), unknownAfter: (unknown + computed.map(\.name)).sorted(),
+        sensitive: sensitive, dependencies: resource.dependencies, remoteID: prior?.remoteID)
+    }
+
+    var replacePaths: [String] = []
+    var updatePaths: [String] = []
+    for attribute in schema.attributes where attribute.isInput {
+      let isUnknown = unknown.contains(attribute.name)
+      let differs = isUnknown || known[attribute.name] != prior.attributes[attribute.name]
+      guard differs else { continue }
+      switch attribute.mode {
+      case .forcesReplacement: replacePaths.append(attribute.name)
+      case .updatable: updatePaths.append(attribute.name)
+      case .createOnly, .computed: break
+      }
+    }
+
+    let action: PlannedChange.Action
+    var reason: PlannedChange.Reason?
+    if forceReplace {
+      action = .replace
+      reason = .replaceByRequest
+    } else if !replacePaths.isEmpty {
+      action = .replace
+      reason = .replaceBecauseCannotUpdate
+    } else if !updatePaths.isEmpty {
+      action = .update
+    } else {
+      action = .noop
+    }
+
+    var after = known
+    var unknownAfter = unknown
+    for attribute in computed {
+      switch (action, attribute.mode) {
+      case (.replace, _), (.update, .computed(changesOnUpdate: true)):
+        unknownAfter.append(attribute.name)
+      default:
+        after[attribute.name] = prior.attributes[attribute.name]
+      }
+    }
+    // Create-only inputs keep the value the object was created with until it is replaced.
+    for attribute in schema.attributes where attribute.mode == .createOnly && action != .replace {
+      after[attribute.name] = prior.attributes[attribute.name] ?? known[attribute.name]
+    }
+    return PlannedChange(
+      address: resource.address, action: action, reason: reason, before: redacted(prior.attributes, type: type.name),
+      after: redacted(after, type: type.name),
+      unknownAfter: unknownAfter.sorted(), replacePaths: replacePaths.sorted(), sensitive: sensitive,
+      dependencies: resource.dependencies, priorDependencies: prior.dependencies, remoteID: prior.remoteID)
+  }
+
+  /// The value a reference will have, or nil when it is known only after apply.
+  private func resolve(
+    _ reference: Reference, planned: [ResourceAddress: PlannedChange], current: [ResourceAddress: RecordedResource]
+  ) -> Value? {
+    if let change = planned[reference.address] {
+      if change.unknownAfter.contains(reference.attribute) { return nil }
+      if let value = change.after?[reference.attribute] { return reference.formatted(value) }
+    }
+    guard let prior = current[reference.address], prior.status == .ready,
+      let value = prior.attributes[reference.attribute]
+    else { return nil }
+    return reference.formatted(value)
+  }
+
+  // MARK: - Graph and checks
+
+  private func dependencyGraph(of resources: [DesiredResource]) throws -> DependencyGraph<ResourceAddress> {
+    var graph = DependencyGraph<ResourceAddress>()
+    let addresses = Set(resources.map(\.address))
+    for resource in resources {
+      graph.add(resource.address)
+      for dependency in resource.dependencies {
+        guard addresses.contains(dependency) else {
+          throw CutoverError.state("\(resource.address) depends on \(dependency), which the desired state does not declare")
+        }
+        graph.add(resource.address, dependsOn: dependency)
+      }
+    }
+    return graph
+  }
+
+  private func topologicalOrder(_ graph: DependencyGraph<ResourceAddress>) throws -> [ResourceAddress] {
+    do {
+      return try graph.topologicalOrder()
+    } catch {
+      throw CutoverError.dependencyCycle(error.nodes)
+    }
+  }
+
+  private func checkAddresses(
+    _ request: Request, desired: [ResourceAddress: DesiredResource], current: [ResourceAddress: RecordedResource]
+  ) throws {
+    for address in request.targets where desired[address] == nil && current[address] == nil {
+      throw CutoverError.usage("--target \(address): no such resource in the desired state or the state")
+    }
+    for address in request.replace {
+      guard current[address] != nil else {
+        throw CutoverError.usage("--replace \(address): no such resource in the state (nothing to replace)")
+      }
+      guard desired[address] != nil else {
+        throw CutoverError.usage("--replace \(address): the desired state no longer declares it (it will be deleted)")
+      }
+    }
+  }
+
+  private func sensitiveNames(_ type: String) -> [String] {
+    catalog[type].map { $0.schema.sensitiveNames.sorted() } ?? []
+  }
+
+  private func redacted(_ attributes: Attributes, type: String) -> Attributes {
+    guard let names = catalog[type]?.schema.sensitiveNames, !names.isEmpty else { return attributes }
+    return attributes.filter { !names.contains($0.key) }
+  }
+
+  private func warnings(_ changes: [PlannedChange]) -> [String] {
+    changes.compactMap { change in
+      switch change.reason {
+      case .resumeInterruptedCreate:
+        return "\(change.address): an earlier apply was interrupted while creating \(change.remoteID ?? "it");"
+          + " this apply waits for that object instead of creating another"
+      case .deleteDeposed:
+        return "\(change.displayAddress): left over from an interrupted replacement; it will be deleted"
+      default:
+        return nil
+      }
+    }
+  }
+}

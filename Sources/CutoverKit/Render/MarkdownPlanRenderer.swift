@@ -1,0 +1,79 @@
+/// Renders a plan for a pull-request comment: a summary table, then each change in a collapsible `diff` block.
+/// Output stays below a comment's size limit; what does not fit is cut with a note saying so.
+public struct MarkdownPlanRenderer: Sendable {
+  /// GitHub refuses comments over 65,536 characters; stay clear of it.
+  public var limit: Int
+
+  public init(limit: Int = 65_000) {
+    self.limit = limit
+  }
+
+  public func render(_ plan: Plan) -> String {
+    var head = "### Cutover plan for `\(plan.environment)`\n\n"
+    head += "**\(plan.summary.description)**\n\n"
+    for warning in plan.warnings { head += "> **Warning:** \(warning)\n" }
+    if !plan.warnings.isEmpty { head += "\n" }
+    if !plan.drift.isEmpty {
+      head += "Changed outside Cutover: " + plan.drift.map { "`\($0.address)` (\($0.kind.rawValue))" }.joined(separator: ", ")
+      head += "\n\n"
+    }
+    let actionable = plan.actionable
+    guard !actionable.isEmpty else { return head + "No changes.\n" }
+
+    head += "| Action | Resource | Detail |\n|---|---|---|\n"
+    for change in actionable {
+      head += "| \(label(change.action)) | `\(change.displayAddress)` | \(detail(change)) |\n"
+    }
+    head += "\n"
+
+    let text = TextPlanRenderer(color: false)
+    var body = ""
+    var omitted = 0
+    for (index, change) in actionable.enumerated() {
+      let block =
+        "<details><summary>\(label(change.action)) <code>\(change.displayAddress)</code></summary>\n\n```diff\n"
+        + diffLines(text.renderChange(change)) + "```\n\n</details>\n\n"
+      let note = "_\(actionable.count - index) more change(s) cut to fit the comment; run `cutover plan` for the whole plan._\n"
+      if head.count + body.count + block.count + note.count > limit {
+        omitted = actionable.count - index
+        body += note
+        break
+      }
+      body += block
+    }
+    _ = omitted
+    return head + body
+  }
+
+  private func label(_ action: PlannedChange.Action) -> String {
+    switch action {
+    case .create: return "➕ create"
+    case .update: return "🔄 update"
+    case .replace: return "♻️ replace"
+    case .delete: return "❌ destroy"
+    case .noop: return "no-op"
+    }
+  }
+
+  private func detail(_ change: PlannedChange) -> String {
+    if !change.replacePaths.isEmpty { return "forced by " + change.replacePaths.map { "`\($0)`" }.joined(separator: ", ") }
+    if let reason = change.reason { return reason.rawValue.replacingOccurrences(of: "_", with: " ") }
+    if change.action == .update {
+      let changed = Set((change.before ?? [:]).keys).union(change.unknownAfter).filter {
+        change.before?[$0] != change.after?[$0] && !(change.before?[$0] == nil && change.after?[$0] == nil)
+      }
+      return changed.sorted().map { "`\($0)`" }.joined(separator: ", ")
+    }
+    return ""
+  }
+
+  /// Moves each line's change marker to the first column, where `diff` highlighting looks for it.
+  private func diffLines(_ rendered: String) -> String {
+    rendered.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line -> String in
+      let trimmed = line.drop { $0 == " " }
+      guard let first = trimmed.first, "+-~".contains(first) else { return " " + line }
+      let marker = trimmed.hasPrefix("-/+") ? "!" : first == "~" ? "!" : String(first)
+      return marker + line.dropFirst()
+    }.joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The lease on an environment's state held by one run: who, where, doing what, and when it last proved alive.
+public struct LockLease: Sendable, Equatable {
+  public var environment: String
+  /// A random token that only the holder knows; release and heartbeat check it.
+  public var token: String
+  public var holder: String
+  public var host: String
+  public var pid: Int32
+  public var command: String
+  public var acquiredAt: Date
+  public var heartbeatAt: Date
+
+  public init(
+    environment: String, token: String, holder: String, host: String, pid: Int32, command: String, acquiredAt: Date,
+    heartbeatAt: Date
+  ) {
+    self.environment = environment
+    self.token = token
+    self.holder = holder
+    self.host = host
+    self.pid = pid
+    self.command = command
+    self.acquiredAt = acquiredAt
+    self.heartbeatAt = heartbeatAt
+  }
+
+  /// When the lease was taken, in UTC ISO 8601.
+  public var acquiredAtText: String { Timestamps.format(acquiredAt) }
+
+  /// Whether the lease no longer holds: its heartbeat is older than `ttl`, or its process is gone from this host.
+  public func isExpired(now: Date, ttl: TimeInterval, localHost: String) -> Bool {
+    if now.timeIntervalSince(heartbeatAt) > ttl { return true }
+    if host == localHost, !ProcessIdentity.isAlive(pid: pid) { return true }
+    return false
+  }
+}
+
+/// Who and where this process is, as recorded in leases and the journal.
+public struct ProcessIdentity: Sendable {
+  public var user: String
+  public var host: String
+  public var pid: Int32
+
+  public init(user: String, host: String, pid: Int32) {
+    self.user = user
+    self.host = host
+    self.pid = pid
+  }
+
+  /// This process.
+  public static var current: ProcessIdentity {
+    let environment = ProcessInfo.processInfo.environment
+    let user = environment["USER"] ?? environment["LOGNAME"] ?? accountName() ?? String(getuid())
+    return ProcessIdentity(user: user, host: ProcessInfo.processInfo.hostName, pid: getpid())
+  }
+
+  private static func accountName() -> String? {
+    guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+    return String(cString: name)
+  }
+
+  /// Whether a process with this id exists on this host.
+  static func isAlive(pid: Int32) -> Bool {
+    if pid <= 0 { return false }
+    return kill(pid, 0) == 0 || errno != ESRCH
+  }
+}
+
+/// UTC timestamps as the state store and outputs show them.
+public enum Timestamps {
+  public static func format(_ date: Date) -> String {
+    date.formatted(Date.ISO8601FormatStyle())
+  }
+}

@@ -1,0 +1,67 @@
+import GRDB
+
+/// The versioned migrations of `state/<env>.sqlite`. Never edit a shipped migration: add the next one.
+enum StateSchema {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1: meta, resources, journal, lock") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+          );
+          CREATE TABLE resources (
+            address TEXT NOT NULL,
+            deposed TEXT NOT NULL DEFAULT '',
+            type TEXT NOT NULL,
+            remote_id TEXT,
+            attributes TEXT NOT NULL,
+            dependencies TEXT NOT NULL,
+            status TEXT NOT NULL,
+            updated_at DOUBLE NOT NULL,
+            PRIMARY KEY (address, deposed)
+          );
+          CREATE TABLE applies (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            command TEXT NOT NULL,
+            user TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started_at DOUBLE NOT NULL,
+            finished_at DOUBLE,
+            serial INTEGER NOT NULL,
+            summary TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            error TEXT
+          );
+          CREATE TABLE actions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            apply_id INTEGER NOT NULL REFERENCES applies(id),
+            address TEXT NOT NULL,
+            deposed TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            remote_id TEXT,
+            started_at DOUBLE NOT NULL,
+            finished_at DOUBLE,
+            detail TEXT,
+            error TEXT
+          );
+          CREATE INDEX actions_by_apply ON actions(apply_id);
+          CREATE INDEX actions_by_status ON actions(status);
+          CREATE TABLE lock (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            token TEXT NOT NULL,
+            holder TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            command TEXT NOT NULL,
+            acquired_at DOUBLE NOT NULL,
+            heartbeat_at DOUBLE NOT NULL
+          );
+          """)
+    }
+    return migrator
+  }
+}

@@ -1,0 +1,69 @@
+/// The steps before a plan: settle what an interrupted apply left unknown, read the recorded objects from the cloud,
+/// then plan. Cloud access is requested only when a step needs it, so `plan --no-refresh` works offline.
+public struct PlanPreparation: Sendable {
+  public var catalog: ResourceCatalog
+  public var store: StateStore
+  /// Opens the cloud on first use.
+  public var cloud: @Sendable () async throws -> CloudClients
+
+  public init(
+    catalog: ResourceCatalog = .standard, store: StateStore, cloud: @escaping @Sendable () async throws -> CloudClients
+  ) {
+    self.catalog = catalog
+    self.store = store
+    self.cloud = cloud
+  }
+
+  /// What the preparation found, with the plan.
+  public struct Outcome: Sendable {
+    public var plan: Plan
+    /// Lines about interrupted actions that were settled.
+    public var notes: [String]
+  }
+
+  /// Settles, refreshes (when asked) and plans. Call with the lock held.
+  public func plan(
+    environment: String, desired: DesiredState?, mode: Plan.Mode, refresh: Bool, targets: [ResourceAddress] = [],
+    replace: [ResourceAddress] = []
+  ) async throws -> Outcome {
+    var notes: [String] = []
+    if try Reconciler.needsCloud(store) {
+      let reconciler = Reconciler(catalog: catalog, store: store, cloud: try await cloud())
+      notes = try await reconciler.reconcile(desired: desired.map(catalog.expand) ?? [])
+    }
+    var recorded = try store.resources()
+    var drift: [Drift] = []
+    if refresh, !recorded.isEmpty {
+      (recorded, drift) = try await Refresher(catalog: catalog, cloud: try await cloud()).refresh(recorded)
+    }
+    let plan = try Planner(catalog: catalog).plan(
+      Planner.Request(
+        environment: environment, desired: desired, recorded: recorded, stateVersion: try store.version(), mode: mode,
+        targets: targets, replace: replace, drift: drift))
+    return Outcome(plan: plan, notes: notes)
+  }
+
+  /// Checks a saved plan against the state and desired state it was made from.
+  /// - Throws: `CutoverError.stalePlan` saying what moved.
+  public func checkSaved(_ plan: Plan, desired: DesiredState) throws {
+    guard plan.formatVersion == Plan.currentFormatVersion else {
+      throw CutoverError.stalePlan(
+        "it was written in format \(plan.formatVersion); this Cutover reads \(Plan.currentFormatVersion); plan again")
+    }
+    let version = try store.version()
+    if version.lineage != plan.stateVersion.lineage {
+      throw CutoverError.stalePlan(
+        "it was made for state lineage \(plan.stateVersion.lineage), but \(store.path) has lineage \(version.lineage)"
+          + " (the state was recreated); plan again")
+    }
+    if version.serial != plan.stateVersion.serial {
+      throw CutoverError.stalePlan(
+        "the state's serial moved from \(plan.stateVersion.serial) to \(version.serial) since it was made"
+          + " (another apply ran); plan again")
+    }
+    let digest = Planner.digest(of: plan.mode == .destroy ? [] : catalog.expand(desired))
+    if digest != plan.desiredDigest {
+      throw CutoverError.stalePlan("the desired state of \(plan.environment) changed since it was made; plan again")
+    }
+  }
+}

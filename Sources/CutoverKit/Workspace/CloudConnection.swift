@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import OpenStack
+
+/// An open connection to one cloud: the HTTP transport, the Keystone session and the service clients over it.
+public final class CloudConnection: Sendable {
+  public let config: CloudConfig
+  public let clients: CloudClients
+  private let transport: AsyncHTTPClientTransport
+
+  /// Builds the clients; makes no network call (authentication happens on the first request).
+  public init(config: CloudConfig, retry: RetryPolicy = RetryPolicy()) throws {
+    self.config = config
+    do {
+      transport = try AsyncHTTPClientTransport(cacertPath: config.cacertPath, insecure: config.insecure)
+    } catch {
+      throw CutoverError.cloud("cannot set up TLS for \(config.authURL): \(error.localizedDescription)")
+    }
+    let session = OpenStackSession(config: config, transport: transport, retry: retry)
+    clients = CloudClients(magnum: MagnumClient(session: session), webProxy: WebProxyClient(session: session))
+  }
+
+  public func close() async {
+    try? await transport.shutdown()
+  }
+}
+
+/// Keeps a state lock lease alive while a command runs, and gives it back at the end.
+public actor LockHolder {
+  public let lease: LockLease
+  private let store: StateStore
+  private var heartbeat: Task<Void, Never>?
+
+  /// The lease's time to live: `CUTOVER_LOCK_TTL_SECONDS`, else 60 s. A holder beats every third of it.
+  public static func ttl(environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeInterval {
+    environment["CUTOVER_LOCK_TTL_SECONDS"].flatMap(TimeInterval.init).map { max(1, $0) } ?? 60
+  }
+
+  /// Takes the lease or throws `CutoverError.stateLocked`.
+  public init(store: StateStore, command: String, identity: ProcessIdentity = .current) throws {
+    let ttl = Self.ttl()
+    self.store = store
+    self.lease = try store.acquireLock(command: command, identity: identity, ttl: ttl)
+    let lease = self.lease
+    let interval = Duration.milliseconds(Int(ttl * 1000 / 3))
+    self.heartbeat = Task.detached {
+      while !Task.isCancelled {
+        try? await Task.sleep(for: interval)
+        if Task.isCancelled { break }
+        _ = try? store.heartbeat(lease)
+      }
+    }
+  }
+
+  /// Stops the heartbeat and releases the lease.
+  public func release() {
+    heartbeat?.cancel()
+    heartbeat = nil
+    try? store.releaseLock(lease)
+  }
+}

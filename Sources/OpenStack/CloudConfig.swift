@@ -1,0 +1,98 @@
+// MARK: - CloudConfig
+
+/// Everything needed to talk to one OpenStack cloud: where Keystone is, how to authenticate, which region and
+/// interface to pick from the catalog, and how to verify TLS. Printing it never shows a secret.
+public struct CloudConfig: Sendable, Equatable {
+  /// How to obtain a Keystone v3 token.
+  public enum Auth: Sendable, Equatable {
+    /// `v3applicationcredential`: `id` alone, or `name` with the owning user (`userName` + `userDomainName`, or
+    /// `userID`). The token is scoped by the credential itself; the request carries no scope.
+    case applicationCredential(
+      id: String?, name: String?, secret: String, userName: String?, userID: String?, userDomainName: String?
+    )
+    /// `password`: a user in a domain, scoped to a project (by id, or by name in its domain).
+    case password(
+      username: String, password: String, userDomainName: String, projectName: String?, projectID: String?,
+      projectDomainName: String
+    )
+  }
+
+  /// The cloud's name in `clouds.yaml`; nil for a cloud made of `OS_*` variables.
+  public var name: String?
+  /// Keystone's URL, normally ending in `/v3` (a URL without a version gets `/v3` appended when used).
+  public var authURL: String
+  public var auth: Auth
+  /// Matched against an endpoint's `region` or `region_id`; nil accepts any region.
+  public var regionName: String?
+  /// The catalog interface: `public`, `internal` or `admin`.
+  public var interface: String
+  /// A PEM file of extra trusted CA certificates.
+  public var cacertPath: String?
+  /// Disables TLS certificate verification.
+  public var insecure: Bool
+
+  public init(
+    name: String? = nil,
+    authURL: String,
+    auth: Auth,
+    regionName: String? = nil,
+    interface: String = "public",
+    cacertPath: String? = nil,
+    insecure: Bool = false
+  ) {
+    self.name = name
+    self.authURL = authURL
+    self.auth = auth
+    self.regionName = regionName
+    self.interface = interface
+    self.cacertPath = cacertPath
+    self.insecure = insecure
+  }
+
+  /// The values that must never appear in an error, a log line or a description.
+  var secrets: [String] {
+    switch auth {
+    case .applicationCredential(_, _, let secret, _, _, _): [secret]
+    case .password(_, let password, _, _, _, _): [password]
+    }
+  }
+}
+
+// MARK: - Descriptions without secrets
+
+extension CloudConfig.Auth: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+  public var description: String {
+    switch self {
+    case .applicationCredential(let id, let name, _, let userName, let userID, let userDomainName):
+      let fields = [
+        id.map { "id: \($0)" }, name.map { "name: \($0)" }, userName.map { "user: \($0)" },
+        userID.map { "user id: \($0)" }, userDomainName.map { "user domain: \($0)" }, "secret: <redacted>",
+      ]
+      return "application credential (\(fields.compactMap { $0 }.joined(separator: ", ")))"
+    case .password(let username, _, let userDomainName, let projectName, let projectID, let projectDomainName):
+      let project =
+        projectID.map { "project id: \($0)" }
+        ?? projectName.map { "project: \($0) in \(projectDomainName)" } ?? "no project"
+      return "password (user: \(username) in \(userDomainName), \(project), password: <redacted>)"
+    }
+  }
+
+  public var debugDescription: String { description }
+
+  public var customMirror: Mirror { Mirror(self, children: ["auth": description]) }
+}
+
+extension CloudConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+  public var description: String {
+    var parts = ["auth_url: \(authURL)", "auth: \(auth)", "interface: \(interface)"]
+    if let name { parts.insert("cloud: \(name)", at: 0) }
+    if let regionName { parts.append("region: \(regionName)") }
+    if let cacertPath { parts.append("cacert: \(cacertPath)") }
+    if insecure { parts.append("insecure") }
+    return "CloudConfig(\(parts.joined(separator: ", ")))"
+  }
+
+  public var debugDescription: String { description }
+
+  public var customMirror: Mirror { Mirror(self, children: ["config": description]) }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import CutoverKit
+import Foundation
+
+/// `cutover apply ENV` or `cutover apply FILE.plan`: make the cloud match the desired state.
+struct ApplyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Plan, confirm and apply; or apply a saved plan exactly, refusing it if the state or desired state moved.")
+
+  @Argument(help: "An environment (such as eqiad1) or a plan file saved by `cutover plan --out`.")
+  var environmentOrPlan: String
+  @Flag(help: "Apply without asking for confirmation.") var autoApprove = false
+  @Option(help: "How many actions may run at once.") var parallelism = 10
+  @Option(name: .customLong("replace"), help: "Replace this resource even if nothing changed (repeatable).")
+  var replace: [String] = []
+  @OptionGroup var planning: PlanningOptions
+  @OptionGroup var global: GlobalOptions
+
+  func validate() throws {
+    guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
+  }
+
+  func run() async throws {
+    try await reportingErrors {
+      if environmentOrPlan.hasSuffix(".plan") || environmentOrPlan.contains("/") {
+        try await applySaved(path: environmentOrPlan)
+      } else {
+        try await ApplyRun(
+          environment: environmentOrPlan, mode: .apply, autoApprove: autoApprove, parallelism: parallelism,
+          planning: planning, replace: replace, global: global
+        ).run()
+      }
+    }
+  }
+
+  private func applySaved(path: String) async throws {
+    let plan = try SavedPlan.read(from: path)
+    let desired = try global.loadDesired(plan.environment)
+    let cloud = try global.cloudAccess(for: desired)
+    let store = try global.openStore(plan.environment)
+    let holder = try LockHolder(store: store, command: "apply \(path)")
+    do {
+      try PlanPreparation(store: store, cloud: { try await cloud.clients() }).checkSaved(plan, desired: desired)
+      Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(plan.environment)))
+      if plan.hasChanges {
+        try await ApplyRun.execute(
+          plan, store: store, cloud: cloud, parallelism: parallelism, command: "apply \(path)", color: global.color)
+      }
+    } catch {
+      await holder.release()
+      await cloud.close()
+      throw error
+    }
+    await holder.release()
+    await cloud.close()
+  }
+}
+
+/// `cutover destroy ENV`: delete everything Cutover recorded, in reverse dependency order.
+struct DestroyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "destroy", abstract: "Destroy every object Cutover recorded for ENV (or only --target ones).")
+
+  @Argument(help: "The environment, such as eqiad1.") var environment: String
+  @Flag(help: "Destroy without asking for confirmation.") var autoApprove = false
+  @Option(help: "How many actions may run at once.") var parallelism = 10
+  @OptionGroup var planning: PlanningOptions
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    try await reportingErrors {
+      try await ApplyRun(
+        environment: environment, mode: .destroy, autoApprove: autoApprove, parallelism: parallelism,
+        planning: planning, replace: [], global: global
+      ).run()
+    }
+  }
+}
+
+/// The plan → confirm → execute flow shared by apply and destroy.
+struct ApplyRun {
+  var environment: String
+  var mode: Plan.Mode
+  var autoApprove: Bool
+  var parallelism: Int
+  var planning: PlanningOptions
+  var replace: [String]
+  var global: GlobalOptions
+
+  func run() async throws {
+    let desired = try global.loadDesired(environment)
+    let cloud = try global.cloudAccess(for: desired)
+    let store = try global.openStore(environment)
+    let command = mode == .destroy ? "destroy \(environment)" : "apply \(environment)"
+    let holder = try LockHolder(store: store, command: command)
+    do {
+      let outcome = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }).plan(
+        environment: environment, desired: desired, mode: mode, refresh: planning.refresh,
+        targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")))
+      for note in outcome.notes { Terminal.warning(note) }
+      let plan = outcome.plan
+      Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(environment)))
+      if plan.hasChanges {
+        try confirm(plan)
+        try await Self.execute(
+          plan, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
+      }
+    } catch {
+      await holder.release()
+      await cloud.close()
+      throw error
+    }
+    await holder.release()
+    await cloud.close()
+  }
+
+  private func confirm(_ plan: Plan) throws {
+    if autoApprove { return }
+    guard Terminal.inputIsTerminal else {
+      throw CutoverError.usage("refusing to \(mode == .destroy ? "destroy" : "apply") without confirmation: "
+        + "standard input is not a terminal; review the plan and pass --auto-approve")
+    }
+    let question =
+      mode == .destroy
+      ? "Do you really want to destroy these objects in \(environment)?" : "Apply these changes to \(environment)?"
+    Terminal.out("\n\(question)\n  Only 'yes' is accepted.\n\n  Enter a value: ")
+    let answer = readLine()?.trimmingCharacters(in: .whitespaces)
+    guard answer == "yes" else {
+      throw CutoverError.cancelled("\(mode == .destroy ? "destroy" : "apply") cancelled; nothing was changed")
+    }
+    Terminal.line()
+  }
+
+  /// Executes a plan with progress output; Ctrl-C stops launching actions and lets running ones record their state.
+  static func execute(
+    _ plan: Plan, store: StateStore, cloud: CloudAccess, parallelism: Int, command: String, color: Bool
+  ) async throws {
+    let clients = try await cloud.clients()
+    let executor = Executor(store: store, cloud: clients, parallelism: parallelism, progressInterval: .seconds(10))
+    let observer = ProgressPrinter(color: color)
+    let work = Task {
+      try await executor.execute(plan, command: command, identity: .current, observer: observer)
+    }
+    let interrupts = InterruptHandler {
+      Terminal.warning("interrupt received: stopping; running actions are recorded as they stand (Ctrl-C again to quit now)")
+      work.cancel()
+    }
+    let result = try await work.value
+    interrupts.stop()
+    Terminal.line()
+    if result.failed.isEmpty && !work.isCancelled {
+      let verb = plan.mode == .destroy ? "Destroy" : "Apply"
+      Terminal.line("\(verb) complete! Resources: \(result.summary). (\(Format.seconds(result.elapsed)))")
+      return
+    }
+    if work.isCancelled {
+      throw CutoverError.applyFailed(
+        failed: result.failed.count, succeeded: result.succeeded.count,
+        firstError: "interrupted; the state records what was done, and the next apply picks up from there")
+    }
+    let first = result.failed.sorted { $0.key < $1.key }.first!
+    throw CutoverError.applyFailed(
+      failed: result.failed.count, succeeded: result.succeeded.count, firstError: "\(first.key): \(first.value)")
+  }
+}

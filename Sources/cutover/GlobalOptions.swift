@@ -1,0 +1,108 @@
+import ArgumentParser
+import CloudSimulator
+import CutoverKit
+import Foundation
+import OpenStack
+
+/// Options every environment command takes.
+struct GlobalOptions: ParsableArguments {
+  @Flag(help: "Use the embedded simulated cloud, kept in state/<env>.simulated-cloud.sqlite, instead of OpenStack.")
+  var simulate = false
+
+  @Option(help: "Directory holding <env>.yaml.")
+  var clusters = "clusters"
+
+  @Option(help: "Directory holding <env>.sqlite.")
+  var state = "state"
+
+  @Option(help: "The clouds.yaml entry to use, instead of the environment file's `cloud:`.")
+  var cloud: String?
+
+  @Flag(name: .customLong("no-color"), help: "Plain output (also when NO_COLOR is set).")
+  var noColor = false
+
+  var paths: WorkspacePaths { WorkspacePaths(clustersDirectory: clusters, stateDirectory: state) }
+  var color: Bool { Terminal.useColor(noColorFlag: noColor) }
+
+  func loadDesired(_ environment: String) throws -> DesiredState {
+    try EnvironmentName.validate(environment)
+    return try EnvironmentFile.load(environment: environment, path: paths.desiredStateFile(environment))
+  }
+
+  func openStore(_ environment: String) throws -> StateStore {
+    try StateStore(path: paths.stateFile(environment), environment: environment)
+  }
+
+  /// Resolves the cloud without touching the network, so a missing `clouds.yaml` stops the run before any call.
+  func cloudAccess(for desired: DesiredState) throws -> CloudAccess {
+    if simulate {
+      return CloudAccess(
+        simulated: paths.simulatedCloudFile(desired.environment), project: desired.project)
+    }
+    guard let name = cloud ?? desired.cloud else {
+      throw CutoverError.cloud(
+        "\(paths.desiredStateFile(desired.environment)) names no `cloud:` and no --cloud was given; "
+          + "name a clouds.yaml entry, or use --simulate")
+    }
+    let environment = ProcessInfo.processInfo.environment
+    do {
+      let config = try CloudConfigLoader.load(
+        cloud: name, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath,
+        homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+      return CloudAccess(config: config)
+    } catch {
+      throw CutoverError.cloud(
+        "cannot use cloud '\(name)': \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")
+    }
+  }
+}
+
+/// The cloud of one command, opened on first use: a real cloud from `clouds.yaml`, or the simulator started
+/// in-process on a loopback port and reached over HTTP exactly like a real cloud.
+actor CloudAccess {
+  private enum Source {
+    case real(CloudConfig)
+    case simulated(databasePath: String, project: String)
+  }
+
+  private let source: Source
+  private var connection: CloudConnection?
+  private var simulator: CloudSimulator?
+
+  init(config: CloudConfig) {
+    source = .real(config)
+  }
+
+  init(simulated databasePath: String, project: String) {
+    source = .simulated(databasePath: databasePath, project: project)
+  }
+
+  func clients() async throws -> CloudClients {
+    if let connection { return connection.clients }
+    let config: CloudConfig
+    switch source {
+    case .real(let real):
+      config = real
+    case .simulated(let databasePath, let project):
+      let settings = try SimulatorConfiguration.fromEnvironment(
+        ProcessInfo.processInfo.environment, databasePath: databasePath, project: project)
+      let simulator = try await CloudSimulator.start(configuration: settings)
+      self.simulator = simulator
+      config = CloudConfig(
+        name: "simulator", authURL: simulator.authURL,
+        auth: .applicationCredential(
+          id: settings.applicationCredentialID, name: nil, secret: settings.applicationCredentialSecret,
+          userName: nil, userID: nil, userDomainName: nil))
+    }
+    let connection = try CloudConnection(config: config)
+    self.connection = connection
+    return connection.clients
+  }
+
+  func close() async {
+    await connection?.close()
+    connection = nil
+    await simulator?.shutdown()
+    simulator = nil
+  }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import CutoverKit
+
+/// Output formats of `cutover plan`.
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, markdown
+}
+
+/// Options shared by `plan`, `apply` and `destroy`.
+struct PlanningOptions: ParsableArguments {
+  @Option(name: .customLong("target"), help: "Plan only this resource and what it depends on (repeatable).")
+  var targets: [String] = []
+
+  @Flag(inversion: .prefixedNo, help: "Read every recorded object from the cloud before planning.")
+  var refresh = true
+
+  @Option(help: "Take the state lock (true|false). Without it a concurrent apply may change the state meanwhile.")
+  var lock = true
+
+  func targetAddresses() throws -> [ResourceAddress] {
+    try targets.map(parseAddress(option: "--target"))
+  }
+}
+
+func parseAddress(option: String) -> (String) throws -> ResourceAddress {
+  { text in
+    guard let address = ResourceAddress(parsing: text) else {
+      throw CutoverError.usage("\(option) \(text): expected an address such as cluster.128a")
+    }
+    return address
+  }
+}
+
+/// `cutover plan ENV`: show what apply would do.
+struct PlanCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan", abstract: "Show what apply would change, without changing anything.")
+
+  @Argument(help: "The environment, such as eqiad1.") var environment: String
+  @Option(help: "Save the plan to this file, for `cutover apply FILE`.") var out: String?
+  @Option(help: "text, json or markdown.") var format: PlanFormat = .text
+  @Flag(help: "Exit 0 for no changes, 2 for changes.") var detailedExitcode = false
+  @Option(name: .customLong("replace"), help: "Replace this resource even if nothing changed (repeatable).")
+  var replace: [String] = []
+  @Flag(help: "Plan the destruction of everything recorded.") var destroy = false
+  @OptionGroup var planning: PlanningOptions
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    var changes = false
+    try await reportingErrors {
+      let desired = try global.loadDesired(environment)
+      let cloud = planning.refresh ? try global.cloudAccess(for: desired) : nil
+      let store = try global.openStore(environment)
+      let holder = planning.lock ? try LockHolder(store: store, command: "plan \(environment)") : nil
+      do {
+        let outcome = try await PlanPreparation(
+          store: store,
+          cloud: {
+            guard let cloud else {
+              throw CutoverError.cloud("an interrupted apply must be settled against the cloud first; plan without --no-refresh")
+            }
+            return try await cloud.clients()
+          }
+        ).plan(
+          environment: environment, desired: desired, mode: destroy ? .destroy : .apply, refresh: planning.refresh,
+          targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")))
+        for note in outcome.notes { Terminal.warning(note) }
+        try render(outcome.plan, source: global.paths.desiredStateFile(environment))
+        if let out {
+          try SavedPlan.write(outcome.plan, to: out)
+          if format == .text { Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.") }
+        }
+        changes = outcome.plan.hasChanges
+      } catch {
+        await holder?.release()
+        await cloud?.close()
+        throw error
+      }
+      await holder?.release()
+      await cloud?.close()
+    }
+    if detailedExitcode && changes { throw ExitCode(2) }
+  }
+
+  private func render(_ plan: Plan, source: String) throws {
+    switch format {
+    case .text: Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: source))
+    case .json: Terminal.out(try JSONPlanRenderer().render(plan))
+    case .markdown: Terminal.out(MarkdownPlanRenderer().render(plan))
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import CloudSimulator
+import CutoverKit
+import Foundation
+
+/// `cutover simulator serve`: the simulated cloud as a standalone server on loopback.
+struct SimulatorCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "simulator", abstract: "Run the simulated OpenStack cloud.", subcommands: [Serve.self])
+
+  struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve Keystone, Magnum and the web-proxy API on loopback until interrupted.")
+
+    @Option(help: "Port on 127.0.0.1 (0 picks a free one).") var port = 0
+    @Option(help: "SQLite file keeping the simulated cloud; omitted: in memory.") var database: String?
+    @Option(help: "The project (its id equals its name).") var project = "paws"
+
+    func run() async throws {
+      try await reportingErrors {
+        let settings = try SimulatorConfiguration.fromEnvironment(
+          ProcessInfo.processInfo.environment, databasePath: database, project: project)
+        let simulator = try await CloudSimulator.start(configuration: settings, port: port)
+        Terminal.line("Simulated cloud listening on 127.0.0.1:\(simulator.port)")
+        Terminal.line("  auth_url: \(simulator.authURL)")
+        Terminal.line("  auth_type: v3applicationcredential")
+        Terminal.line("  application_credential_id: \(settings.applicationCredentialID)")
+        Terminal.line("  project: \(settings.project)")
+        Terminal.line("Ctrl-C stops it.")
+        let (stop, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { continuation.yield($0) }
+        for await _ in stop { break }
+        watcher.cancel()
+        await simulator.shutdown()
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import CutoverKit
+import Foundation
+
+/// `cutover state list|show|history|unlock ENV`.
+struct StateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "state", abstract: "Inspect the recorded state and journal, or break a stuck lock.",
+    subcommands: [List.self, Show.self, History.self, Unlock.self])
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every recorded object.")
+    @Argument(help: "The environment.") var environment: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      try await reportingErrors {
+        let store = try existingStore(environment, global)
+        let resources = try store.resources()
+        let width = resources.map { displayAddress($0).count }.max() ?? 0
+        for resource in resources {
+          var line = displayAddress(resource).padding(toLength: width, withPad: " ", startingAt: 0)
+          line += "  \(resource.remoteID ?? "-")"
+          if resource.status != .ready { line += "  (\(resource.status.rawValue))" }
+          Terminal.line(line)
+        }
+      }
+    }
+  }
+
+  struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one recorded object's attributes.")
+    @Argument(help: "The environment.") var environment: String
+    @Argument(help: "The address, such as cluster.127d.") var address: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      try await reportingErrors {
+        let store = try existingStore(environment, global)
+        let parsed = try parseAddress(option: "address")(address)
+        let objects = try store.resources().filter { $0.address == parsed }
+        guard !objects.isEmpty else {
+          throw CutoverError.usage("\(address) is not recorded in \(store.path); `cutover state list \(environment)` lists what is")
+        }
+        let sensitive = ResourceCatalog.standard[parsed.type]?.schema.sensitiveNames ?? []
+        for object in objects {
+          Terminal.line("# \(displayAddress(object))")
+          Terminal.line("remote_id    = \(object.remoteID ?? "-")")
+          Terminal.line("state_status = \(object.status.rawValue)")
+          if !object.dependencies.isEmpty {
+            Terminal.line("depends_on   = [\(object.dependencies.map(\.description).joined(separator: ", "))]")
+          }
+          let width = object.attributes.keys.map(\.count).max() ?? 0
+          for name in object.attributes.keys.sorted() {
+            let value = sensitive.contains(name) ? "(sensitive)" : object.attributes[name]!.description
+            Terminal.line("\(name.padding(toLength: width, withPad: " ", startingAt: 0)) = \(value)")
+          }
+        }
+      }
+    }
+  }
+
+  struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Every past apply: who, when, what, outcome.")
+    @Argument(help: "The environment.") var environment: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      try await reportingErrors {
+        let store = try existingStore(environment, global)
+        let history = try store.history()
+        if history.isEmpty { Terminal.line("No applies recorded for \(environment) yet.") }
+        for apply in history {
+          let took = apply.finishedAt.map { " in \(Int($0.timeIntervalSince(apply.startedAt).rounded()))s" } ?? ""
+          Terminal.line(
+            "#\(apply.id) \(Timestamps.format(apply.startedAt)) \(apply.user)@\(apply.host) pid \(apply.pid)"
+              + " `cutover \(apply.command)` serial \(apply.serial) \(apply.summary): \(apply.outcome.rawValue)\(took)")
+          if let error = apply.error { Terminal.line("    error: \(error)") }
+          for action in apply.actions {
+            let address = action.deposedKey.map { "\(action.address) (deposed \($0))" } ?? action.address.description
+            var line = "    \(action.action) \(address): \(action.status.rawValue)"
+            if let id = action.remoteID { line += " [id=\(id)]" }
+            if let finished = action.finishedAt {
+              line += " after \(Int(finished.timeIntervalSince(action.startedAt).rounded()))s"
+            }
+            if let error = action.error { line += " — \(error)" }
+            Terminal.line(line)
+          }
+        }
+      }
+    }
+  }
+
+  struct Unlock: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Break the state lock on purpose (when its holder is gone).")
+    @Argument(help: "The environment.") var environment: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      try await reportingErrors {
+        let store = try existingStore(environment, global)
+        if let lease = try store.breakLock() {
+          Terminal.line(
+            "Broke the lock held by \(lease.holder)@\(lease.host) pid \(lease.pid) since \(lease.acquiredAtText) (\(lease.command)).")
+        } else {
+          Terminal.line("\(environment) was not locked.")
+        }
+      }
+    }
+  }
+}
+
+private func existingStore(_ environment: String, _ global: GlobalOptions) throws -> StateStore {
+  try EnvironmentName.validate(environment)
+  let path = global.paths.stateFile(environment)
+  guard StateStore.exists(at: path) else {
+    throw CutoverError.usage("\(path): no state yet for \(environment) (nothing applied)")
+  }
+  return try StateStore(path: path, environment: environment)
+}
+
+private func displayAddress(_ resource: RecordedResource) -> String {
+  resource.deposedKey.map { "\(resource.address) (deposed \($0))" } ?? resource.address.description
+}

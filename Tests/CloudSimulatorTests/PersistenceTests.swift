@@ -1,0 +1,109 @@
+import Foundation
+import NIOHTTP1
+import Testing
+
+@testable import CloudSimulator
+
+/// A cloud persisted in a SQLite file outlives the process that made it.
+@Suite struct PersistenceTests {
+  private static func temporaryDatabasePath() -> String {
+    FileManager.default.temporaryDirectory
+      .appendingPathComponent("cutover-simulator-\(UUID().uuidString)", isDirectory: true)
+      .appendingPathComponent("cloud.sqlite").path
+  }
+
+  private static func removeDatabase(at path: String) {
+    try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+  }
+
+  @Test func aSecondSimulatorOnTheSameFileSeesTheSameCloudAndToken() async throws {
+    let path = Self.temporaryDatabasePath()
+    defer { Self.removeDatabase(at: path) }
+    let configuration = SimulatorConfiguration(databasePath: path, buildSeconds: 0)
+
+    let (token, template, cluster, addresses) = try await SimulatorHarness.with(configuration) { cloud in
+      let token = try await cloud.issueToken()
+      let template = try await cloud.createTemplate(token: token)
+      let cluster = try await cloud.createCluster(token: token, name: "paws-1", template: template)
+      _ = try await cloud.send(
+        .PUT, "/proxy/v1/paws/mapping", token: token,
+        body: ["domain": "hub-paws.wmcloud.org", "backends": ["http://127.0.1.2:30001"]])
+      let addresses = try await cloud.cluster(cluster, token: token).json["node_addresses"]
+      return (token, template, cluster, addresses)
+    }
+
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+    try await SimulatorHarness.with(configuration) { cloud in
+      let shown = try await cloud.cluster(cluster, token: token)
+      #expect(shown.status == 200)
+      #expect(shown.json["node_addresses"] == addresses)
+      #expect(shown.json["cluster_template_id"]?.stringValue == template)
+      #expect(try await cloud.magnum(.GET, "/clustertemplates/\(template)", token: token).status == 200)
+      let routes = try await cloud.send(.GET, "/proxy/v1/paws/mapping", token: token).json["routes"]
+      #expect(routes?.arrayValue?.count == 1)
+
+      let another = try await cloud.createCluster(token: token, name: "paws-2", template: template)
+      let newAddresses = try await cloud.cluster(another, token: token).json["node_addresses"]?.arrayValue ?? []
+      #expect(Set(newAddresses.compactMap(\.stringValue)).isDisjoint(with: (addresses?.arrayValue ?? []).compactMap(\.stringValue)))
+    }
+  }
+
+  @Test func aClusterKeepsBuildingWhileNoSimulatorRuns() async throws {
+    let path = Self.temporaryDatabasePath()
+    defer { Self.removeDatabase(at: path) }
+    let slow = SimulatorConfiguration(databasePath: path, buildSeconds: 1.5)
+
+    let (token, cluster) = try await SimulatorHarness.with(slow) { cloud in
+      let token = try await cloud.issueToken()
+      let cluster = try await cloud.createCluster(
+        token: token, name: "paws-1", template: try await cloud.createTemplate(token: token))
+      #expect(try await cloud.cluster(cluster, token: token).json["status"] == "CREATE_IN_PROGRESS")
+      return (token, cluster)
+    }
+
+    // Each probe is a fresh simulator on the same file, like consecutive short-lived CLI commands.
+    _ = try await Polling.until(timeout: .seconds(20), "the cluster never completed") { () async throws -> Bool? in
+      try await SimulatorHarness.with(slow) { cloud in
+        try await cloud.cluster(cluster, token: token).json["status"] == "CREATE_COMPLETE" ? true : nil
+      }
+    }
+  }
+
+  @Test func twoSimulatorsMayShareAFileAtOnce() async throws {
+    let path = Self.temporaryDatabasePath()
+    defer { Self.removeDatabase(at: path) }
+    let configuration = SimulatorConfiguration(databasePath: path, buildSeconds: 0)
+    let first = try await SimulatorHarness.start(configuration)
+    let second = try await SimulatorHarness.start(configuration)
+    do {
+      let token = try await first.issueToken()
+      let template = try await second.createTemplate(token: token)
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for index in 0..<6 {
+          let harness = index.isMultiple(of: 2) ? first : second
+          group.addTask {
+            _ = try await harness.createCluster(token: token, name: "paws-\(index)", template: template, workers: 3)
+          }
+        }
+        try await group.waitForAll()
+      }
+      let clusters = try #require(try await first.magnum(.GET, "/clusters", token: token).json["clusters"]?.arrayValue)
+      #expect(clusters.count == 6)
+      var addresses: [JSONValue] = []
+      for cluster in clusters {
+        let uuid = try #require(cluster["uuid"]?.stringValue)
+        addresses += try await second.cluster(uuid, token: token).json["node_addresses"]?.arrayValue ?? []
+      }
+      #expect(addresses.count == 18)
+      #expect(Set(addresses.compactMap(\.stringValue)).count == 18)
+    } catch {
+      await first.stop()
+      await second.stop()
+      throw error
+    }
+    await first.stop()
+    await second.stop()
+  }
+}

@@ -137,7 +137,8 @@ struct ApplyRun {
     _ plan: Plan, store: StateStore, cloud: CloudAccess, parallelism: Int, command: String, color: Bool
   ) async throws {
     let clients = try await cloud.clients()
-    let executor = Executor(store: store, cloud: clients, parallelism: parallelism, progressInterval: .seconds(10))
+    let executor = Executor(
+      store: store, cloud: clients, parallelism: parallelism, polling: await cloud.polling, progressInterval: .seconds(10))
     let observer = ProgressPrinter(color: color)
     let work = Task {
       try await executor.execute(plan, command: command, identity: .current, observer: observer)

@@ -77,6 +77,12 @@ actor CloudAccess {
     source = .simulated(databasePath: databasePath, project: project)
   }
 
+  /// How long-running cloud work is polled: quickly for the simulator, politely for a real cloud.
+  var polling: PollingPolicy {
+    if case .simulated = source { return .simulated }
+    return PollingPolicy()
+  }
+
   func clients() async throws -> CloudClients {
     if let connection { return connection.clients }
     let config: CloudConfig

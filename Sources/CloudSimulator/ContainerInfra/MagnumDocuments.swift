@@ -53,7 +53,7 @@ struct MagnumDocuments {
       "uuid": .string(cluster.uuid),
       "name": .string(cluster.name),
       "status": .string(lifecycle.status.rawValue),
-      "health_status": nil,
+      "health_status": .null,
       "cluster_template_id": .string(cluster.clusterTemplateID),
       "stack_id": .string(cluster.stackID),
       "keypair": .optional(cluster.keypair),

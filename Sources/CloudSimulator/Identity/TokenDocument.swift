@@ -20,7 +20,7 @@ struct TokenDocument {
       "audit_ids": .strings([token.auditID]),
       "is_domain": false,
       "user": [
-        "id": .string(token.userID), "name": .string(token.userName), "domain": domain, "password_expires_at": nil,
+        "id": .string(token.userID), "name": .string(token.userName), "domain": domain, "password_expires_at": .null,
       ],
       "project": ["id": .string(token.projectID), "name": .string(token.projectName), "domain": domain],
       "roles": .array(

@@ -55,11 +55,14 @@ public struct PollingPolicy: Sendable {
   public var maximum: Duration
   public var factor: Double
 
-  public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(15), factor: Double = 1.5) {
+  public init(initial: Duration = .seconds(2), maximum: Duration = .seconds(20), factor: Double = 1.5) {
     self.initial = initial
     self.maximum = maximum
     self.factor = factor
   }
+
+  /// Quick polling for the simulated cloud, where builds take seconds.
+  public static let simulated = PollingPolicy(initial: .milliseconds(100), maximum: .seconds(1), factor: 1.5)
 
   /// The delay after `delay`.
   func next(after delay: Duration) -> Duration {

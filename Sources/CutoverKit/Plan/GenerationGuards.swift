@@ -37,7 +37,8 @@ struct GenerationGuards {
       let pointing = Set(addresses.flatMap { proxiesByHost[$0] ?? [] }).sorted()
       if !pointing.isEmpty, reported.insert("proxied \(generation)").inserted {
         messages.append(
-          "generation \(generation): \(pointing.map(\.description).joined(separator: ", ")) still point(s) at its nodes;"
+          "generation \(generation): \(pointing.map(\.description).joined(separator: ", "))"
+            + " still \(pointing.count == 1 ? "points" : "point") at its nodes;"
             + " this plan would \(verb) \(change.displayAddress); switch the proxies away and apply first")
       }
     }

@@ -67,7 +67,8 @@ public struct TextPlanRenderer: Sendable {
     }
   }
 
-  /// One line per attribute that matters for the action, names aligned.
+  /// One line per attribute that matters for the action, names aligned; long maps and lists open into blocks that
+  /// show each entry (and, for an update, only the entries that change).
   private func attributeLines(_ change: PlannedChange) -> [String] {
     let before = change.before ?? [:]
     let after = change.after ?? [:]
@@ -76,26 +77,38 @@ public struct TextPlanRenderer: Sendable {
     let names = Set(before.keys).union(after.keys).union(unknown).union(sensitive).sorted()
     var rows: [(symbol: String, tint: Tint, name: String, value: String)] = []
     for name in names {
-      let old = sensitive.contains(name) ? (before.isEmpty ? nil : "(sensitive)") : before[name]?.description
-      let new: String? =
-        unknown.contains(name) ? "(known after apply)" : sensitive.contains(name) ? "(sensitive)" : after[name]?.description
       let forces = change.replacePaths.contains(name) ? paint(" # forces replacement", .red) : ""
+      if sensitive.contains(name) {
+        rows.append(("~", .yellow, name, "(sensitive)"))
+        continue
+      }
+      let old = before[name]
+      let new = after[name]
       switch change.action {
       case .create:
-        guard let new, after[name] != .null || unknown.contains(name) else { continue }
-        rows.append(("+", .green, name, new))
+        if unknown.contains(name) {
+          rows.append(("+", .green, name, "(known after apply)"))
+        } else if let new, new != .null {
+          rows.append(("+", .green, name, block(new, symbol: "+", tint: .green)))
+        }
       case .delete:
-        guard let old, before[name] != .null else { continue }
-        rows.append(("-", .red, name, old))
+        guard let old, old != .null else { continue }
+        rows.append(("-", .red, name, block(old, symbol: "-", tint: .red)))
       case .update, .replace, .noop:
-        if old == new {
+        if unknown.contains(name) {
+          if let old, old != .null {
+            rows.append(("~", .yellow, name, "\(inline(old)) -> (known after apply)\(forces)"))
+          } else {
+            rows.append(("+", .green, name, "(known after apply)\(forces)"))
+          }
+        } else if old == new {
           continue
-        } else if let old, let new {
-          rows.append(("~", .yellow, name, "\(old) -> \(new)\(forces)"))
-        } else if let new {
-          rows.append(("+", .green, name, new + forces))
-        } else if let old {
-          rows.append(("-", .red, name, "\(old) -> null\(forces)"))
+        } else if let old, let new, old != .null, new != .null {
+          rows.append(("~", .yellow, name, difference(old, new) + forces))
+        } else if let new, new != .null {
+          rows.append(("+", .green, name, block(new, symbol: "+", tint: .green) + forces))
+        } else if let old, old != .null {
+          rows.append(("-", .red, name, "\(inline(old)) -> null\(forces)"))
         }
       }
     }
@@ -103,6 +116,62 @@ public struct TextPlanRenderer: Sendable {
     return rows.map { row in
       "      " + paint(row.symbol, row.tint) + " " + row.name.padding(toLength: width, withPad: " ", startingAt: 0)
         + " = " + row.value
+    }
+  }
+
+  /// Values longer than this open into a block, one entry a line.
+  private static let inlineLimit = 60
+
+  private func inline(_ value: Value) -> String { value.description }
+
+  /// A whole value, as a block of entries when it is a long map or list.
+  private func block(_ value: Value, symbol: String, tint: Tint) -> String {
+    guard value.description.count > Self.inlineLimit else { return value.description }
+    switch value {
+    case .map(let map):
+      let width = map.keys.map(\.count).max() ?? 0
+      let lines = map.keys.sorted().map { key in
+        "          \(paint(symbol, tint)) \(key.padding(toLength: width, withPad: " ", startingAt: 0)) = \(map[key]!)"
+      }
+      return "{\n" + lines.joined(separator: "\n") + "\n        }"
+    case .list(let list):
+      let lines = list.map { "          \(paint(symbol, tint)) \($0)," }
+      return "[\n" + lines.joined(separator: "\n") + "\n        ]"
+    default:
+      return value.description
+    }
+  }
+
+  /// `old -> new`, or for long maps and lists a block of the entries that differ.
+  private func difference(_ old: Value, _ new: Value) -> String {
+    let short = "\(old) -> \(new)"
+    switch (old, new) {
+    case (.map(let before), .map(let after)) where short.count > Self.inlineLimit:
+      let keys = Set(before.keys).union(after.keys).sorted()
+      let width = keys.map(\.count).max() ?? 0
+      var lines: [String] = []
+      var unchanged = 0
+      for key in keys {
+        let name = key.padding(toLength: width, withPad: " ", startingAt: 0)
+        switch (before[key], after[key]) {
+        case (let was?, let now?) where was == now: unchanged += 1
+        case (let was?, let now?): lines.append("          \(paint("~", .yellow)) \(name) = \(was) -> \(now)")
+        case (nil, let now?): lines.append("          \(paint("+", .green)) \(name) = \(now)")
+        case (let was?, nil): lines.append("          \(paint("-", .red)) \(name) = \(was)")
+        case (nil, nil): break
+        }
+      }
+      if unchanged > 0 { lines.append("            (\(unchanged) unchanged)") }
+      return "{\n" + lines.joined(separator: "\n") + "\n        }"
+    case (.list(let before), .list(let after)) where short.count > Self.inlineLimit:
+      var lines = before.filter { !after.contains($0) }.map { "          \(paint("-", .red)) \($0)," }
+      lines += after.filter { !before.contains($0) }.map { "          \(paint("+", .green)) \($0)," }
+      let unchanged = before.filter { after.contains($0) }.count
+      if unchanged > 0 { lines.append("            (\(unchanged) unchanged)") }
+      if lines.isEmpty { lines.append("            (same entries, new order)") }
+      return "[\n" + lines.joined(separator: "\n") + "\n        ]"
+    default:
+      return short
     }
   }
 

@@ -77,10 +77,10 @@ enum RequestBodies {
       "master_count": .int(masters),
       "node_count": .int(workers),
       "create_timeout": 60,
-      "discovery_url": nil,
-      "keypair": nil,
-      "flavor_id": nil,
-      "master_flavor_id": nil,
+      "discovery_url": .null,
+      "keypair": .null,
+      "flavor_id": .null,
+      "master_flavor_id": .null,
       "labels": [:],
     ]
   }

@@ -68,6 +68,7 @@ let package = Package(
       name: "OpenStackTests",
       dependencies: [
         "OpenStack", "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -81,6 +82,10 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
-    .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+    .testTarget(
+      name: "IntegrationTests",
+      dependencies: ["TestSupport", "CutoverKit", "OpenStack", "CloudSimulator"],
+      resources: [.copy("Fixtures")]
+    ),
   ]
 )

@@ -122,7 +122,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
       return HTTPTransportError(.notConnected, detail: "could not connect to \(host): connect timeout")
     }
     if let ioError = error as? IOError, connectErrnos.contains(ioError.errnoCode) {
-      return HTTPTransportError(.notConnected, detail: "could not connect to \(host): \(ioError)")
+      return HTTPTransportError(.notConnected, detail: "could not connect to \(host): \(describe(ioError))")
     }
     // NIOPosix's NIOConnectionError (every address refused, or the name did not resolve) is only reported when
     // no connection was made; it is recognised by name so that this module needs no NIOPosix import.
@@ -135,6 +135,18 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
   private static let connectErrnos: Set<CInt> = [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL]
 
+  /// A short text for the connect errors that matter, e.g. "connection refused".
+  private static func describe(_ error: IOError) -> String {
+    switch error.errnoCode {
+    case ECONNREFUSED: "connection refused"
+    case ENETUNREACH: "network unreachable"
+    case EHOSTUNREACH: "host unreachable"
+    case EADDRNOTAVAIL: "address not available"
+    case ETIMEDOUT: "connection timed out"
+    default: "\(error)"
+    }
+  }
+
   /// The individual connection errors inside an NIOConnectionError, e.g. "connection refused".
   private static func connectionFailureSummary(_ error: any Error) -> String {
     var reasons: [String] = []
@@ -142,7 +154,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
       if child.label == "connectionErrors", let failures = child.value as? [Any] {
         for failure in failures {
           for field in Mirror(reflecting: failure).children where field.label == "error" {
-            reasons.append("\(field.value)")
+            reasons.append((field.value as? IOError).map(describe) ?? "\(field.value)")
           }
         }
       } else if child.label?.hasPrefix("dns") == true, let dnsError = child.value as? any Error {

@@ -271,10 +271,12 @@ public actor OpenStackSession {
           path: path, idempotent: idempotent, timeout: retry.requestTimeout
         )
       }
-      var error = failure.error
-      error.attempts = attempt
-      error = error.redacting(secrets)
-      guard failure.mayRepeat, attempt < retry.maxAttempts else { throw error }
+      let error = failure.error.redacting(secrets)
+      guard failure.mayRepeat, attempt < retry.maxAttempts else {
+        var final = error
+        final.attempts = attempt
+        throw final
+      }
       let delay = failure.retryAfter.map(retry.delay(retryAfter:)) ?? retry.delay(beforeRetry: attempt)
       logger.notice(
         "\(error.description); retrying in \(delay.readable) (attempt \(attempt + 1) of \(retry.maxAttempts))"

@@ -41,7 +41,8 @@ struct ServiceErrorText: Equatable {
   /// The `{"error": …}` text of a body, if the body is a JSON object with a non-null `error` key (the web proxy
   /// answers a malformed request with 200 and such a body).
   static func errorInSuccessBody(_ body: Data) -> String? {
-    guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+    guard body.range(of: Data(#""error""#.utf8)) != nil,
+      let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
       let error = object["error"], !(error is NSNull)
     else { return nil }
     let text = Self.text(fromJSON: ["error": error]).text ?? "\(error)"

@@ -41,7 +41,8 @@ struct ApplyCommand: AsyncParsableCommand {
     let store = try global.openStore(plan.environment)
     let holder = try LockHolder(store: store, command: "apply \(path)")
     do {
-      try PlanPreparation(store: store, cloud: { try await cloud.clients() }).checkSaved(plan, desired: desired)
+      let plan = try PlanPreparation(store: store, cloud: { try await cloud.clients() }).restoreSaved(
+        plan, desired: desired)
       Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(plan.environment)))
       if plan.hasChanges {
         try await ApplyRun.execute(

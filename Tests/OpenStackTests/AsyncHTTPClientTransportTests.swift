@@ -84,6 +84,7 @@ struct AsyncHTTPClientTransportTests {
       #expect(error.kind == .transport)
       #expect(error.attempts == 2)
       #expect(error.description.hasPrefix("keystone: POST /auth/tokens failed: could not connect to 127.0.0.1:"))
+      #expect(error.description.contains("connection refused"), "\(error)")
     }
   }
 
@@ -99,7 +100,8 @@ struct AsyncHTTPClientTransportTests {
       try AsyncHTTPClientTransport(cacertPath: "/nonexistent/ca.pem")
     }
     #expect(missing.message.contains("/nonexistent/ca.pem"))
-    let notPEM = try #require(Bundle.module.url(forResource: "cluster-create-resp", withExtension: "json", subdirectory: "Fixtures"))
+    let notPEM = try #require(
+      Bundle.module.url(forResource: "cluster-create-resp", withExtension: "json", subdirectory: "Fixtures"))
     let invalid = try #require(throws: CloudConfigError.self) {
       try AsyncHTTPClientTransport(cacertPath: notPEM.path)
     }

@@ -37,7 +37,8 @@ struct CloudConfigLoaderTests {
   func currentDirectoryFirst() throws {
     try TemporaryTree.with { tree in
       try tree.write(tree.currentDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://cwd/v3"))
-      try tree.write(tree.userConfigDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://home/v3"))
+      try tree.write(
+        tree.userConfigDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://home/v3"))
       try tree.write(tree.systemDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://etc/v3"))
       #expect(try load(tree, cloud: "paws").authURL == "https://cwd/v3")
     }
@@ -46,7 +47,8 @@ struct CloudConfigLoaderTests {
   @Test("~/.config/openstack comes before /etc/openstack")
   func userBeforeSystem() throws {
     try TemporaryTree.with { tree in
-      try tree.write(tree.userConfigDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://home/v3"))
+      try tree.write(
+        tree.userConfigDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://home/v3"))
       try tree.write(tree.systemDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://etc/v3"))
       #expect(try load(tree, cloud: "paws").authURL == "https://home/v3")
     }
@@ -64,7 +66,8 @@ struct CloudConfigLoaderTests {
   func explicitFileFirst() throws {
     try TemporaryTree.with { tree in
       try tree.write(tree.currentDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://cwd/v3"))
-      let explicit = try tree.write(tree.root + "/elsewhere/mine.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://env/v3"))
+      let explicit = try tree.write(
+        tree.root + "/elsewhere/mine.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://env/v3"))
       let config = try load(tree, cloud: "paws", environment: ["OS_CLIENT_CONFIG_FILE": explicit])
       #expect(config.authURL == "https://env/v3")
     }
@@ -115,7 +118,8 @@ struct CloudConfigLoaderTests {
       try tree.write(
         tree.currentDirectory + "/clouds.yaml",
         Self.cloudsFile(cloud: "eqiad1", authURL: "https://eqiad/v3")
-          + Self.cloudsFile(cloud: "codfw1dev", authURL: "https://codfw/v3").replacingOccurrences(of: "clouds:\n", with: "")
+          + Self.cloudsFile(cloud: "codfw1dev", authURL: "https://codfw/v3").replacingOccurrences(
+            of: "clouds:\n", with: "")
       )
       #expect(try load(tree, environment: ["OS_CLOUD": "codfw1dev"]).authURL == "https://codfw/v3")
       #expect(try load(tree, cloud: "eqiad1", environment: ["OS_CLOUD": "codfw1dev"]).authURL == "https://eqiad/v3")

@@ -26,7 +26,8 @@ struct FixtureDecodingTests {
     #expect(template.dnsNameserver == "172.20.255.1")
     #expect(template.floatingIPEnabled == false)
     #expect(template.masterLBEnabled == true)
-    #expect(template.labels == ["kube_tag": "v1.29.7", "auto_scaling_enabled": "false", "ingress_controller": "octavia"])
+    #expect(
+      template.labels == ["kube_tag": "v1.29.7", "auto_scaling_enabled": "false", "ingress_controller": "octavia"])
     #expect(template.createdAt == "2025-03-04T10:12:40+00:00")
     #expect(template.updatedAt == nil)
   }
@@ -129,7 +130,10 @@ struct FixtureDecodingTests {
     let clusterJSON = try #require(
       try JSONSerialization.jsonObject(with: JSONBody.encode(cluster)) as? [String: Any]
     )
-    #expect(Set(clusterJSON.keys) == ["name", "cluster_template_id", "master_count", "node_count", "create_timeout", "keypair"])
+    #expect(
+      Set(clusterJSON.keys) == [
+        "name", "cluster_template_id", "master_count", "node_count", "create_timeout", "keypair",
+      ])
     #expect(clusterJSON["create_timeout"] as? Int == 120)
 
     let template = ClusterTemplateCreateRequest(

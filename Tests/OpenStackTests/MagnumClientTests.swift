@@ -7,7 +7,6 @@ import Testing
 
 @Suite("MagnumClient")
 struct MagnumClientTests {
-  static let notFound = #"{"errors": [{"request_id": "", "code": "client", "status": 404, "title": "Cluster paws-g9 could not be found.", "detail": "Cluster paws-g9 could not be found.", "links": []}]}"#
 
   private func client(
     microversion: String = "1.10", _ service: @escaping FakeTransport.Handler
@@ -91,7 +90,7 @@ struct MagnumClientTests {
   func getCluster() async throws {
     let (magnum, _) = client { request in
       request.path.hasSuffix("/paws-g3")
-        ? .json(200, try Fixture.text("cluster-get-one-resp")) : .json(404, Self.notFound)
+        ? .json(200, try Fixture.text("cluster-get-one-resp")) : .json(404, try Fixture.text("magnum-error-404"))
     }
     let cluster = try #require(try await magnum.cluster(id: "paws-g3"))
     #expect(cluster.status == "CREATE_COMPLETE")
@@ -102,7 +101,7 @@ struct MagnumClientTests {
 
   @Test("deleting something already gone counts as done")
   func deleteNotFound() async throws {
-    let (magnum, transport) = client { _ in .json(404, Self.notFound) }
+    let (magnum, transport) = client { _ in .json(404, try Fixture.text("magnum-error-404")) }
     try await magnum.deleteCluster(id: "paws-g9")
     try await magnum.deleteClusterTemplate(id: "t-9")
     #expect(transport.serviceRequests.map(\.method) == ["DELETE", "DELETE"])
@@ -148,14 +147,15 @@ struct MagnumClientTests {
       guard request.header("OpenStack-API-Version") == "container-infra 1.8" else {
         return .json(
           406,
-          #"{"errors": [{"request_id": "", "code": "", "status": 406, "title": "Not Acceptable", "detail": "Version 1.12 was requested but the minor version is not supported by this service. The supported version range is: [1.1, 1.8].", "links": []}]}"#,
+          try Fixture.text("magnum-error-406"),
           headers: [
             "OpenStack-API-Minimum-Version": "container-infra 1.1",
             "OpenStack-API-Maximum-Version": "container-infra 1.8",
           ]
         )
       }
-      return .json(200, try Fixture.text("cluster-get-all-resp"), headers: ["OpenStack-API-Version": "container-infra 1.8"])
+      return .json(
+        200, try Fixture.text("cluster-get-all-resp"), headers: ["OpenStack-API-Version": "container-infra 1.8"])
     }
     #expect(try await magnum.clusters().count == 1)
     #expect(magnum.microversion == "1.8")
@@ -172,7 +172,7 @@ struct MagnumClientTests {
     let (magnum, _) = client(microversion: "1.10") { request in
       request.header("OpenStack-API-Version") == "container-infra 1.4"
         ? .json(202, #"{"uuid": "b3f1"}"#)
-        : .json(406, #"{"errors": [{"title": "Not Acceptable", "detail": "The supported version range is: [container-infra 1.1, container-infra 1.4]."}]}"#)
+        : .json(406, try Fixture.text("magnum-error-406-range-only"))
     }
     try await magnum.resizeCluster(id: "b3f1", nodeCount: 3)
     #expect(magnum.microversion == "1.4")
@@ -193,8 +193,7 @@ struct MagnumClientTests {
       if request.url.contains("marker=") {
         return .json(200, try Fixture.text("cluster-get-all-resp"))
       }
-      let first = #"{"clusters": [{"uuid": "a1", "name": "paws-g1", "status": "DELETE_IN_PROGRESS", "cluster_template_id": "t"}], "next": "https://magnum.example.test:29511/v1/clusters?limit=1&marker=a1"}"#
-      return .json(200, first)
+      return .json(200, try Fixture.text("cluster-get-all-page1"))
     }
     let clusters = try await magnum.clusters()
     #expect(clusters.map(\.name) == ["paws-g1", "paws-g3"])

@@ -229,12 +229,13 @@ struct OpenStackSessionAuthenticationTests {
 
 @Suite("OpenStackSession: retries, timeouts and errors")
 struct OpenStackSessionRetryTests {
-  static let magnumError = #"{"errors": [{"request_id": "", "code": "server", "status": 500, "title": "Internal Server Error", "detail": "Heat stack lookup failed", "links": []}]}"#
 
   @Test("a 500 then success: retried with doubling, jittered backoff")
   func retryOn500() async throws {
     let calls = Counter()
-    let transport = FakeCloud.transport { _ in calls.next() <= 2 ? .json(500, Self.magnumError) : .json(200, "{}") }
+    let transport = FakeCloud.transport { _ in
+      calls.next() <= 2 ? .json(500, try Fixture.text("magnum-error-500")) : .json(200, "{}")
+    }
     let sleeper = SleepRecorder()
     let session = FakeCloud.session(transport: transport, sleeper: sleeper)
     let response = try await session.send(serviceTypes: ["container-infra"], method: "GET", path: "/clusters")
@@ -284,7 +285,7 @@ struct OpenStackSessionRetryTests {
   @Test("giving up after maxAttempts reports status, request id, service text and the attempts")
   func giveUp() async throws {
     let transport = FakeCloud.transport { _ in
-      .json(503, Self.magnumError, headers: ["X-OpenStack-Request-Id": "req-5a6b7c8d"])
+      .json(503, try Fixture.text("magnum-error-500"), headers: ["X-OpenStack-Request-Id": "req-5a6b7c8d"])
     }
     let sleeper = SleepRecorder()
     let session = FakeCloud.session(transport: transport, sleeper: sleeper)
@@ -322,11 +323,12 @@ struct OpenStackSessionRetryTests {
 
   @Test("a POST is not repeated on 500: it may have been processed")
   func postNotRetriedOn500() async throws {
-    let transport = FakeCloud.transport { _ in .json(500, Self.magnumError) }
+    let transport = FakeCloud.transport { _ in .json(500, try Fixture.text("magnum-error-500")) }
     let sleeper = SleepRecorder()
     let session = FakeCloud.session(transport: transport, sleeper: sleeper)
     let error = try await #require(throws: OpenStackError.self) {
-      try await session.send(serviceTypes: ["container-infra"], method: "POST", path: "/clusters", body: Data("{}".utf8))
+      try await session.send(
+        serviceTypes: ["container-infra"], method: "POST", path: "/clusters", body: Data("{}".utf8))
     }
     #expect(error.status == 500)
     #expect(error.attempts == 1)
@@ -457,5 +459,41 @@ struct OpenStackSessionRetryTests {
       try await session.send(serviceTypes: ["proxy"], method: "GET", path: "/mapping")
     }
     #expect(transport.serviceRequests.count == 1)
+  }
+}
+
+// MARK: - Logging
+
+@Suite("OpenStackSession: log lines")
+struct OpenStackSessionLoggingTests {
+  @Test("retry notices say what is retried, never 'gave up', and no log line holds a secret or token")
+  func logLines() async throws {
+    let secret = FakeCloud.applicationCredentialSecret
+    let calls = Counter()
+    let transport = FakeCloud.transport { request in
+      switch calls.next() {
+      case 1: return .text(401, "token \(request.header("x-auth-token") ?? "") expired")
+      case 2, 3: return .text(503, "secret \(secret) is not welcome here")
+      default: return .json(200, "{}")
+      }
+    }
+    let capture = LogCapture()
+    let session = OpenStackSession(
+      config: FakeCloud.applicationCredentialConfig, transport: transport, logger: capture.logger,
+      sleep: SleepRecorder().sleep
+    )
+    _ = try await session.send(serviceTypes: ["container-infra"], method: "GET", path: "/clusters")
+
+    let lines = capture.captured
+    let retries = lines.filter { $0.contains("retrying in") }
+    #expect(retries.count == 2)
+    #expect(retries.allSatisfy { !$0.contains("gave up") }, "\(retries)")
+    #expect(retries.first?.contains("magnum: GET /clusters answered 503 Service Unavailable") == true)
+    #expect(retries.first?.contains("(attempt 2 of 6)") == true)
+    #expect(lines.contains { $0.contains("answered 401; authenticating again") })
+    for line in lines {
+      #expect(!line.contains(secret), "\(line)")
+      #expect(!line.contains("token-1") && !line.contains("token-2"), "\(line)")
+    }
   }
 }

@@ -19,7 +19,10 @@ struct WebProxyClientTests {
     let (proxy, transport) = client { _ in .json(200, try Fixture.text("webproxy-mapping")) }
     let routes = try await proxy.routes()
     #expect(routes.count == 2)
-    #expect(routes[0] == ProxyRoute(domain: "hub-paws.wmcloud.org", backends: ["http://172.16.2.21:30001", "http://172.16.2.22:30001"]))
+    #expect(
+      routes[0]
+        == ProxyRoute(
+          domain: "hub-paws.wmcloud.org", backends: ["http://172.16.2.21:30001", "http://172.16.2.22:30001"]))
     #expect(transport.serviceRequests.first?.url == Self.base + "/mapping")
   }
 
@@ -68,7 +71,9 @@ struct WebProxyClientTests {
   @Test("replaceBackends POSTs to the domain and is retried like a read")
   func replaceBackends() async throws {
     let calls = Counter()
-    let (proxy, transport) = client { _ in calls.next() == 1 ? .text(502, "<html><title>502 Bad Gateway</title></html>") : .json(200, "{}") }
+    let (proxy, transport) = client { _ in
+      calls.next() == 1 ? .text(502, "<html><title>502 Bad Gateway</title></html>") : .json(200, "{}")
+    }
     try await proxy.replaceBackends(domain: "hub-paws.wmcloud.org", backends: ["http://172.16.3.9:30001"])
     #expect(transport.serviceRequests.count == 2)
     let request = try #require(transport.serviceRequests.last)

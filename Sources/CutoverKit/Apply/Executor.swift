@@ -150,7 +150,7 @@ public struct Executor: Sendable {
     switch label.kind {
     case .delete:
       let prior =
-        try store.resources().first { $0.address == label.address && $0.deposedKey == label.deposedKey }
+        try store.resource(label.address, deposedKey: label.deposedKey)
         ?? RecordedResource(address: label.address, remoteID: change.remoteID, attributes: change.before ?? [:])
       try await type.delete(prior, context: context)
       return nil
@@ -165,7 +165,8 @@ public struct Executor: Sendable {
         }
         let applied = try await type.update(attributes, prior: prior, context: context)
         return RecordedResource(
-          address: label.address, remoteID: applied.remoteID, attributes: applied.attributes, dependencies: dependencies)
+          address: label.address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
+          dependencies: dependencies)
       }
       if change.action == .replace, let deposedKey = label.deposedKey {
         // The new object takes the address; the old one waits, deposed, for its own delete step.
@@ -174,17 +175,17 @@ public struct Executor: Sendable {
       if change.reason == .resumeInterruptedCreate {
         context.resumeRemoteID = change.remoteID
       }
-      context.knownRemoteIDs = Set(try store.resources().compactMap(\.remoteID))
       context.recordRemoteID = { remoteID in
         try store.recordRemoteID(
           actionID: actionID,
           resource: RecordedResource(
-            address: label.address, remoteID: remoteID, attributes: attributes, dependencies: dependencies,
-            status: .creating))
+            address: label.address, remoteID: remoteID, attributes: type.schema.recordable(attributes),
+            dependencies: dependencies, status: .creating))
       }
       let applied = try await type.create(attributes, address: label.address, context: context)
       return RecordedResource(
-        address: label.address, remoteID: applied.remoteID, attributes: applied.attributes, dependencies: dependencies)
+        address: label.address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
+        dependencies: dependencies)
     }
   }
 

@@ -60,6 +60,12 @@ public struct ClusterTemplateResource: ResourceType {
   public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
   {
+    if let id = context.resumeRemoteID {
+      guard let template = try await context.cloud.magnum.clusterTemplate(id: id) else {
+        throw ResourceActionError("cluster template \(id), created by an interrupted apply, no longer exists")
+      }
+      return applied(template, inputs: attributes)
+    }
     let request = ClusterTemplateCreateRequest(
       name: attributes["name"]?.stringValue ?? address.name,
       coe: attributes["coe"]?.stringValue ?? "kubernetes",
@@ -102,9 +108,6 @@ public struct ClusterTemplateResource: ResourceType {
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
-    if let id = context.resumeRemoteID, let template = try await context.cloud.magnum.clusterTemplate(id: id) {
-      return applied(template, inputs: attributes)
-    }
     guard let name = attributes["name"]?.stringValue else { return nil }
     let templates = try await context.cloud.magnum.clusterTemplates()
     guard let match = templates.first(where: { $0.name == name && !context.knownRemoteIDs.contains($0.uuid) }) else {

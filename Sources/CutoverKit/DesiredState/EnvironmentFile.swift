@@ -79,7 +79,7 @@ public enum EnvironmentFile {
 
     let defaults = nodes["defaults"]
     if let defaults {
-      _ = reader.mapping(defaults, at: "defaults", allowed: generationKeys)
+      checkShape(defaults, path: "defaults", reader: &reader)
     }
     var generations: [Generation] = []
     var generationNodes: [String: Node] = [:]
@@ -92,7 +92,11 @@ public enum EnvironmentFile {
         }
         generationNodes[entry.key] = entry.keyNode
         let own = reader.isNull(entry.value) ? Node.Mapping([], .implicit, .any, entry.keyNode.mark).asNode : entry.value
-        guard reader.mapping(own, at: path, allowed: generationKeys) != nil else { continue }
+        guard case .mapping = own else {
+          reader.report("\(path): expected a mapping of template, cluster and releases, found \(reader.kind(of: own))", at: own)
+          continue
+        }
+        checkShape(own, path: path, reader: &reader)
         let merged = defaults.map { DeepMerge.merge(base: $0, override: own) } ?? own
         if let generation = readGeneration(id: entry.key, merged, path: path, reader: &reader) {
           generations.append(generation)
@@ -118,6 +122,21 @@ public enum EnvironmentFile {
     return DesiredState(
       environment: name, cloud: cloud, project: project, namePrefix: namePrefix, generations: generations, live: live,
       webProxies: webProxies)
+  }
+
+  /// Reports unknown keys and wrong types in a part that is complete only once merged (`defaults`, a generation's
+  /// own settings), at the part's own lines and paths. Missing keys are checked after the merge.
+  private static func checkShape(_ node: Node, path: String, reader: inout YAMLReader) {
+    reader.checksRequiredKeys = false
+    defer { reader.checksRequiredKeys = true }
+    guard let entries = reader.mapping(node, at: path, allowed: generationKeys) else { return }
+    for entry in entries {
+      switch entry.key {
+      case "template": _ = readTemplate(entry.value, path: "\(path).template", reader: &reader)
+      case "cluster": _ = readCluster(entry.value, path: "\(path).cluster", reader: &reader)
+      default: _ = readReleases(entry.value, path: "\(path).releases", reader: &reader)
+      }
+    }
   }
 
   private static func readGeneration(id: String, _ node: Node, path: String, reader: inout YAMLReader) -> Generation? {

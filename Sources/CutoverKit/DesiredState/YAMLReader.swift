@@ -6,15 +6,25 @@ struct YAMLReader {
   /// The file name used in diagnostics.
   let file: String
   private(set) var diagnostics: [Diagnostic] = []
+  /// When false, `mapping` does not report missing required keys: for checking the shape of a part (`defaults`, a
+  /// generation's own settings) that is only complete once merged.
+  var checksRequiredKeys = true
+  /// Problems already reported, by position and text without the path prefix, so a value every generation inherits
+  /// from `defaults` is reported once, at its own line, however many generations read it.
+  private var reported = Set<String>()
 
   init(file: String) {
     self.file = file
   }
 
-  /// Records a problem at a node's position.
+  /// Records a problem at a node's position, unless the same problem was already reported there.
   mutating func report(_ message: String, at node: Node?) {
     let mark = node?.mark
-    diagnostics.append(Diagnostic(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, message: message))
+    let line = mark?.line ?? 0
+    let column = mark?.column ?? 0
+    let problem = message.range(of: ": ").map { String(message[$0.upperBound...]) } ?? message
+    guard reported.insert("\(line):\(column):\(problem)").inserted else { return }
+    diagnostics.append(Diagnostic(file: file, line: line, column: column, message: message))
   }
 
   // MARK: - Mappings
@@ -43,7 +53,7 @@ struct YAMLReader {
       seen.insert(key)
       entries.append((key, keyNode, value))
     }
-    for key in required where !seen.contains(key) {
+    for key in required where checksRequiredKeys && !seen.contains(key) {
       report("\(path): missing required key '\(key)'", at: node)
     }
     return entries

@@ -138,7 +138,9 @@ public struct Planner: Sendable {
     var updatePaths: [String] = []
     for attribute in schema.attributes where attribute.isInput {
       let isUnknown = unknown.contains(attribute.name)
-      let differs = isUnknown || known[attribute.name] != prior.attributes[attribute.name]
+      // State holds a digest of a sensitive value, never the value: compare digests.
+      let wanted = attribute.sensitive ? known[attribute.name]?.sensitiveDigest : known[attribute.name]
+      let differs = isUnknown || wanted != prior.attributes[attribute.name]
       guard differs else { continue }
       switch attribute.mode {
       case .forcesReplacement: replacePaths.append(attribute.name)

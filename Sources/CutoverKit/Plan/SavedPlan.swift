@@ -3,7 +3,21 @@ import Foundation
 /// Saved plans on disk: `cutover plan --out FILE` writes one, `cutover apply FILE` reads it.
 public enum SavedPlan {
   /// Writes the plan atomically (a temporary file renamed into place), so a reader never sees half a plan.
+  /// Sensitive desired values are written as digests: `PlanPreparation.restoreSaved` puts the real values back from
+  /// the desired state, whose digest must still match.
   public static func write(_ plan: Plan, to path: String) throws {
+    let sensitive = Dictionary(
+      plan.changes.map { ($0.address, Set($0.sensitive)) }, uniquingKeysWith: { first, second in first.union(second) })
+    var plan = plan
+    plan.desired = plan.desired.map { resource in
+      var redacted = resource
+      for name in sensitive[resource.address] ?? [] {
+        if case .value(let value)? = redacted.attributes[name] {
+          redacted.attributes[name] = .value(value.sensitiveDigest)
+        }
+      }
+      return redacted
+    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.dateEncodingStrategy = .iso8601

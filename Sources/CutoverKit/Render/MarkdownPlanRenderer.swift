@@ -20,28 +20,37 @@ public struct MarkdownPlanRenderer: Sendable {
     let actionable = plan.actionable
     guard !actionable.isEmpty else { return head + "No changes.\n" }
 
+    let cutNote = { (count: Int) in
+      "_\(count) more change(s) cut to fit the comment; run `cutover plan` for the whole plan._\n"
+    }
     head += "| Action | Resource | Detail |\n|---|---|---|\n"
-    for change in actionable {
-      head += "| \(label(change.action)) | `\(change.displayAddress)` | \(detail(change)) |\n"
+    // Sizes are kept as running counts: String.count walks the whole string.
+    var size = head.count
+    for (index, change) in actionable.enumerated() {
+      let row = "| \(label(change.action)) | `\(change.displayAddress)` | \(detail(change)) |\n"
+      if size + row.count + cutNote(actionable.count).count > limit {
+        return head + "\n" + cutNote(actionable.count - index)
+      }
+      head += row
+      size += row.count
     }
     head += "\n"
+    size += 1
 
     let text = TextPlanRenderer(color: false)
     var body = ""
-    var omitted = 0
     for (index, change) in actionable.enumerated() {
       let block =
         "<details><summary>\(label(change.action)) <code>\(change.displayAddress)</code></summary>\n\n```diff\n"
         + diffLines(text.renderChange(change)) + "```\n\n</details>\n\n"
-      let note = "_\(actionable.count - index) more change(s) cut to fit the comment; run `cutover plan` for the whole plan._\n"
-      if head.count + body.count + block.count + note.count > limit {
-        omitted = actionable.count - index
+      let note = cutNote(actionable.count - index)
+      if size + block.count + note.count > limit {
         body += note
         break
       }
       body += block
+      size += block.count
     }
-    _ = omitted
     return head + body
   }
 

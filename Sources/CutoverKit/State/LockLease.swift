@@ -61,10 +61,16 @@ public struct ProcessIdentity: Sendable {
     return String(cString: name)
   }
 
-  /// Whether a process with this id exists on this host.
+  /// Whether a process with this id runs on this host. A zombie (killed, not yet reaped by its parent) does not.
   static func isAlive(pid: Int32) -> Bool {
     if pid <= 0 { return false }
-    return kill(pid, 0) == 0 || errno != ESRCH
+    guard kill(pid, 0) == 0 || errno != ESRCH else { return false }
+    // /proc/PID/stat is "PID (COMMAND) STATE …"; the command may hold spaces and parentheses, so read after the last ')'.
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return true }
+    let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+    return state != "Z" && state != "X"
   }
 }
 

@@ -79,11 +79,12 @@ public final class StateStore: Sendable {
     }
   }
 
-  /// The current (not deposed) object at an address.
-  public func resource(_ address: ResourceAddress) throws -> RecordedResource? {
+  /// The object at an address: the current one, or with `deposedKey` a deposed one.
+  public func resource(_ address: ResourceAddress, deposedKey: String? = nil) throws -> RecordedResource? {
     try read { db in
       try Row.fetchOne(
-        db, sql: "SELECT * FROM resources WHERE address = ? AND deposed = ''", arguments: [address.description]
+        db, sql: "SELECT * FROM resources WHERE address = ? AND deposed = ?",
+        arguments: [address.description, deposedKey ?? ""]
       ).map { try Self.resource(from: $0, decoder: JSONDecoder()) }
     }
   }

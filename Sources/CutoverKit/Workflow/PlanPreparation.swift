@@ -43,9 +43,10 @@ public struct PlanPreparation: Sendable {
     return Outcome(plan: plan, notes: notes)
   }
 
-  /// Checks a saved plan against the state and desired state it was made from.
+  /// Checks a saved plan against the state and desired state it was made from, and returns it ready to execute,
+  /// its desired resources taken from the desired state (a saved plan holds only digests of sensitive values).
   /// - Throws: `CutoverError.stalePlan` saying what moved.
-  public func checkSaved(_ plan: Plan, desired: DesiredState) throws {
+  public func restoreSaved(_ plan: Plan, desired: DesiredState) throws -> Plan {
     guard plan.formatVersion == Plan.currentFormatVersion else {
       throw CutoverError.stalePlan(
         "it was written in format \(plan.formatVersion); this Cutover reads \(Plan.currentFormatVersion); plan again")
@@ -61,9 +62,12 @@ public struct PlanPreparation: Sendable {
         "the state's serial moved from \(plan.stateVersion.serial) to \(version.serial) since it was made"
           + " (another apply ran); plan again")
     }
-    let digest = Planner.digest(of: plan.mode == .destroy ? [] : catalog.expand(desired))
-    if digest != plan.desiredDigest {
+    let resources = plan.mode == .destroy ? [] : catalog.expand(desired)
+    if Planner.digest(of: resources) != plan.desiredDigest {
       throw CutoverError.stalePlan("the desired state of \(plan.environment) changed since it was made; plan again")
     }
+    var restored = plan
+    restored.desired = resources
+    return restored
   }
 }

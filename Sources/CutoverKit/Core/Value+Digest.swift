@@ -1,0 +1,28 @@
+import Crypto
+import Foundation
+
+extension Value {
+  /// What state records instead of a sensitive value: `sha256:<hex>` of its canonical JSON. Enough to notice a
+  /// change, never enough to print the value.
+  public var sensitiveDigest: Value {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let data = (try? encoder.encode(self)) ?? Data(description.utf8)
+    return .string("sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+  }
+}
+
+extension ResourceSchema {
+  /// The attributes as state may record them: each sensitive value replaced by its digest.
+  public func recordable(_ attributes: Attributes) -> Attributes {
+    let sensitive = sensitiveNames
+    guard !sensitive.isEmpty else { return attributes }
+    var result = attributes
+    for name in sensitive {
+      if let value = result[name], value.stringValue?.hasPrefix("sha256:") != true {
+        result[name] = value.sensitiveDigest
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,107 @@
+import CutoverKit
+import Foundation
+import Testing
+
+@Suite("State store: file, lineage, resources")
+struct StateStoreTests {
+  @Test("a new state file is private to its owner (0600), its WAL too")
+  func newFileIsPrivate() throws {
+    try withTemporaryDirectory { directory in
+      let path = directory + "/state/eqiad1.sqlite"
+      let store = try StateStore(path: path, environment: "eqiad1")
+      try withExtendedLifetime(store) {
+        #expect(FileManager.default.fileExists(atPath: path))
+        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+          let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+          #expect(mode == 0o600, "\(file)")
+        }
+      }
+    }
+  }
+
+  @Test("a new state has a lineage and serial 0")
+  func newStateHasLineageAndSerialZero() throws {
+    try withTemporaryDirectory { directory in
+      let version = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1").version()
+      #expect(UUID(uuidString: version.lineage) != nil)
+      #expect(version.serial == 0)
+    }
+  }
+
+  @Test("reopening runs the migrations again harmlessly: same lineage, same serial, same resources")
+  func reopeningKeepsEverything() throws {
+    try withTemporaryDirectory { directory in
+      let path = directory + "/eqiad1.sqlite"
+      let first = try StateStore(path: path, environment: "eqiad1")
+      _ = try first.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
+      try first.record([
+        RecordedResource(address: ResourceAddress("cluster_template.127d"), remoteID: "t", attributes: [:])
+      ])
+
+      let reopened = try StateStore(path: path, environment: "eqiad1")
+      #expect(try reopened.version() == first.version())
+      #expect(try reopened.version().serial == 1)
+      #expect(try reopened.resources().map(\.address) == [ResourceAddress("cluster_template.127d")])
+    }
+  }
+
+  @Test("two state files have different lineages")
+  func lineagesDiffer() throws {
+    try withTemporaryDirectory { directory in
+      let first = try StateStore(path: directory + "/a.sqlite", environment: "eqiad1").version()
+      let second = try StateStore(path: directory + "/b.sqlite", environment: "eqiad1").version()
+      #expect(first.lineage != second.lineage)
+    }
+  }
+
+  @Test("a recorded resource reads back the same: attributes of every shape, dependencies, status, deposed key")
+  func resourcesRoundTrip() throws {
+    try withTemporaryDirectory { directory in
+      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let cluster = RecordedResource(
+        address: ResourceAddress("cluster.128a"), remoteID: "cluster-128a",
+        attributes: [
+          "name": "paws-128a", "node_count": 6, "floating_ip_enabled": false, "api_address": nil,
+          "node_addresses": ["127.0.2.2", "127.0.2.3"], "labels": ["kube_tag": "v1.28.15", "calico_tag": "v3.26.4"],
+        ],
+        dependencies: [ResourceAddress("cluster_template.128a")], status: .creating)
+      let deposed = RecordedResource(
+        address: ResourceAddress("cluster_template.128a"), remoteID: "template-128a-old", attributes: ["id": "old"],
+        status: .tainted, deposedKey: "0a1b2c3d")
+      try store.record([cluster, deposed])
+
+      #expect(try store.resources() == [cluster, deposed])
+      #expect(try store.resource(ResourceAddress("cluster.128a")) == cluster)
+      #expect(try store.resource(ResourceAddress("cluster_template.128a"), deposedKey: "0a1b2c3d") == deposed)
+      #expect(try store.resource(ResourceAddress("cluster_template.128a")) == nil)
+    }
+  }
+
+  @Test("recording at an address again replaces what was there")
+  func recordReplaces() throws {
+    try withTemporaryDirectory { directory in
+      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let address = ResourceAddress("cluster.127d")
+      try store.record([RecordedResource(address: address, remoteID: "c", attributes: ["node_count": 5])])
+      try store.record([RecordedResource(address: address, remoteID: "c", attributes: ["node_count": 6])])
+      #expect(try store.resources().map(\.attributes) == [["node_count": 6]])
+    }
+  }
+
+  @Test("beginApply bumps the serial, once per apply")
+  func beginApplyBumpsSerial() throws {
+    try withTemporaryDirectory { directory in
+      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let lineage = try store.version().lineage
+      _ = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
+      #expect(try store.version() == StateVersion(lineage: lineage, serial: 1))
+      _ = try store.beginApply(command: "apply eqiad1", summary: "+0 ~1 -0", identity: .tester)
+      #expect(try store.version() == StateVersion(lineage: lineage, serial: 2))
+    }
+  }
+}
+
+extension ProcessIdentity {
+  /// A run of the tests as a bastion operator would be recorded.
+  static let tester = ProcessIdentity(user: "tester", host: "bastion-test", pid: getpid())
+}

@@ -17,8 +17,10 @@ public final class CloudSimulator: Sendable {
   private let store: CloudStore
   private let server: Task<Void, any Error>
 
-  private init(configuration: SimulatorConfiguration, endpoint: ServerEndpoint, store: CloudStore,
-               server: Task<Void, any Error>) {
+  private init(
+    configuration: SimulatorConfiguration, endpoint: ServerEndpoint, store: CloudStore,
+    server: Task<Void, any Error>
+  ) {
     self.configuration = configuration
     self.endpoint = endpoint
     self.store = store

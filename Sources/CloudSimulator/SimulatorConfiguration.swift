@@ -49,11 +49,17 @@ extension SimulatorConfiguration {
 extension SimulatorConfiguration {
   /// Environment variables `fromEnvironment` reads.
   public enum EnvironmentKey {
+    /// Seconds a cluster create takes (a number ≥ 0).
     public static let buildSeconds = "CUTOVER_SIMULATOR_BUILD_SECONDS"
+    /// Fraction of requests answered 500 (0…1).
     public static let errorRate = "CUTOVER_SIMULATOR_ERROR_RATE"
+    /// Fraction of requests answered 429 (0…1).
     public static let rateLimitRate = "CUTOVER_SIMULATOR_RATE_LIMIT_RATE"
+    /// Milliseconds added to every response (a number ≥ 0).
     public static let latencyMilliseconds = "CUTOVER_SIMULATOR_LATENCY_MS"
+    /// Comma-separated cluster names whose create fails.
     public static let failingClusters = "CUTOVER_SIMULATOR_FAIL_CLUSTERS"
+    /// trace, debug, info, notice, warning, error or critical; logs go to standard error.
     public static let logLevel = "CUTOVER_SIMULATOR_LOG_LEVEL"
   }
 

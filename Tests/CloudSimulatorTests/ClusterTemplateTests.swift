@@ -85,7 +85,8 @@ import Testing
         .PATCH, "/clustertemplates/\(template)", token: token,
         body: [["op": "replace", "path": "/docker_volume_size", "value": 20]])
       #expect(patch.status == 400)
-      #expect(try await cloud.magnum(.GET, "/clustertemplates/\(template)", token: token).json["docker_volume_size"] == 80)
+      #expect(
+        try await cloud.magnum(.GET, "/clustertemplates/\(template)", token: token).json["docker_volume_size"] == 80)
 
       #expect(try await cloud.magnum(.DELETE, "/clusters/\(cluster)", token: token).status == 204)
       let released = try await cloud.magnum(.DELETE, "/clustertemplates/\(template)", token: token)

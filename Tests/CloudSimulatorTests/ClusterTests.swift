@@ -58,7 +58,7 @@ import Testing
   }
 
   @Test func timedBuildProgressesFromInProgressToCompleteAndDeleteToGone() async throws {
-    try await SimulatorHarness.with(SimulatorConfiguration(buildSeconds: 2)) { cloud in
+    try await SimulatorHarness.with(SimulatorConfiguration(buildSeconds: 4)) { cloud in
       let token = try await cloud.issueToken()
       let template = try await cloud.createTemplate(token: token)
       let uuid = try await cloud.createCluster(token: token, name: "paws-2", template: template)
@@ -97,7 +97,8 @@ import Testing
       #expect(failed["status_reason"]?.stringValue?.isEmpty == false)
       #expect(failed["api_address"] == .null)
       #expect(try await cloud.cluster(healthy, token: token).json["status"] == "CREATE_COMPLETE")
-      let resize = try await cloud.magnum(.POST, "/clusters/\(failing)/actions/resize", token: token, body: ["node_count": 3])
+      let resize = try await cloud.magnum(
+        .POST, "/clusters/\(failing)/actions/resize", token: token, body: ["node_count": 3])
       #expect(resize.status == 400)
       #expect(try await cloud.magnum(.DELETE, "/clusters/\(failing)", token: token).status == 204)
     }
@@ -135,7 +136,7 @@ import Testing
   }
 
   @Test func resizeReadsUpdateInProgressForHalfTheBuildTime() async throws {
-    try await SimulatorHarness.with(SimulatorConfiguration(buildSeconds: 2)) { cloud in
+    try await SimulatorHarness.with(SimulatorConfiguration(buildSeconds: 4)) { cloud in
       let token = try await cloud.issueToken()
       let template = try await cloud.createTemplate(token: token)
       let uuid = try await cloud.createCluster(token: token, name: "paws-4", template: template)
@@ -206,6 +207,16 @@ import Testing
     }
   }
 
+  @Test func unknownPathsAnswerNotFoundInMagnumShape() async throws {
+    try await SimulatorHarness.with { cloud in
+      let token = try await cloud.issueToken()
+      let response = try await cloud.magnum(.GET, "/nodegroups", token: token)
+      #expect(response.status == 404)
+      #expect(response.json["errors"]?.arrayValue?.first?["status"] == 404)
+      #expect(response.header("x-openstack-request-id")?.hasPrefix("req-") == true)
+    }
+  }
+
   // MARK: - Addresses
 
   @Test func nodeAddressesAreUniqueLoopbackAndNever127001() async throws {
@@ -215,10 +226,12 @@ import Testing
       var uuids: [String] = []
       for index in 0..<4 {
         uuids.append(
-          try await cloud.createCluster(token: token, name: "paws-\(index)", template: template, masters: 3, workers: 5))
+          try await cloud.createCluster(token: token, name: "paws-\(index)", template: template, masters: 3, workers: 5)
+        )
       }
-      _ = try await cloud.magnum(.PATCH, "/clusters/\(uuids[0])", token: token,
-                                 body: [["op": "replace", "path": "/node_count", "value": 9]])
+      _ = try await cloud.magnum(
+        .PATCH, "/clusters/\(uuids[0])", token: token,
+        body: [["op": "replace", "path": "/node_count", "value": 9]])
       var addresses: [String] = []
       for uuid in uuids {
         let body = try await cloud.cluster(uuid, token: token).json

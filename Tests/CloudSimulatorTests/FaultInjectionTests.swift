@@ -9,7 +9,8 @@ import Testing
   @Test func errorRateOneAnswers500InEachServiceShape() async throws {
     let configuration = SimulatorConfiguration(buildSeconds: 0, faults: FaultInjection(errorRate: 1))
     try await SimulatorHarness.with(configuration) { cloud in
-      let keystone = try await cloud.send(.POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
+      let keystone = try await cloud.send(
+        .POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
       #expect(keystone.status == 500)
       #expect(keystone.json["error"]?["code"] == 500)
       #expect(keystone.header("X-Subject-Token") == nil)
@@ -29,7 +30,8 @@ import Testing
   @Test func rateLimitRateOneAnswers429WithRetryAfter() async throws {
     let configuration = SimulatorConfiguration(buildSeconds: 0, faults: FaultInjection(rateLimitRate: 1))
     try await SimulatorHarness.with(configuration) { cloud in
-      let keystone = try await cloud.send(.POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
+      let keystone = try await cloud.send(
+        .POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
       #expect(keystone.status == 429)
       #expect(keystone.header("Retry-After") == "1")
       #expect(keystone.json["error"]?["code"] == 429)
@@ -41,7 +43,9 @@ import Testing
   }
 
   @Test func faultedRequestsChangeNothing() async throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-faults-\(UUID().uuidString).sqlite").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cutover-faults-\(UUID().uuidString).sqlite"
+    ).path
     defer {
       for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }

@@ -10,7 +10,8 @@ import Testing
 
   @Test func applicationCredentialByIDIssuesAnUnscopedRequestToken() async throws {
     try await SimulatorHarness.with { cloud in
-      let response = try await cloud.send(.POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
+      let response = try await cloud.send(
+        .POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
       #expect(response.status == 201)
       let token = try #require(response.header("X-Subject-Token"))
       #expect(token.count >= 32)
@@ -84,7 +85,8 @@ import Testing
   ])
   func passwordScopedToTheProjectByNameOrID(project: JSONValue) async throws {
     try await SimulatorHarness.with { cloud in
-      let response = try await cloud.send(.POST, "/identity/v3/auth/tokens", body: RequestBodies.password(project: project))
+      let response = try await cloud.send(
+        .POST, "/identity/v3/auth/tokens", body: RequestBodies.password(project: project))
       #expect(response.status == 201)
       #expect(response.header("X-Subject-Token") != nil)
       #expect(response.json["token"]?["methods"] == ["password"])
@@ -117,11 +119,13 @@ import Testing
 
   @Test func catalogListsIdentityMagnumAndProxyInTheRegion() async throws {
     try await SimulatorHarness.with { cloud in
-      let response = try await cloud.send(.POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
+      let response = try await cloud.send(
+        .POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
       let catalog = try #require(response.json["token"]?["catalog"]?.arrayValue)
-      let byType = Dictionary(uniqueKeysWithValues: catalog.compactMap { entry in
-        entry["type"]?.stringValue.map { ($0, entry) }
-      })
+      let byType = Dictionary(
+        uniqueKeysWithValues: catalog.compactMap { entry in
+          entry["type"]?.stringValue.map { ($0, entry) }
+        })
       #expect(Set(byType.keys) == ["identity", "container-infra", "proxy"])
       let expectedURLs = [
         "identity": "\(cloud.baseURL)/identity/v3",

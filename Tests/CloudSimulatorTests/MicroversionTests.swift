@@ -64,10 +64,11 @@ import Testing
     }
   }
 
-  @Test(arguments: [
-    (nil, "1.1"), ("container-infra 1.7", "1.7"), ("compute 2.1, container-infra latest", "1.10"),
-    ("compute 2.90", "1.1"),
-  ] as [(String?, String)])
+  @Test(
+    arguments: [
+      (nil, "1.1"), ("container-infra 1.7", "1.7"), ("compute 2.1, container-infra latest", "1.10"),
+      ("compute 2.90", "1.1"),
+    ] as [(String?, String)])
   func negotiationParsesTheHeader(header: String?, expected: String) throws {
     let version = try Microversion.negotiate(header: header).get()
     #expect(version.description == expected)

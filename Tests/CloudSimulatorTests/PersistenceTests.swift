@@ -46,7 +46,9 @@ import Testing
 
       let another = try await cloud.createCluster(token: token, name: "paws-2", template: template)
       let newAddresses = try await cloud.cluster(another, token: token).json["node_addresses"]?.arrayValue ?? []
-      #expect(Set(newAddresses.compactMap(\.stringValue)).isDisjoint(with: (addresses?.arrayValue ?? []).compactMap(\.stringValue)))
+      #expect(
+        Set(newAddresses.compactMap(\.stringValue)).isDisjoint(
+          with: (addresses?.arrayValue ?? []).compactMap(\.stringValue)))
     }
   }
 

@@ -92,11 +92,16 @@ import Testing
       let template = try await cloud.createTemplate(token: token)
       let old = try await cloud.createCluster(token: token, name: "paws-1", template: template, workers: 1)
       let new = try await cloud.createCluster(token: token, name: "paws-2", template: template, workers: 1)
-      let oldWorker = try #require(try await cloud.cluster(old, token: token).json["node_addresses"]?.arrayValue?.first?.stringValue)
-      let newWorker = try #require(try await cloud.cluster(new, token: token).json["node_addresses"]?.arrayValue?.first?.stringValue)
+      let oldWorker = try #require(
+        try await cloud.cluster(old, token: token).json["node_addresses"]?.arrayValue?.first?.stringValue)
+      let newWorker = try #require(
+        try await cloud.cluster(new, token: token).json["node_addresses"]?.arrayValue?.first?.stringValue)
       _ = try await cloud.send(
         .PUT, "/proxy/v1/paws/mapping", token: token,
-        body: ["domain": .string(Self.domain), "backends": .strings(["http://\(oldWorker):30001", "http://\(newWorker):30001"])])
+        body: [
+          "domain": .string(Self.domain),
+          "backends": .strings(["http://\(oldWorker):30001", "http://\(newWorker):30001"]),
+        ])
       _ = try await cloud.send(
         .PUT, "/proxy/v1/paws/mapping", token: token,
         body: ["domain": "old-only.wmcloud.org", "backends": .strings(["http://\(oldWorker):30001"])])

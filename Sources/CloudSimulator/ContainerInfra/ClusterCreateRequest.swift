@@ -51,8 +51,9 @@ struct ClusterCreateRequest: Sendable {
     self.masterCount = try Self.integer(fields, "master_count", default: 1, minimum: 1)
     self.nodeCount = try Self.integer(fields, "node_count", default: 1, minimum: 0)
     self.createTimeout = try Self.integer(fields, "create_timeout", default: 60, minimum: 0)
-    self.dockerVolumeSize = fields["docker_volume_size"] == nil
-      ? nil : try Self.integer(fields, "docker_volume_size", default: 0, minimum: 1)
+    self.dockerVolumeSize = try fields["docker_volume_size"].map { _ in
+      try Self.integer(fields, "docker_volume_size", default: 0, minimum: 1)
+    }
     self.keypair = try Self.text(fields, "keypair")
     self.flavorID = try Self.text(fields, "flavor_id")
     self.masterFlavorID = try Self.text(fields, "master_flavor_id")

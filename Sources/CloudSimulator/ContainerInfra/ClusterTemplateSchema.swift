@@ -167,9 +167,10 @@ enum ClusterTemplateSchema {
       throw invalid(attribute, value, "Wrong type. Expected 'int'.")
     case .labels:
       guard let object = value.objectValue else { throw invalid(attribute, value, "Wrong type. Expected 'dict'.") }
-      return .object(try object.reduce(into: [:]) { labels, entry in
-        labels[entry.key] = .string(try labelText(entry.value, key: entry.key))
-      })
+      return .object(
+        try object.reduce(into: [:]) { labels, entry in
+          labels[entry.key] = .string(try labelText(entry.value, key: entry.key))
+        })
     }
   }
 

@@ -13,7 +13,7 @@ enum CloudDatabase {
     configuration.foreignKeysEnabled = true
     let queue: DatabaseQueue
     if let path {
-      try createPrivateFile(at: path)
+      try PrivateFile.create(at: path)
       configuration.journalMode = .wal
       configuration.busyMode = .timeout(15)
       queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -22,21 +22,6 @@ enum CloudDatabase {
     }
     try migrator.migrate(queue)
     return queue
-  }
-
-  /// Creates an empty file readable only by its owner, so SQLite (and its -wal/-shm companions, which
-  /// copy the main file's permissions) never exposes tokens to other users.
-  private static func createPrivateFile(at path: String) throws {
-    let manager = FileManager.default
-    let directory = (path as NSString).deletingLastPathComponent
-    if !directory.isEmpty, !manager.fileExists(atPath: directory) {
-      try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-    if !manager.fileExists(atPath: path) {
-      guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-      }
-    }
   }
 
   // MARK: - Schema

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 
 /// Executes a plan against the cloud: independent actions in parallel (bounded), each journaled before and after its
 /// cloud call and its result committed to state the moment it lands.
@@ -34,7 +35,7 @@ public struct Executor: Sendable {
     let desired = Dictionary(plan.desired.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
 
     var remaining = steps.dependencyCounts
-    var ready = steps.labels.filter { remaining[$0] == 0 }.sorted(by: >)
+    var ready = Heap(steps.labels.filter { remaining[$0] == 0 })
     var succeeded: [ActionLabel] = []
     var failed: [ActionLabel: String] = [:]
     var skipped = Set<ActionLabel>()
@@ -42,7 +43,7 @@ public struct Executor: Sendable {
 
     await withTaskGroup(of: (ActionLabel, String?).self) { group in
       func launch() {
-        while running < parallelism, let label = ready.popLast() {
+        while running < parallelism, let label = ready.popMin() {
           if skipped.contains(label) { continue }
           running += 1
           let step = steps.changes[label]!
@@ -67,12 +68,11 @@ public struct Executor: Sendable {
         for dependent in steps.dependents[label] ?? [] {
           remaining[dependent]! -= 1
           if remaining[dependent] == 0, !skipped.contains(dependent) {
-            ready.append(dependent)
-            ready.sort(by: >)
+            ready.insert(dependent)
           }
         }
         if Task.isCancelled {
-          ready.removeAll()
+          ready = Heap()
         }
         launch()
       }

@@ -1,3 +1,5 @@
+import HeapModule
+
 /// A directed graph of nodes and the nodes each depends on, with a deterministic topological order.
 public struct DependencyGraph<Node: Hashable & Comparable & Sendable>: Sendable {
   /// For each node, the nodes it depends on (that must come first).
@@ -31,19 +33,15 @@ public struct DependencyGraph<Node: Hashable & Comparable & Sendable>: Sendable 
   public func topologicalOrder() throws(GraphCycle<Node>) -> [Node] {
     var remaining = dependencies.mapValues(\.count)
     let dependents = self.dependents
-    var ready = remaining.filter { $0.value == 0 }.map(\.key).sorted(by: >)
+    // The smallest ready node goes next: a heap keeps that O(n log n) however wide the graph.
+    var ready = Heap(remaining.filter { $0.value == 0 }.map(\.key))
     var order: [Node] = []
     order.reserveCapacity(dependencies.count)
-    while let node = ready.popLast() {
+    while let node = ready.popMin() {
       order.append(node)
-      var released: [Node] = []
       for dependent in dependents[node] ?? [] {
         remaining[dependent]! -= 1
-        if remaining[dependent] == 0 { released.append(dependent) }
-      }
-      if !released.isEmpty {
-        ready.append(contentsOf: released)
-        ready.sort(by: >)
+        if remaining[dependent] == 0 { ready.insert(dependent) }
       }
     }
     guard order.count == dependencies.count else { throw GraphCycle(nodes: findCycle()) }

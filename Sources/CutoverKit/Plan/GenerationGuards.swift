@@ -19,6 +19,8 @@ struct GenerationGuards {
       }
     }
 
+    let objects = Dictionary(
+      recorded.map { ("\($0.address)#\($0.deposedKey ?? "")", $0) }, uniquingKeysWith: { first, _ in first })
     var reported = Set<String>()
     for change in removing {
       guard let generation = catalog.generation(of: change.address) else { continue }
@@ -31,7 +33,7 @@ struct GenerationGuards {
         continue
       }
       guard change.address.type == "cluster" else { continue }
-      let object = recorded.first { $0.address == change.address && $0.deposedKey == change.deposedKey }
+      let object = objects["\(change.address)#\(change.deposedKey ?? "")"]
       let addresses = (object?.attributes["node_addresses"]?.stringList ?? [])
         + (object?.attributes["master_addresses"]?.stringList ?? [])
       let pointing = Set(addresses.flatMap { proxiesByHost[$0] ?? [] }).sorted()

@@ -61,7 +61,8 @@ final class SimulatorHarness: Sendable {
     }
     let response = try await http.execute(request, timeout: .seconds(30))
     let buffer = try await response.body.collect(upTo: 4 << 20)
-    return WireResponse(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+    return WireResponse(
+      status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
   }
 
   /// Sends a Magnum request with a microversion header (`container-infra 1.10` unless told otherwise).

@@ -10,6 +10,8 @@ struct ExecutionGraph {
   private(set) var changes: [ActionLabel: PlannedChange] = [:]
   private(set) var dependencies: [ActionLabel: Set<ActionLabel>] = [:]
   private(set) var dependents: [ActionLabel: Set<ActionLabel>] = [:]
+  /// For the create step of a replacement, the key under which the object it replaces is deposed.
+  private(set) var deposeKeys: [ActionLabel: String] = [:]
 
   init(plan: Plan) {
     var applyStep: [ResourceAddress: ActionLabel] = [:]
@@ -25,8 +27,9 @@ struct ExecutionGraph {
         apply = ActionLabel(address: change.address, kind: change.action == .create ? .create : .update)
       case .replace:
         let key = String(UUID().uuidString.prefix(8)).lowercased()
-        apply = ActionLabel(address: change.address, kind: .create, deposedKey: key)
+        apply = ActionLabel(address: change.address, kind: .create)
         delete = ActionLabel(address: change.address, kind: .delete, deposedKey: key)
+        deposeKeys[apply!] = key
       case .delete:
         delete = ActionLabel(address: change.address, kind: .delete, deposedKey: change.deposedKey)
       }

@@ -1,5 +1,7 @@
 import Foundation
 import HeapModule
+import OpenStack
+import Synchronization
 
 /// Executes a plan against the cloud: independent actions in parallel (bounded), each journaled before and after its
 /// cloud call and its result committed to state the moment it lands.
@@ -47,8 +49,11 @@ public struct Executor: Sendable {
           if skipped.contains(label) { continue }
           running += 1
           let step = steps.changes[label]!
+          let deposeKey = steps.deposeKeys[label]
           group.addTask {
-            let error = await run(label, change: step, desired: desired[label.address], applyID: applyID, observer: observer)
+            let error = await run(
+              label, change: step, desired: desired[label.address], deposeKey: deposeKey, applyID: applyID,
+              observer: observer)
             return (label, error)
           }
         }
@@ -89,7 +94,8 @@ public struct Executor: Sendable {
 
   /// Runs one action; returns the error text on failure.
   private func run(
-    _ label: ActionLabel, change: PlannedChange, desired: DesiredResource?, applyID: Int64, observer: any ApplyObserver
+    _ label: ActionLabel, change: PlannedChange, desired: DesiredResource?, deposeKey: String?, applyID: Int64,
+    observer: any ApplyObserver
   ) async -> String? {
     let started = ContinuousClock.now
     guard let type = catalog[label.address.type] else {
@@ -115,7 +121,8 @@ public struct Executor: Sendable {
 
     do {
       let result = try await perform(
-        label, change: change, type: type, desired: desired, actionID: actionID, started: started, observer: observer)
+        label, change: change, type: type, desired: desired, deposeKey: deposeKey, actionID: actionID,
+        started: started, observer: observer)
       try store.finishAction(actionID, address: label.address, deposedKey: label.deposedKey, resource: result)
       await observer.handle(.finished(label, remoteID: result?.remoteID, elapsed: ContinuousClock.now - started))
       return nil
@@ -136,8 +143,8 @@ public struct Executor: Sendable {
 
   /// The cloud call of one action. Returns what to record at the address (nil: the object is gone).
   private func perform(
-    _ label: ActionLabel, change: PlannedChange, type: any ResourceType, desired: DesiredResource?, actionID: Int64,
-    started: ContinuousClock.Instant, observer: any ApplyObserver
+    _ label: ActionLabel, change: PlannedChange, type: any ResourceType, desired: DesiredResource?,
+    deposeKey: String?, actionID: Int64, started: ContinuousClock.Instant, observer: any ApplyObserver
   ) async throws -> RecordedResource? {
     let store = self.store
     var context = ActionContext(
@@ -152,40 +159,78 @@ public struct Executor: Sendable {
       let prior =
         try store.resource(label.address, deposedKey: label.deposedKey)
         ?? RecordedResource(address: label.address, remoteID: change.remoteID, attributes: change.before ?? [:])
-      try await type.delete(prior, context: context)
+      try await retryingTransientFailures(actionID: actionID) { _ in
+        try await type.delete(prior, context: context)
+      }
       return nil
 
-    case .create, .update:
+    case .update:
       guard let desired else { throw ResourceActionError("\(label.address) is not in the plan's desired state") }
       let attributes = try resolve(desired)
-      let dependencies = desired.dependencies
-      if label.kind == .update {
+      let applied = try await retryingTransientFailures(actionID: actionID) { _ in
         guard let prior = try store.resource(label.address) else {
           throw ResourceActionError("\(label.address) is no longer recorded in state")
         }
-        let applied = try await type.update(attributes, prior: prior, context: context)
-        return RecordedResource(
-          address: label.address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
-          dependencies: dependencies)
+        return try await type.update(attributes, prior: prior, context: context)
       }
-      if change.action == .replace, let deposedKey = label.deposedKey {
+      return RecordedResource(
+        address: label.address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
+        dependencies: desired.dependencies)
+
+    case .create:
+      guard let desired else { throw ResourceActionError("\(label.address) is not in the plan's desired state") }
+      let attributes = try resolve(desired)
+      let dependencies = desired.dependencies
+      if let key = deposeKey {
         // The new object takes the address; the old one waits, deposed, for its own delete step.
-        try store.depose(label.address, key: deposedKey)
+        try store.depose(label.address, key: key)
       }
-      if change.reason == .resumeInterruptedCreate {
-        context.resumeRemoteID = change.remoteID
-      }
+      let recordedID = Mutex<String?>(change.reason == .resumeInterruptedCreate ? change.remoteID : nil)
       context.recordRemoteID = { remoteID in
+        recordedID.withLock { $0 = remoteID }
         try store.recordRemoteID(
           actionID: actionID,
           resource: RecordedResource(
             address: label.address, remoteID: remoteID, attributes: type.schema.recordable(attributes),
             dependencies: dependencies, status: .creating))
       }
-      let applied = try await type.create(attributes, address: label.address, context: context)
+      let applied = try await retryingTransientFailures(actionID: actionID) { attempt in
+        var attemptContext = context
+        attemptContext.resumeRemoteID = recordedID.withLock { $0 }
+        if attempt > 1, attemptContext.resumeRemoteID == nil {
+          // The last create call failed without an answer: it may still have made the object. Look before
+          // creating again, so nothing is created twice.
+          attemptContext.knownRemoteIDs = Set(try store.resources().compactMap(\.remoteID))
+          if let found = try await type.find(attributes, context: attemptContext) {
+            try await context.recordRemoteID(found.remoteID)
+            attemptContext.resumeRemoteID = found.remoteID
+          }
+        }
+        return try await type.create(attributes, address: label.address, context: attemptContext)
+      }
       return RecordedResource(
         address: label.address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
         dependencies: dependencies)
+    }
+  }
+
+  /// Runs a cloud call again (up to `attempts` in all, with backoff) while it fails in a way that may pass: the
+  /// client already retried what is safe to repeat, so what reaches here is a create or resize whose outcome is
+  /// unknown, or a cloud that stayed unavailable. Each retry is noted in the journal.
+  private func retryingTransientFailures<T: Sendable>(
+    actionID: Int64, attempts: Int = 4, _ body: (Int) async throws -> T
+  ) async throws -> T {
+    var delay = polling.initial
+    var attempt = 1
+    while true {
+      do {
+        return try await body(attempt)
+      } catch let error as OpenStackError where error.isRetryable && attempt < attempts {
+        try? store.noteAction(actionID, "attempt \(attempt) failed (\(error.errorDescription ?? "\(error)")); retrying")
+        try await Task.sleep(for: delay)
+        delay = polling.next(after: delay) * 2
+        attempt += 1
+      }
     }
   }
 

@@ -80,12 +80,16 @@ public struct ClusterResource: ResourceType {
   {
     guard let id = prior.remoteID else { throw ResourceActionError("\(prior.address) has no recorded cluster id") }
     let wanted = attributes["node_count"]?.intValue
-    guard let current = try await context.cloud.magnum.cluster(id: id) else {
+    guard var current = try await context.cloud.magnum.cluster(id: id) else {
       throw ResourceActionError("cluster \(id) no longer exists in Magnum")
+    }
+    let timeout = Duration.seconds(60 * (attributes["create_timeout"]?.intValue ?? 60))
+    if current.status.hasSuffix("_IN_PROGRESS") {
+      // A resize (ours, retried, or someone else's) is under way: let it settle before judging the node count.
+      current = try await waitForCluster(id: id, settledBy: "UPDATE", timeout: timeout, context: context)
     }
     if let wanted, current.nodeCount != wanted {
       try await context.cloud.magnum.resizeCluster(id: id, nodeCount: wanted)
-      let timeout = Duration.seconds(60 * (attributes["create_timeout"]?.intValue ?? 60))
       let cluster = try await waitForCluster(id: id, settledBy: "UPDATE", timeout: timeout, context: context)
       return applied(cluster, inputs: prior.attributes.merging(attributes) { $1 })
     }

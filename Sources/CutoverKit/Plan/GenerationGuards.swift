@@ -25,7 +25,10 @@ struct GenerationGuards {
     for change in removing {
       guard let generation = catalog.generation(of: change.address) else { continue }
       let verb = change.action == .replace ? "replace" : "delete"
-      if change.deposedKey == nil, generation == desiredLive, reported.insert("live \(generation)").inserted {
+      // A tainted object never finished building, so it never served: replacing it takes nothing down.
+      if change.deposedKey == nil, generation == desiredLive, change.reason != .replaceBecauseTainted,
+        reported.insert("live \(generation)").inserted
+      {
         let why = change.replacePaths.isEmpty ? "" : " (\(change.replacePaths.joined(separator: ", ")) cannot change in place)"
         messages.append(
           "generation \(generation) is live: this plan would \(verb) \(change.address)\(why);"

@@ -256,8 +256,7 @@ public final class StateStore: Sendable {
   public func markAbandonedApplies() throws {
     try write { db in
       try db.execute(
-        sql: "UPDATE applies SET outcome = 'interrupted', finished_at = ? WHERE outcome = 'running'",
-        arguments: [Date().timeIntervalSince1970])
+        sql: "UPDATE applies SET outcome = 'interrupted' WHERE outcome = 'running'")
     }
   }
 

@@ -1,0 +1,89 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("blue-green guards and cutover")
+struct GuardTests {
+  /// A workspace where 127d (live) and 128a were applied.
+  private func twoGenerations() async throws -> (Workspace, DesiredStateFixture) {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    let workspace = try Workspace.with(desired)
+    try requireExit(0, try await workspace.apply())
+    return (workspace, desired)
+  }
+
+  @Test("removing the generation the proxies point at is refused, naming it")
+  func removingPointedAtGenerationIsRefused() async throws {
+    var (workspace, desired) = try await twoGenerations()
+    let before = try await workspace.cloudSnapshot()
+
+    // Still named by `live:`: the file itself is invalid.
+    try desired.setGenerations([("128a", "{}")])
+    try workspace.write(desired)
+    let stillLive = try requireExit(65, try await workspace.plan())
+    #expect(stillLive.stderr.contains("127d"), "\(stillLive)")
+
+    // Live switched in the same edit, but the proxies still point at 127d's nodes until an apply moves them.
+    try desired.setLive("128a")
+    try workspace.write(desired)
+    let plan = try requireExit(1, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(plan.stderr.contains("generation 127d"), "\(plan)")
+    let apply = try requireExit(1, try await workspace.apply())
+    #expect(apply.stderr.contains("generation 127d"), "\(apply)")
+
+    let after = try await workspace.cloudSnapshot()
+    #expect(try workspace.cluster("127d", in: after).uuid == (try workspace.cluster("127d", in: before)).uuid)
+    for domain in PAWS.domains {
+      #expect(after.route(domain)?.backends == before.route(domain)?.backends)
+    }
+  }
+
+  @Test("switching live updates the proxies in place; then the old generation can be retired")
+  func switchLiveThenRetire() async throws {
+    var (workspace, desired) = try await twoGenerations()
+
+    try desired.setLive("128a")
+    try workspace.write(desired)
+    let switchPlan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(switchPlan.lastLine == "Plan: 0 to add, 2 to change, 0 to destroy.", "\(switchPlan)")
+    #expect(switchPlan.stdout.contains("~ web_proxy.hub-paws.wmcloud.org"), "\(switchPlan)")
+    #expect(switchPlan.stdout.contains("~ web_proxy.public-paws.wmcloud.org"), "\(switchPlan)")
+    try requireExit(0, try await workspace.apply())
+
+    let switched = try await workspace.cloudSnapshot()
+    let green = try workspace.cluster("128a", in: switched)
+    for domain in PAWS.domains {
+      let route = try #require(switched.route(domain))
+      #expect(Set(route.backends) == PAWS.backends(of: green))
+    }
+
+    try desired.setGenerations([("128a", "{}")])
+    try workspace.write(desired)
+    let retirePlan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(retirePlan.stdout.contains("- cluster.127d"), "\(retirePlan)")
+    #expect(retirePlan.stdout.contains("- cluster_template.127d"), "\(retirePlan)")
+    #expect(retirePlan.lastLine == "Plan: 0 to add, 0 to change, 2 to destroy.", "\(retirePlan)")
+    let retire = try requireExit(0, try await workspace.apply())
+    #expect(retire.lastLine?.hasPrefix("Apply complete! Resources: 0 added, 0 changed, 2 destroyed.") == true)
+
+    let retired = try await workspace.cloudSnapshot()
+    #expect(retired.clusters(named: "paws-127d").isEmpty)
+    #expect(retired.templates(named: "paws-127d").isEmpty)
+    #expect(try workspace.cluster("128a", in: retired).uuid == green.uuid)
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+  }
+
+  @Test("destroy --target of the cluster the proxies point at is refused, naming the generation")
+  func targetedDestroyOfLiveClusterIsRefused() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    try requireExit(0, try await workspace.apply())
+    let destroy = try requireExit(
+      1, try await workspace.run(["destroy", "eqiad1", "--simulate", "--auto-approve", "--target", "cluster.127d"]))
+    #expect(destroy.stderr.contains("generation 127d"), "\(destroy)")
+    #expect(!destroy.stdout.contains("Destroying..."), "\(destroy)")
+    let cloud = try await workspace.cloudSnapshot()
+    #expect(cloud.clusters.count == 1)
+    #expect(cloud.routes.count == PAWS.domains.count)
+  }
+}

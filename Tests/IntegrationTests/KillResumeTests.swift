@@ -1,0 +1,81 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `kill -9` in the middle of an apply: the journal written before and after every cloud call lets the next apply
+/// resume, with no duplicate object and no `state unlock` (the dead process's lease no longer holds).
+@Suite("an apply killed with SIGKILL is resumed")
+struct KillResumeTests {
+  @Test("killed while the cluster builds: the next apply waits for that cluster instead of creating another")
+  func killDuringClusterCreate() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "5"]
+    let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
+    try await first.waitForOutput("cluster.127d: CREATE_IN_PROGRESS", timeout: .seconds(60))
+    let killed = try await first.killAndWait()
+    #expect(killed.signal == SIGKILL)
+    let interrupted = try #require(try workspace.stateStore()?.resource(.init(type: "cluster", name: "127d")))
+    let inFlightID = try #require(interrupted.remoteID)
+
+    let resume = try requireExit(0, try await workspace.apply(environment: building))
+    #expect(resume.stdout.contains("resuming \(inFlightID)"), "\(resume)")
+    #expect(resume.stdout.contains("cluster.127d: Creation complete"), "\(resume)")
+    #expect(!resume.stdout.contains("cluster_template.127d: Creating..."), "\(resume)")
+    #expect(resume.lastLine?.hasPrefix("Apply complete! Resources: 3 added, 0 changed, 0 destroyed.") == true)
+
+    let cloud = try await workspace.cloudSnapshot()
+    #expect(cloud.clusters.count == 1)
+    #expect(try workspace.cluster("127d", in: cloud).uuid == inFlightID)
+    #expect(cloud.templates.count == 1)
+    let history = try requireExit(0, try await workspace.run(["state", "history", "eqiad1"]))
+    #expect(history.stdout.contains("interrupted"), "\(history)")
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+  }
+
+  @Test("killed right after the template was created: the next apply creates the rest once")
+  func killAfterTemplateCreate() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "2"]
+    let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
+    try await first.waitForOutput("cluster_template.127d: Creation complete", timeout: .seconds(60))
+    try await first.killAndWait()
+
+    let resume = try requireExit(0, try await workspace.apply(environment: building))
+    #expect(!resume.stdout.contains("cluster_template.127d: Creating..."), "\(resume)")
+    #expect(resume.stdout.contains("cluster.127d: Creation complete"), "\(resume)")
+
+    let cloud = try await workspace.cloudSnapshot()
+    #expect(cloud.clusters.count == 1)
+    _ = try workspace.cluster("127d", in: cloud)
+    #expect(cloud.templates.count == 1)
+    #expect(cloud.routes.count == PAWS.domains.count)
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+  }
+
+  @Test("killed in the middle of a replacement: the next apply finishes it and deletes the old objects")
+  func killDuringReplacement() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    let workspace = try Workspace.with(desired)
+    try requireExit(0, try await workspace.apply())
+    let old = try workspace.cluster("128a", in: try await workspace.cloudSnapshot())
+
+    try desired.setGenerations([("127d", "{}"), ("128a", "{template: {labels: {kube_tag: v1.28.15}}}")])
+    try workspace.write(desired)
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "2"]
+    let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
+    try await first.waitForOutput("CREATE_IN_PROGRESS", timeout: .seconds(60))
+    try await first.killAndWait()
+
+    try requireExit(0, try await workspace.apply(environment: building))
+    let cloud = try await workspace.cloudSnapshot()
+    let replaced = try workspace.cluster("128a", in: cloud)
+    #expect(replaced.uuid != old.uuid)
+    #expect(replaced.labels?["kube_tag"] == "v1.28.15")
+    #expect(cloud.clusters.count == 2)
+    #expect(cloud.templates.count == 2)
+    let list = try requireExit(0, try await workspace.run(["state", "list", "eqiad1"]))
+    #expect(!list.stdout.contains("deposed"), "\(list)")
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+  }
+}

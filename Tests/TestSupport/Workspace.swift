@@ -1,0 +1,143 @@
+import Foundation
+import Synchronization
+
+/// A fresh temporary work folder (`clusters/`, `state/`, `plans/`) in which `cutover` runs, with its own `HOME`, so
+/// every test is independent of the others, of the machine's OpenStack configuration and of the checkout.
+///
+/// Layout: `<tmp>/cutover-tests-<uuid>/work` is the working directory, `…/home` is `HOME`, `…/logs` keeps each
+/// run's standard output and error. The whole tree is removed when the workspace is released, unless
+/// `CUTOVER_KEEP_TEST_WORKSPACES` is set (to look at a failure).
+public final class Workspace: Sendable {
+  /// The temporary tree holding everything below.
+  public let root: URL
+  /// The work folder `cutover` runs in.
+  public let directory: URL
+  /// `HOME` for every run: empty, so no `~/.config/openstack/clouds.yaml` is found.
+  public let home: URL
+  /// The executable that runs.
+  public let executable: URL
+  private let logs: URL
+  private let runCount = Mutex(0)
+  private let started = Mutex<[BackgroundCommand]>([])
+
+  /// Environment every run gets unless a test overrides it: a quick simulated cloud and a short lock lease.
+  public static let defaultEnvironment: [String: String] = [
+    "CUTOVER_SIMULATOR_BUILD_SECONDS": "0",
+    "CUTOVER_LOCK_TTL_SECONDS": "15",
+    "NO_COLOR": "1",
+  ]
+
+  /// Creates the temporary tree with an empty `clusters/`.
+  /// - Throws: when the executable cannot be found or the directories cannot be created.
+  public init(executable: URL? = nil) throws {
+    self.executable = try executable ?? CutoverExecutable.locate()
+    root = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-tests-\(UUID().uuidString)")
+    directory = root.appendingPathComponent("work")
+    home = root.appendingPathComponent("home")
+    logs = root.appendingPathComponent("logs")
+    for folder in [directory.appendingPathComponent("clusters"), home, logs] {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+  }
+
+  deinit {
+    for command in started.withLock({ $0 }) { command.kill(SIGKILL) }
+    if ProcessInfo.processInfo.environment["CUTOVER_KEEP_TEST_WORKSPACES"] == nil {
+      try? FileManager.default.removeItem(at: root)
+    }
+  }
+
+  // MARK: - Files
+
+  /// The absolute path of a file in the work folder.
+  public func path(_ relative: String) -> String {
+    directory.appendingPathComponent(relative).path
+  }
+
+  /// `clusters/<environment>.yaml`.
+  public func desiredStateFile(_ environment: String = "eqiad1") -> String {
+    path("clusters/\(environment).yaml")
+  }
+
+  /// `state/<environment>.sqlite`.
+  public func stateFile(_ environment: String = "eqiad1") -> String {
+    path("state/\(environment).sqlite")
+  }
+
+  /// `state/<environment>.simulated-cloud.sqlite`, the cloud of `--simulate`.
+  public func simulatedCloudFile(_ environment: String = "eqiad1") -> String {
+    path("state/\(environment).simulated-cloud.sqlite")
+  }
+
+  /// Writes `clusters/<environment>.yaml`.
+  public func writeDesiredState(_ text: String, environment: String = "eqiad1") throws {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: desiredStateFile(environment)))
+  }
+
+  /// The POSIX permission bits of a file in the work folder.
+  public func permissions(_ relative: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path(relative))
+    return ((attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0) & 0o777
+  }
+
+  // MARK: - Running cutover
+
+  /// Runs `cutover ARGUMENTS --no-color` in the work folder with standard input from `/dev/null`, and waits for it.
+  /// - Parameters:
+  ///   - environment: variables set over ``defaultEnvironment`` (an empty value sets the variable empty).
+  ///   - unsetting: variables removed from what the test process passes on (`OS_*` and `CUTOVER_*` never are).
+  ///   - timeout: past it the process is killed with SIGKILL and the result says it timed out.
+  public func run(
+    _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [],
+    timeout: Duration = .seconds(120)
+  ) async throws -> CommandResult {
+    try await start(arguments, environment: environment, unsetting: unsetting).waitForExit(timeout: timeout)
+  }
+
+  /// Starts `cutover ARGUMENTS --no-color` in the work folder and returns at once.
+  /// See ``run(_:environment:unsetting:timeout:)`` for the parameters.
+  public func start(
+    _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = []
+  ) throws -> BackgroundCommand {
+    let fullArguments = arguments + ["--no-color"]
+    let number = runCount.withLock { count in
+      count += 1
+      return count
+    }
+    let stdoutFile = logs.appendingPathComponent("\(number).stdout")
+    let stderrFile = logs.appendingPathComponent("\(number).stderr")
+    FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+    FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+    let stdout = try FileHandle(forWritingTo: stdoutFile)
+    let stderr = try FileHandle(forWritingTo: stderrFile)
+    defer {
+      try? stdout.close()
+      try? stderr.close()
+    }
+
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = fullArguments
+    process.currentDirectoryURL = directory
+    process.environment = processEnvironment(overrides: environment, unsetting: unsetting)
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    let command = BackgroundCommand(
+      arguments: fullArguments, process: process, stdoutFile: stdoutFile, stderrFile: stderrFile)
+    started.withLock { $0.append(command) }
+    return command
+  }
+
+  /// The test process's environment without OpenStack or Cutover settings, with `HOME` pointing into the workspace.
+  private func processEnvironment(overrides: [String: String], unsetting: [String]) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment.filter { name, _ in
+      !name.hasPrefix("OS_") && !name.hasPrefix("CUTOVER_") && !unsetting.contains(name)
+    }
+    environment["HOME"] = home.path
+    environment.merge(Self.defaultEnvironment) { _, new in new }
+    environment.merge(overrides) { _, new in new }
+    return environment
+  }
+}

@@ -5,8 +5,11 @@
 # times `plan --no-refresh` over the recorded state (wall time and peak memory, best of 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product cutover >/dev/null
-binary="$(swift build -c release --show-bin-path)/cutover"
+# A release build in its own folder, so it never disturbs the debug build of everyday work.
+scratch="${CUTOVER_BENCH_SCRATCH:-.build-release}"
+swift build -c release --product cutover --scratch-path "$scratch" >"${TMPDIR:-/tmp}/cutover-bench-build.log" 2>&1 \
+  || { echo "release build failed: see ${TMPDIR:-/tmp}/cutover-bench-build.log" >&2; exit 1; }
+binary="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/cutover"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(499 4999)
 work="$(mktemp -d)"

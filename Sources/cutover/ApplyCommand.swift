@@ -6,7 +6,8 @@ import Foundation
 struct ApplyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "apply",
-    abstract: "Plan, confirm and apply; or apply a saved plan exactly, refusing it if the state or desired state moved.")
+    abstract: "Plan, confirm and apply; or apply a saved plan exactly, refusing it if the state or desired state moved."
+  )
 
   @Argument(help: "An environment (such as eqiad1) or a plan file saved by `cutover plan --out`.")
   var environmentOrPlan: String
@@ -43,7 +44,8 @@ struct ApplyCommand: AsyncParsableCommand {
     do {
       let plan = try PlanPreparation(store: store, cloud: { try await cloud.clients() }).restoreSaved(
         plan, desired: desired)
-      Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(plan.environment)))
+      Terminal.out(
+        TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(plan.environment)))
       if plan.hasChanges {
         try await ApplyRun.execute(
           plan, store: store, cloud: cloud, parallelism: parallelism, command: "apply \(path)", color: global.color)
@@ -101,7 +103,8 @@ struct ApplyRun {
         targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")))
       for note in outcome.notes { Terminal.warning(note) }
       let plan = outcome.plan
-      Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(environment)))
+      Terminal.out(
+        TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(environment)))
       if plan.hasChanges {
         try confirm(plan)
         try await Self.execute(
@@ -119,8 +122,9 @@ struct ApplyRun {
   private func confirm(_ plan: Plan) throws {
     if autoApprove { return }
     guard Terminal.inputIsTerminal else {
-      throw CutoverError.usage("refusing to \(mode == .destroy ? "destroy" : "apply") without confirmation: "
-        + "standard input is not a terminal; review the plan and pass --auto-approve")
+      throw CutoverError.usage(
+        "refusing to \(mode == .destroy ? "destroy" : "apply") without confirmation: "
+          + "standard input is not a terminal; review the plan and pass --auto-approve")
     }
     let question =
       mode == .destroy
@@ -139,13 +143,15 @@ struct ApplyRun {
   ) async throws {
     let clients = try await cloud.clients()
     let executor = Executor(
-      store: store, cloud: clients, parallelism: parallelism, polling: await cloud.polling, progressInterval: .seconds(10))
+      store: store, cloud: clients, parallelism: parallelism, polling: await cloud.polling,
+      progressInterval: .seconds(10))
     let observer = ProgressPrinter(color: color)
     let work = Task {
       try await executor.execute(plan, command: command, identity: .current, observer: observer)
     }
     let interrupts = InterruptHandler {
-      Terminal.warning("interrupt received: stopping; running actions are recorded as they stand (Ctrl-C again to quit now)")
+      Terminal.warning(
+        "interrupt received: stopping; running actions are recorded as they stand (Ctrl-C again to quit now)")
       work.cancel()
     }
     let result = try await work.value

@@ -58,7 +58,8 @@ struct PlanCommand: AsyncParsableCommand {
           store: store,
           cloud: {
             guard let cloud else {
-              throw CutoverError.cloud("an interrupted apply must be settled against the cloud first; plan without --no-refresh")
+              throw CutoverError.cloud(
+                "an interrupted apply must be settled against the cloud first; plan without --no-refresh")
             }
             return try await cloud.clients()
           }
@@ -69,7 +70,9 @@ struct PlanCommand: AsyncParsableCommand {
         try render(outcome.plan, source: global.paths.desiredStateFile(environment))
         if let out {
           try SavedPlan.write(outcome.plan, to: out)
-          if format == .text { Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.") }
+          if format == .text {
+            Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.")
+          }
         }
         changes = outcome.plan.hasChanges
       } catch {

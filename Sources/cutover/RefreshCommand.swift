@@ -4,7 +4,8 @@ import CutoverKit
 /// `cutover refresh ENV`: read every recorded object from the cloud and record what was found.
 struct RefreshCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "refresh", abstract: "Read every recorded object from the cloud and record changes made outside Cutover.")
+    commandName: "refresh",
+    abstract: "Read every recorded object from the cloud and record changes made outside Cutover.")
 
   @Argument(help: "The environment.") var environment: String
   @OptionGroup var global: GlobalOptions

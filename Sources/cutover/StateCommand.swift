@@ -40,7 +40,8 @@ struct StateCommand: AsyncParsableCommand {
         let parsed = try parseAddress(option: "address")(address)
         let objects = try store.resources().filter { $0.address == parsed }
         guard !objects.isEmpty else {
-          throw CutoverError.usage("\(address) is not recorded in \(store.path); `cutover state list \(environment)` lists what is")
+          throw CutoverError.usage(
+            "\(address) is not recorded in \(store.path); `cutover state list \(environment)` lists what is")
         }
         let sensitive = ResourceCatalog.standard[parsed.type]?.schema.sensitiveNames ?? []
         for object in objects {
@@ -92,7 +93,8 @@ struct StateCommand: AsyncParsableCommand {
   }
 
   struct Unlock: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Break the state lock on purpose (when its holder is gone).")
+    static let configuration = CommandConfiguration(
+      abstract: "Break the state lock on purpose (when its holder is gone).")
     @Argument(help: "The environment.") var environment: String
     @OptionGroup var global: GlobalOptions
 
@@ -101,7 +103,8 @@ struct StateCommand: AsyncParsableCommand {
         let store = try existingStore(environment, global)
         if let lease = try store.breakLock() {
           Terminal.line(
-            "Broke the lock held by \(lease.holder)@\(lease.host) pid \(lease.pid) since \(lease.acquiredAtText) (\(lease.command)).")
+            "Broke the lock held by \(lease.holder)@\(lease.host) pid \(lease.pid) since \(lease.acquiredAtText) (\(lease.command))."
+          )
         } else {
           Terminal.line("\(environment) was not locked.")
         }

@@ -28,7 +28,8 @@ public struct Executor: Sendable {
 
   /// Runs every action of the plan; returns what happened. Never throws for an action's failure: that is in the
   /// result and the journal. Throws only when the state itself cannot be written.
-  public func execute(_ plan: Plan, command: String, identity: ProcessIdentity, observer: any ApplyObserver) async throws
+  public func execute(_ plan: Plan, command: String, identity: ProcessIdentity, observer: any ApplyObserver)
+    async throws
     -> ApplyResult
   {
     let started = ContinuousClock.now
@@ -245,7 +246,8 @@ public struct Executor: Sendable {
         guard let target = try store.resource(reference.address), target.status == .ready,
           let value = target.attributes[reference.attribute]
         else {
-          throw ResourceActionError("\(resource.address) needs \(reference.address).\(reference.attribute), which is not available")
+          throw ResourceActionError(
+            "\(resource.address) needs \(reference.address).\(reference.attribute), which is not available")
         }
         attributes[name] = reference.formatted(value)
       }

@@ -109,7 +109,8 @@ public struct ClusterResource: ResourceType {
         await context.reportStatus(cluster.status)
       }
       if cluster.status.hasSuffix("_FAILED") {
-        throw ResourceActionError("cluster \(cluster.name) is \(cluster.status): \(cluster.statusReason ?? "no reason given")")
+        throw ResourceActionError(
+          "cluster \(cluster.name) is \(cluster.status): \(cluster.statusReason ?? "no reason given")")
       }
       if ContinuousClock.now - started > .seconds(3600) {
         throw ResourceActionError("cluster \(cluster.name) still \(cluster.status) after an hour")
@@ -153,7 +154,8 @@ public struct ClusterResource: ResourceType {
       }
       if cluster.status.hasSuffix("_COMPLETE") { return cluster }
       if cluster.status.hasSuffix("_FAILED") {
-        throw ResourceActionError("cluster \(cluster.name) is \(cluster.status): \(cluster.statusReason ?? "no reason given")")
+        throw ResourceActionError(
+          "cluster \(cluster.name) is \(cluster.status): \(cluster.statusReason ?? "no reason given")")
       }
       let elapsed = ContinuousClock.now - started
       if elapsed > timeout {

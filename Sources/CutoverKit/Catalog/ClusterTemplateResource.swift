@@ -49,7 +49,8 @@ public struct ClusterTemplateResource: ResourceType {
         "labels": .map(spec.labels.mapValues(Value.string)),
       ]
       return DesiredResource(
-        address: ResourceAddress(type: name, name: generation.id), attributes: values.mapValues(AttributeExpression.value))
+        address: ResourceAddress(type: name, name: generation.id),
+        attributes: values.mapValues(AttributeExpression.value))
     }
   }
 

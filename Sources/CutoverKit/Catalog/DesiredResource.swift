@@ -6,7 +6,9 @@ public struct DesiredResource: Sendable, Codable, Equatable {
   /// Resources that must exist first (every referenced resource, plus any declared ordering).
   public var dependencies: [ResourceAddress]
 
-  public init(address: ResourceAddress, attributes: [String: AttributeExpression], dependsOn extra: [ResourceAddress] = []) {
+  public init(
+    address: ResourceAddress, attributes: [String: AttributeExpression], dependsOn extra: [ResourceAddress] = []
+  ) {
     self.address = address
     self.attributes = attributes
     let referenced = attributes.values.compactMap(\.reference?.address)

@@ -16,7 +16,8 @@ public protocol ResourceType: Sendable {
 
   /// Creates the object. Long-running creates record the remote id through the context as soon as the cloud
   /// answers, then wait; a context carrying `resumeRemoteID` waits on that object instead of creating another.
-  func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws -> AppliedResource
+  func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
+    -> AppliedResource
   /// Changes the updatable attributes of an existing object.
   func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws -> AppliedResource
   /// Deletes the object and waits until it is gone; an object already gone counts as deleted.

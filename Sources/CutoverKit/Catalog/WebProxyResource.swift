@@ -60,7 +60,8 @@ public struct WebProxyResource: ResourceType {
     let domain = prior.remoteID ?? prior.address.name
     guard let route = try await context.cloud.webProxy.route(domain: domain) else { return nil }
     return AppliedResource(
-      remoteID: domain, attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
+      remoteID: domain,
+      attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
@@ -69,6 +70,7 @@ public struct WebProxyResource: ResourceType {
       let route = try await context.cloud.webProxy.route(domain: domain)
     else { return nil }
     return AppliedResource(
-      remoteID: domain, attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
+      remoteID: domain,
+      attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
   }
 }

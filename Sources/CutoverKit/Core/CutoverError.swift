@@ -40,7 +40,8 @@ public enum CutoverError: Error, LocalizedError, Sendable {
     case .usage(let message):
       return message
     case .stateLocked(let lease):
-      return "state locked by \(lease.holder)@\(lease.host) pid \(lease.pid) since \(lease.acquiredAtText) (\(lease.command))"
+      return
+        "state locked by \(lease.holder)@\(lease.host) pid \(lease.pid) since \(lease.acquiredAtText) (\(lease.command))"
         + "; if that run is gone, `cutover state unlock \(lease.environment)` breaks the lock"
     case .guardViolation(let reasons):
       return reasons.map { "refusing to plan: \($0)" }.joined(separator: "\n")

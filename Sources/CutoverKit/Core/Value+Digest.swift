@@ -2,13 +2,12 @@ import Crypto
 import Foundation
 
 extension Value {
-  /// What state records instead of a sensitive value: `sha256:<hex>` of its canonical JSON. Enough to notice a
+  /// What state records instead of a sensitive value: `sha256:<hex>` of its canonical encoding. Enough to notice a
   /// change, never enough to print the value.
   public var sensitiveDigest: Value {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    let data = (try? encoder.encode(self)) ?? Data(description.utf8)
-    return .string("sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+    var encoding = CanonicalEncoding()
+    encoding.append(self)
+    return .string("sha256:" + SHA256.hash(data: encoding.bytes).map { String(format: "%02x", $0) }.joined())
   }
 }
 

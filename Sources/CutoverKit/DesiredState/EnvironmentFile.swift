@@ -4,7 +4,9 @@ import Yams
 /// Reads `clusters/<env>.yaml` into a `DesiredState`, reporting every problem with file, line and column.
 public enum EnvironmentFile {
   /// Keys of the file's top level.
-  static let rootKeys = ["environment", "cloud", "project", "name_prefix", "defaults", "generations", "live", "web_proxies"]
+  static let rootKeys = [
+    "environment", "cloud", "project", "name_prefix", "defaults", "generations", "live", "web_proxies",
+  ]
   static let generationKeys = ["template", "cluster", "releases"]
   static let templateKeys = [
     "coe", "image", "keypair", "flavor", "master_flavor", "external_network", "fixed_network", "fixed_subnet",
@@ -25,7 +27,8 @@ public enum EnvironmentFile {
     guard let data = FileManager.default.contents(atPath: path) else {
       let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
       throw CutoverError.invalidDesiredState([
-        Diagnostic(file: path, line: 0, column: 0, message: "\(reason) (expected the desired state of '\(environment)')")
+        Diagnostic(
+          file: path, line: 0, column: 0, message: "\(reason) (expected the desired state of '\(environment)')")
       ])
     }
     guard let text = String(data: data, encoding: .utf8) else {
@@ -39,7 +42,9 @@ public enum EnvironmentFile {
     let root: Node
     do {
       guard let composed = try Yams.compose(yaml: text) else {
-        throw CutoverError.invalidDesiredState([Diagnostic(file: file, line: 1, column: 1, message: "the file is empty")])
+        throw CutoverError.invalidDesiredState([
+          Diagnostic(file: file, line: 1, column: 1, message: "the file is empty")
+        ])
       }
       root = composed
     } catch let error as YamlError {
@@ -72,7 +77,8 @@ public enum EnvironmentFile {
     var namePrefix: String?
     if let node = nodes["name_prefix"], let value = reader.nonEmptyString(node, at: "name_prefix") {
       if value.range(of: "^[a-zA-Z][a-zA-Z0-9_.-]*$", options: .regularExpression) == nil {
-        reader.report("name_prefix: '\(value)' cannot start a Magnum name (letters, digits, _ . -; a letter first)", at: node)
+        reader.report(
+          "name_prefix: '\(value)' cannot start a Magnum name (letters, digits, _ . -; a letter first)", at: node)
       }
       namePrefix = value
     }
@@ -87,13 +93,16 @@ public enum EnvironmentFile {
       for entry in entries {
         let path = "generations.\(entry.key)"
         if entry.key.range(of: "^[a-z0-9][a-z0-9-]*$", options: .regularExpression) == nil {
-          reader.report("\(path): a generation id is lower-case letters, digits and '-', such as 128a", at: entry.keyNode)
+          reader.report(
+            "\(path): a generation id is lower-case letters, digits and '-', such as 128a", at: entry.keyNode)
           continue
         }
         generationNodes[entry.key] = entry.keyNode
-        let own = reader.isNull(entry.value) ? Node.Mapping([], .implicit, .any, entry.keyNode.mark).asNode : entry.value
+        let own =
+          reader.isNull(entry.value) ? Node.Mapping([], .implicit, .any, entry.keyNode.mark).asNode : entry.value
         guard case .mapping = own else {
-          reader.report("\(path): expected a mapping of template, cluster and releases, found \(reader.kind(of: own))", at: own)
+          reader.report(
+            "\(path): expected a mapping of template, cluster and releases, found \(reader.kind(of: own))", at: own)
           continue
         }
         checkShape(own, path: path, reader: &reader)
@@ -108,7 +117,9 @@ public enum EnvironmentFile {
     if let node = nodes["live"], let value = reader.nonEmptyString(node, at: "live") {
       if generationNodes[value] == nil {
         let known = generationNodes.keys.sorted().joined(separator: ", ")
-        reader.report("live: '\(value)' is not a generation in this file (generations: \(known.isEmpty ? "none" : known))", at: node)
+        reader.report(
+          "live: '\(value)' is not a generation in this file (generations: \(known.isEmpty ? "none" : known))", at: node
+        )
       }
       live = value
     } else if nodes["live"] == nil, !generationNodes.isEmpty {
@@ -140,7 +151,8 @@ public enum EnvironmentFile {
   }
 
   private static func readGeneration(id: String, _ node: Node, path: String, reader: inout YAMLReader) -> Generation? {
-    guard let entries = reader.mapping(node, at: path, allowed: generationKeys, required: ["template", "cluster"]) else {
+    guard let entries = reader.mapping(node, at: path, allowed: generationKeys, required: ["template", "cluster"])
+    else {
       return nil
     }
     var template: TemplateSpec?
@@ -167,7 +179,11 @@ public enum EnvironmentFile {
       let at = "\(path).\(entry.key)"
       switch entry.key {
       case "docker_volume_size":
-        if let size = reader.int(entry.value, at: at, in: 1...10_000) { spec.dockerVolumeSize = size } else { valid = false }
+        if let size = reader.int(entry.value, at: at, in: 1...10_000) {
+          spec.dockerVolumeSize = size
+        } else {
+          valid = false
+        }
       case "floating_ip_enabled":
         if let flag = reader.bool(entry.value, at: at) { spec.floatingIPEnabled = flag } else { valid = false }
       case "master_lb_enabled":
@@ -265,14 +281,18 @@ public enum EnvironmentFile {
       case "sensitive":
         if let keys = reader.stringList(entry.value, at: at) { release.sensitive = keys } else { valid = false }
       case "set":
-        if let map = reader.value(entry.value, at: at)?.mapValue { release.set = map } else {
+        if let map = reader.value(entry.value, at: at)?.mapValue {
+          release.set = map
+        } else {
           if reader.diagnostics.last?.message.hasPrefix(at) != true {
             reader.report("\(at): expected a mapping of Helm values", at: entry.value)
           }
           valid = false
         }
       case "timeout":
-        if let minutes = readMinutes(entry.value, at: at, reader: &reader) { release.timeoutMinutes = minutes } else {
+        if let minutes = readMinutes(entry.value, at: at, reader: &reader) {
+          release.timeoutMinutes = minutes
+        } else {
           valid = false
         }
       case "wait":
@@ -298,7 +318,8 @@ public enum EnvironmentFile {
 
   private static func readWebProxies(_ node: Node, reader: inout YAMLReader) -> WebProxies? {
     guard
-      let entries = reader.mapping(node, at: "web_proxies", allowed: ["port", "domains"], required: ["port", "domains"])
+      let entries = reader.mapping(
+        node, at: "web_proxies", allowed: ["port", "domains"], required: ["port", "domains"])
     else { return nil }
     var port: Int?
     var domains: [String]?

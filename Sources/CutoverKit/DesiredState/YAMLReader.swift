@@ -35,7 +35,8 @@ struct YAMLReader {
     _ node: Node, at path: String, allowed: [String], required: [String] = []
   ) -> [(key: String, keyNode: Node, value: Node)]? {
     guard case .mapping(let mapping) = node else {
-      report("\(path): expected a mapping with keys \(allowed.joined(separator: ", ")), found \(kind(of: node))", at: node)
+      report(
+        "\(path): expected a mapping with keys \(allowed.joined(separator: ", ")), found \(kind(of: node))", at: node)
       return nil
     }
     var entries: [(key: String, keyNode: Node, value: Node)] = []

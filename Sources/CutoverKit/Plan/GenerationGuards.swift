@@ -29,7 +29,8 @@ struct GenerationGuards {
       if change.deposedKey == nil, generation == desiredLive, change.reason != .replaceBecauseTainted,
         reported.insert("live \(generation)").inserted
       {
-        let why = change.replacePaths.isEmpty ? "" : " (\(change.replacePaths.joined(separator: ", ")) cannot change in place)"
+        let why =
+          change.replacePaths.isEmpty ? "" : " (\(change.replacePaths.joined(separator: ", ")) cannot change in place)"
         messages.append(
           "generation \(generation) is live: this plan would \(verb) \(change.address)\(why);"
             + " add a new generation, switch live to it, then retire \(generation)")
@@ -37,7 +38,8 @@ struct GenerationGuards {
       }
       guard change.address.type == "cluster" else { continue }
       let object = objects["\(change.address)#\(change.deposedKey ?? "")"]
-      let addresses = (object?.attributes["node_addresses"]?.stringList ?? [])
+      let addresses =
+        (object?.attributes["node_addresses"]?.stringList ?? [])
         + (object?.attributes["master_addresses"]?.stringList ?? [])
       let pointing = Set(addresses.flatMap { proxiesByHost[$0] ?? [] }).sorted()
       if !pointing.isEmpty, reported.insert("proxied \(generation)").inserted {

@@ -47,7 +47,8 @@ public struct Planner: Sendable {
     let order = try topologicalOrder(graph)
     let byAddress = Dictionary(desiredResources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
     let current = Dictionary(
-      request.recorded.filter { $0.deposedKey == nil }.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+      request.recorded.filter { $0.deposedKey == nil }.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first }
+    )
     let forcedReplacement = Set(request.replace)
 
     try checkAddresses(request, desired: byAddress, current: current)
@@ -61,10 +62,12 @@ public struct Planner: Sendable {
     }
 
     var changes = order.compactMap { planned[$0] }
-    for prior in request.recorded.sorted(by: { ($0.address, $0.deposedKey ?? "") < ($1.address, $1.deposedKey ?? "") }) {
+    for prior in request.recorded.sorted(by: { ($0.address, $0.deposedKey ?? "") < ($1.address, $1.deposedKey ?? "") })
+    {
       if prior.deposedKey == nil, byAddress[prior.address] != nil { continue }
       let reason: PlannedChange.Reason =
-        prior.deposedKey != nil ? .deleteDeposed : request.mode == .destroy ? .deleteBecauseDestroy : .deleteBecauseNoResourceConfig
+        prior.deposedKey != nil
+        ? .deleteDeposed : request.mode == .destroy ? .deleteBecauseDestroy : .deleteBecauseNoResourceConfig
       changes.append(
         PlannedChange(
           address: prior.address, deposedKey: prior.deposedKey, action: .delete, reason: reason,
@@ -90,10 +93,9 @@ public struct Planner: Sendable {
 
   /// The SHA-256 of the desired resources, as saved plans record it.
   public static func digest(of resources: [DesiredResource]) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let data = (try? encoder.encode(resources)) ?? Data()
-    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    var encoding = CanonicalEncoding()
+    for resource in resources { encoding.append(resource) }
+    return SHA256.hash(data: encoding.bytes).map { String(format: "%02x", $0) }.joined()
   }
 
   // MARK: - One resource
@@ -207,7 +209,8 @@ public struct Planner: Sendable {
       graph.add(resource.address)
       for dependency in resource.dependencies {
         guard addresses.contains(dependency) else {
-          throw CutoverError.state("\(resource.address) depends on \(dependency), which the desired state does not declare")
+          throw CutoverError.state(
+            "\(resource.address) depends on \(dependency), which the desired state does not declare")
         }
         graph.add(resource.address, dependsOn: dependency)
       }

@@ -14,7 +14,8 @@ public struct MarkdownPlanRenderer: Sendable {
     for warning in plan.warnings { head += "> **Warning:** \(warning)\n" }
     if !plan.warnings.isEmpty { head += "\n" }
     if !plan.drift.isEmpty {
-      head += "Changed outside Cutover: " + plan.drift.map { "`\($0.address)` (\($0.kind.rawValue))" }.joined(separator: ", ")
+      head +=
+        "Changed outside Cutover: " + plan.drift.map { "`\($0.address)` (\($0.kind.rawValue))" }.joined(separator: ", ")
       head += "\n\n"
     }
     let actionable = plan.actionable
@@ -65,7 +66,9 @@ public struct MarkdownPlanRenderer: Sendable {
   }
 
   private func detail(_ change: PlannedChange) -> String {
-    if !change.replacePaths.isEmpty { return "forced by " + change.replacePaths.map { "`\($0)`" }.joined(separator: ", ") }
+    if !change.replacePaths.isEmpty {
+      return "forced by " + change.replacePaths.map { "`\($0)`" }.joined(separator: ", ")
+    }
     if let reason = change.reason { return reason.rawValue.replacingOccurrences(of: "_", with: " ") }
     if change.action == .update {
       let changed = Set((change.before ?? [:]).keys).union(change.unknownAfter).filter {

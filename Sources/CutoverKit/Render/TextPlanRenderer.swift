@@ -20,7 +20,9 @@ public struct TextPlanRenderer: Sendable {
     if !plan.warnings.isEmpty { out += "\n" }
     let actionable = plan.actionable
     if actionable.isEmpty {
-      let what = plan.mode == .destroy ? "Nothing to destroy." : "No changes. The cloud matches \(source ?? "the desired state")."
+      let what =
+        plan.mode == .destroy
+        ? "Nothing to destroy." : "No changes. The cloud matches \(source ?? "the desired state")."
       out += what + "\n"
     } else {
       out += "Cutover will perform the following actions:\n\n"

@@ -72,10 +72,7 @@ public final class StateStore: Sendable {
   /// Every recorded object, current ones and deposed ones awaiting deletion, sorted by address.
   public func resources() throws -> [RecordedResource] {
     try read { db in
-      let decoder = JSONDecoder()
-      return try Row.fetchAll(db, sql: "SELECT * FROM resources ORDER BY address, deposed").map {
-        try Self.resource(from: $0, decoder: decoder)
-      }
+      try Row.fetchAll(db, sql: "SELECT * FROM resources ORDER BY address, deposed").map(Self.resource(from:))
     }
   }
 
@@ -85,11 +82,11 @@ public final class StateStore: Sendable {
       try Row.fetchOne(
         db, sql: "SELECT * FROM resources WHERE address = ? AND deposed = ?",
         arguments: [address.description, deposedKey ?? ""]
-      ).map { try Self.resource(from: $0, decoder: JSONDecoder()) }
+      ).map(Self.resource(from:))
     }
   }
 
-  private static func resource(from row: Row, decoder: JSONDecoder) throws -> RecordedResource {
+  private static func resource(from row: Row) throws -> RecordedResource {
     let addressText: String = row["address"]
     guard let address = ResourceAddress(parsing: addressText) else {
       throw CutoverError.state("state holds a malformed address '\(addressText)'")
@@ -97,18 +94,21 @@ public final class StateStore: Sendable {
     let attributesText: String = row["attributes"]
     let dependenciesText: String = row["dependencies"]
     let deposed: String = row["deposed"]
+    guard let attributes = try? Value(json: attributesText.utf8).mapValue,
+      let dependencies = try? Value(json: dependenciesText.utf8).stringList?.compactMap(ResourceAddress.init(parsing:))
+    else {
+      throw CutoverError.state("state holds unreadable attributes for \(addressText)")
+    }
     return RecordedResource(
       address: address,
       remoteID: row["remote_id"],
-      attributes: try decoder.decode(Attributes.self, from: Data(attributesText.utf8)),
-      dependencies: try decoder.decode([ResourceAddress].self, from: Data(dependenciesText.utf8)),
+      attributes: attributes,
+      dependencies: dependencies,
       status: RecordedResource.Status(rawValue: row["status"]) ?? .ready,
       deposedKey: deposed.isEmpty ? nil : deposed)
   }
 
   static func upsert(_ resource: RecordedResource, in db: Database) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
     try db.execute(
       sql: """
         INSERT OR REPLACE INTO resources (address, deposed, type, remote_id, attributes, dependencies, status, updated_at)
@@ -116,8 +116,8 @@ public final class StateStore: Sendable {
         """,
       arguments: [
         resource.address.description, resource.deposedKey ?? "", resource.address.type, resource.remoteID,
-        String(decoding: try encoder.encode(resource.attributes), as: UTF8.self),
-        String(decoding: try encoder.encode(resource.dependencies), as: UTF8.self),
+        Value.map(resource.attributes).jsonText,
+        Value.list(resource.dependencies.map { .string($0.description) }).jsonText,
         resource.status.rawValue, Date().timeIntervalSince1970,
       ])
   }
@@ -142,7 +142,8 @@ public final class StateStore: Sendable {
   public func depose(_ address: ResourceAddress, key: String) throws {
     try write { db in
       try db.execute(
-        sql: "UPDATE resources SET deposed = ? WHERE address = ? AND deposed = ''", arguments: [key, address.description])
+        sql: "UPDATE resources SET deposed = ? WHERE address = ? AND deposed = ''",
+        arguments: [key, address.description])
     }
   }
 
@@ -176,7 +177,8 @@ public final class StateStore: Sendable {
   }
 
   /// Writes an action as pending, before its cloud call.
-  public func beginAction(applyID: Int64, address: ResourceAddress, deposedKey: String?, action: String) throws -> Int64 {
+  public func beginAction(applyID: Int64, address: ResourceAddress, deposedKey: String?, action: String) throws -> Int64
+  {
     try write { db in
       try db.execute(
         sql: """
@@ -298,7 +300,8 @@ public final class StateStore: Sendable {
     let finished: Double? = row["finished_at"]
     return JournalAction(
       id: row["id"], applyID: row["apply_id"], address: address, deposedKey: deposed.isEmpty ? nil : deposed,
-      action: row["action"], status: JournalAction.Status(rawValue: row["status"]) ?? .failed, remoteID: row["remote_id"],
+      action: row["action"], status: JournalAction.Status(rawValue: row["status"]) ?? .failed,
+      remoteID: row["remote_id"],
       startedAt: Date(timeIntervalSince1970: row["started_at"]),
       finishedAt: finished.map(Date.init(timeIntervalSince1970:)), detail: row["detail"], error: row["error"])
   }

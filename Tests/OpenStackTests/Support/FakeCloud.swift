@@ -77,7 +77,8 @@ enum FakeCloud {
         "catalog": catalog,
       ]
     ]
-    return try! JSONSerialization.data(withJSONObject: token)
+    // A literal of plain strings, lists and maps always serializes; an empty body would fail the tests that read it.
+    return (try? JSONSerialization.data(withJSONObject: token)) ?? Data()
   }
 
   /// A transport that issues tokens `token-1`, `token-2`… and hands every other request to `service`.

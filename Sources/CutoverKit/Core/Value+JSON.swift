@@ -11,7 +11,9 @@ extension Value {
     parser.skipWhitespace()
     self = try parser.parseValue(depth: 0)
     parser.skipWhitespace()
-    guard parser.index == bytes.count else { throw JSONParseError(offset: parser.index, problem: "trailing characters") }
+    guard parser.index == bytes.count else {
+      throw JSONParseError(offset: parser.index, problem: "trailing characters")
+    }
   }
 
   /// Serializes to compact JSON with sorted keys, the form state stores.

@@ -36,27 +36,24 @@ struct ApplyCommand: AsyncParsableCommand {
   }
 
   private func applySaved(path: String) async throws {
-    let plan = try SavedPlan.read(from: path)
-    let desired = try global.loadDesired(plan.environment)
+    guard planning.targets.isEmpty, replace.isEmpty, planning.refresh else {
+      throw CutoverError.usage(
+        "a saved plan is applied exactly as saved: --target, --replace and --no-refresh belong to `cutover plan`")
+    }
+    let saved = try SavedPlan.read(from: path)
+    let desired = try global.loadDesired(saved.environment)
     let cloud = try global.cloudAccess(for: desired)
-    let store = try global.openStore(plan.environment)
-    let holder = try LockHolder(store: store, command: "apply \(path)")
-    do {
+    let store = try global.openStore(saved.environment)
+    try await withEnvironment(store: store, cloud: cloud, command: "apply \(path)") {
       let plan = try PlanPreparation(store: store, cloud: { try await cloud.clients() }).restoreSaved(
-        plan, desired: desired)
+        saved, desired: desired)
       Terminal.out(
         TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(plan.environment)))
       if plan.hasChanges {
         try await ApplyRun.execute(
           plan, store: store, cloud: cloud, parallelism: parallelism, command: "apply \(path)", color: global.color)
       }
-    } catch {
-      await holder.release()
-      await cloud.close()
-      throw error
     }
-    await holder.release()
-    await cloud.close()
   }
 }
 
@@ -96,27 +93,19 @@ struct ApplyRun {
     let cloud = try global.cloudAccess(for: desired)
     let store = try global.openStore(environment)
     let command = mode == .destroy ? "destroy \(environment)" : "apply \(environment)"
-    let holder = try LockHolder(store: store, command: command)
-    do {
+    try await withEnvironment(store: store, cloud: cloud, command: command) {
       let outcome = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }).plan(
         environment: environment, desired: desired, mode: mode, refresh: planning.refresh,
         targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")))
       for note in outcome.notes { Terminal.warning(note) }
       let plan = outcome.plan
-      Terminal.out(
-        TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(environment)))
+      Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(environment)))
       if plan.hasChanges {
         try confirm(plan)
         try await Self.execute(
           plan, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
       }
-    } catch {
-      await holder.release()
-      await cloud.close()
-      throw error
     }
-    await holder.release()
-    await cloud.close()
   }
 
   private func confirm(_ plan: Plan) throws {

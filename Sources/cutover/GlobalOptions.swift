@@ -112,3 +112,21 @@ actor CloudAccess {
     simulator = nil
   }
 }
+
+/// Runs a command body with an environment's state open, the lock held (unless `lock` is false) and the cloud
+/// available, then gives the lock back and closes the cloud however the body ends.
+func withEnvironment<T>(
+  store: StateStore, cloud: CloudAccess?, command: String, lock: Bool = true,
+  _ body: () async throws -> T
+) async throws -> T {
+  let holder = lock ? try LockHolder(store: store, command: command) : nil
+  let result: Result<T, any Error>
+  do {
+    result = .success(try await body())
+  } catch {
+    result = .failure(error)
+  }
+  await holder?.release()
+  await cloud?.close()
+  return try result.get()
+}

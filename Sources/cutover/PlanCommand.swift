@@ -52,8 +52,9 @@ struct PlanCommand: AsyncParsableCommand {
       let desired = try global.loadDesired(environment)
       let cloud = planning.refresh ? try global.cloudAccess(for: desired) : nil
       let store = try global.openStore(environment)
-      let holder = planning.lock ? try LockHolder(store: store, command: "plan \(environment)") : nil
-      do {
+      changes = try await withEnvironment(
+        store: store, cloud: cloud, command: "plan \(environment)", lock: planning.lock
+      ) {
         let outcome = try await PlanPreparation(
           store: store,
           cloud: {
@@ -65,23 +66,16 @@ struct PlanCommand: AsyncParsableCommand {
           }
         ).plan(
           environment: environment, desired: desired, mode: destroy ? .destroy : .apply, refresh: planning.refresh,
-          targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")))
+          locked: planning.lock, targets: try planning.targetAddresses(),
+          replace: try replace.map(parseAddress(option: "--replace")))
         for note in outcome.notes { Terminal.warning(note) }
         try render(outcome.plan, source: global.paths.desiredStateFile(environment))
         if let out {
           try SavedPlan.write(outcome.plan, to: out)
-          if format == .text {
-            Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.")
-          }
+          if format == .text { Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.") }
         }
-        changes = outcome.plan.hasChanges
-      } catch {
-        await holder?.release()
-        await cloud?.close()
-        throw error
+        return outcome.plan.hasChanges
       }
-      await holder?.release()
-      await cloud?.close()
     }
     if detailedExitcode && changes { throw ExitCode(2) }
   }

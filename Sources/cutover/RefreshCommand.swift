@@ -15,34 +15,21 @@ struct RefreshCommand: AsyncParsableCommand {
       let desired = try global.loadDesired(environment)
       let cloud = try global.cloudAccess(for: desired)
       let store = try global.openStore(environment)
-      let holder = try LockHolder(store: store, command: "refresh \(environment)")
-      do {
-        let recorded = try store.resources()
-        let (resources, drift) = try await Refresher(cloud: try await cloud.clients()).refresh(recorded)
-        for gone in drift where gone.kind == .gone {
-          let object = recorded.first { $0.address == gone.address }
-          try store.forget(gone.address, deposedKey: object?.deposedKey)
-        }
-        try store.record(resources)
+      try await withEnvironment(store: store, cloud: cloud, command: "refresh \(environment)") {
+        let drift = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }).refreshState()
         if drift.isEmpty {
-          Terminal.line("No changes outside Cutover: \(resources.count) object(s) match the state.")
-        } else {
-          for entry in drift {
-            Terminal.line(
-              entry.kind == .gone
-                ? "\(entry.address): gone from the cloud; forgotten"
-                : "\(entry.address): changed outside Cutover: "
-                  + entry.before.keys.sorted().map { "\($0) \(entry.before[$0]!) -> \(entry.after?[$0] ?? .null)" }
-                  .joined(separator: ", "))
-          }
+          Terminal.line("No changes outside Cutover: every recorded object matches the state.")
         }
-      } catch {
-        await holder.release()
-        await cloud.close()
-        throw error
+        for entry in drift {
+          let address = entry.deposedKey.map { "\(entry.address) (deposed \($0))" } ?? entry.address.description
+          Terminal.line(
+            entry.kind == .gone
+              ? "\(address): gone from the cloud; forgotten"
+              : "\(address): changed outside Cutover: "
+                + entry.before.keys.sorted().map { "\($0) \(entry.before[$0]!) -> \(entry.after?[$0] ?? .null)" }
+                .joined(separator: ", "))
+        }
       }
-      await holder.release()
-      await cloud.close()
     }
   }
 }

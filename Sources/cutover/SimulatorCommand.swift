@@ -16,6 +16,10 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "SQLite file keeping the simulated cloud; omitted: in memory.") var database: String?
     @Option(help: "The project (its id equals its name).") var project = "paws"
 
+    func validate() throws {
+      guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+    }
+
     func run() async throws {
       try await reportingErrors {
         let settings = try SimulatorConfiguration.fromEnvironment(
@@ -25,6 +29,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         Terminal.line("  auth_url: \(simulator.authURL)")
         Terminal.line("  auth_type: v3applicationcredential")
         Terminal.line("  application_credential_id: \(settings.applicationCredentialID)")
+        Terminal.line("  application_credential_secret: \(settings.applicationCredentialSecret) (a fixed test secret)")
         Terminal.line("  project: \(settings.project)")
         Terminal.line("Ctrl-C stops it.")
         let (stop, continuation) = AsyncStream.makeStream(of: Int32.self)

@@ -130,7 +130,7 @@ public struct Executor: Sendable {
     } catch {
       let message = Self.describe(error)
       try? store.failAction(actionID, error: message)
-      if label.kind == .create, !(error is CancellationError),
+      if label.kind == .create, (error as? ResourceActionError)?.objectFailed == true,
         var recorded = try? store.resource(label.address), recorded.status == .creating
       {
         // The object exists but never became usable: record that, so the next plan replaces it.
@@ -199,12 +199,16 @@ public struct Executor: Sendable {
         var attemptContext = context
         attemptContext.resumeRemoteID = recordedID.withLock { $0 }
         if attempt > 1, attemptContext.resumeRemoteID == nil {
-          // The last create call failed without an answer: it may still have made the object. Look before
-          // creating again, so nothing is created twice.
+          // The last create call failed without an answer: it may still have made the object. Look (more than once,
+          // as a slow cloud may list it late) before creating again, so nothing is created twice.
           attemptContext.knownRemoteIDs = Set(try store.resources().compactMap(\.remoteID))
-          if let found = try await type.find(attributes, context: attemptContext) {
-            try await context.recordRemoteID(found.remoteID)
-            attemptContext.resumeRemoteID = found.remoteID
+          for look in 1...3 where attemptContext.resumeRemoteID == nil {
+            if let found = try await type.find(attributes, context: attemptContext) {
+              try await context.recordRemoteID(found.remoteID)
+              attemptContext.resumeRemoteID = found.remoteID
+            } else if look < 3 {
+              try await Task.sleep(for: polling.initial * look)
+            }
           }
         }
         return try await type.create(attributes, address: label.address, context: attemptContext)

@@ -15,6 +15,7 @@ public struct Reconciler: Sendable {
   }
 
   /// Whether anything is left to settle; answered from state alone, so runs with nothing to settle make no call.
+  /// Call with the lock held: it marks the applies no process runs any more as interrupted.
   public static func needsCloud(_ store: StateStore) throws -> Bool {
     try store.markAbandonedApplies()
     return try !store.unsettledActions().isEmpty
@@ -30,6 +31,7 @@ public struct Reconciler: Sendable {
     for action in try store.unsettledActions() {
       guard let type = catalog[action.address.type] else { continue }
       let context = ActionContext(cloud: cloud, knownRemoteIDs: Set(try store.resources().compactMap(\.remoteID)))
+      let prior = try store.resource(action.address, deposedKey: action.deposedKey)
       switch action.action {
       case "create" where action.remoteID == nil:
         let literal = (desiredByAddress[action.address]?.attributes ?? [:]).compactMapValues { expression -> Value? in
@@ -37,9 +39,10 @@ public struct Reconciler: Sendable {
           return nil
         }
         if let found = try await type.find(literal, context: context) {
+          // Recorded with the cloud's own values: if they differ from what is desired now, the plan replaces it.
           try store.record([
             RecordedResource(
-              address: action.address, remoteID: found.remoteID, attributes: found.attributes.merging(literal) { $1 },
+              address: action.address, remoteID: found.remoteID, attributes: type.schema.recordable(found.attributes),
               dependencies: desiredByAddress[action.address]?.dependencies ?? [], status: .creating)
           ])
           let note = "\(action.address): an interrupted create did reach the cloud (\(found.remoteID)); recorded it"
@@ -49,7 +52,6 @@ public struct Reconciler: Sendable {
           try store.markReconciled(action.id, detail: "not found in the cloud; nothing was created")
         }
       case "delete":
-        let prior = try store.resources().first { $0.address == action.address && $0.deposedKey == action.deposedKey }
         if let prior, try await type.read(prior, context: context) == nil {
           try store.forget(action.address, deposedKey: action.deposedKey)
           let note = "\(action.address): an interrupted delete did complete; forgot it"
@@ -58,6 +60,18 @@ public struct Reconciler: Sendable {
         } else {
           try store.markReconciled(action.id, detail: "still exists; the next plan deletes it again")
         }
+      case "update":
+        // The call may or may not have landed: record what the cloud has, so the guards see where proxies point.
+        guard let prior, prior.status == .ready, let read = try await type.read(prior, context: context) else {
+          try store.markReconciled(action.id, detail: "settled by the next plan")
+          continue
+        }
+        var refreshed = prior
+        refreshed.attributes = type.schema.recordable(read.attributes)
+        try store.record([refreshed])
+        let note = "\(action.address): an interrupted update was read back from the cloud and recorded"
+        try store.markReconciled(action.id, detail: note)
+        notes.append(note)
       default:
         try store.markReconciled(action.id, detail: "settled by the next plan")
       }

@@ -12,8 +12,26 @@ public struct Refresher: Sendable {
     self.parallelism = max(1, parallelism)
   }
 
-  /// The recorded objects as the cloud has them now (objects gone from the cloud are left out), and the drift.
-  public func refresh(_ recorded: [RecordedResource]) async throws -> (resources: [RecordedResource], drift: [Drift]) {
+  /// What a refresh found.
+  public struct Result: Sendable {
+    /// The recorded objects as the cloud has them now; objects gone from the cloud are left out.
+    public var resources: [RecordedResource]
+    public var drift: [Drift]
+    /// Every object of each type in the cloud, by name, to its remote id.
+    public var inventory: [String: [String: String]]
+  }
+
+  /// Reads every recorded object, and lists every object of each type.
+  public func refresh(_ recorded: [RecordedResource]) async throws -> Result {
+    var inventory: [String: [String: String]] = [:]
+    for type in catalog.types {
+      inventory[type.name] = try await type.inventory(context: ActionContext(cloud: cloud))
+    }
+    let (resources, drift) = try await read(recorded)
+    return Result(resources: resources, drift: drift, inventory: inventory)
+  }
+
+  private func read(_ recorded: [RecordedResource]) async throws -> (resources: [RecordedResource], drift: [Drift]) {
     var results: [Int: RecordedResource?] = [:]
     try await withThrowingTaskGroup(of: (Int, RecordedResource?).self) { group in
       var next = 0
@@ -26,7 +44,7 @@ public struct Refresher: Sendable {
           guard prior.status == .ready, let type = catalog[prior.address.type] else { return (index, prior) }
           guard let read = try await type.read(prior, context: ActionContext(cloud: cloud)) else { return (index, nil) }
           var refreshed = prior
-          refreshed.attributes = read.attributes
+          refreshed.attributes = type.schema.recordable(read.attributes)
           return (index, refreshed)
         }
       }
@@ -40,7 +58,8 @@ public struct Refresher: Sendable {
     var drift: [Drift] = []
     for (index, prior) in recorded.enumerated() {
       guard let refreshed = results[index] ?? nil else {
-        drift.append(Drift(address: prior.address, kind: .gone, before: prior.attributes, after: nil))
+        drift.append(
+          Drift(address: prior.address, deposedKey: prior.deposedKey, kind: .gone, before: prior.attributes, after: nil))
         continue
       }
       resources.append(refreshed)
@@ -50,7 +69,7 @@ public struct Refresher: Sendable {
       if !changedKeys.isEmpty {
         drift.append(
           Drift(
-            address: prior.address, kind: .changed,
+            address: prior.address, deposedKey: prior.deposedKey, kind: .changed,
             before: prior.attributes.filter { changedKeys.contains($0.key) },
             after: refreshed.attributes.filter { changedKeys.contains($0.key) }))
       }

@@ -71,7 +71,9 @@ public struct ClusterResource: ResourceType {
       try await context.recordRemoteID(id)
     }
     let timeout = Duration.seconds(60 * (attributes["create_timeout"]?.intValue ?? 60))
-    let cluster = try await waitForCluster(id: id, settledBy: "CREATE", timeout: timeout, context: context)
+    guard let cluster = try await waitForCluster(id: id, settledBy: "CREATE", timeout: timeout, context: context) else {
+      throw ResourceActionError("cluster \(id) disappeared while being created")
+    }
     return applied(cluster, inputs: attributes)
   }
 
@@ -86,11 +88,14 @@ public struct ClusterResource: ResourceType {
     let timeout = Duration.seconds(60 * (attributes["create_timeout"]?.intValue ?? 60))
     if current.status.hasSuffix("_IN_PROGRESS") {
       // A resize (ours, retried, or someone else's) is under way: let it settle before judging the node count.
-      current = try await waitForCluster(id: id, settledBy: "UPDATE", timeout: timeout, context: context)
+      guard let settled = try await waitForCluster(id: id, settledBy: "UPDATE", timeout: timeout, context: context)
+      else { throw ResourceActionError("cluster \(id) disappeared while being resized") }
+      current = settled
     }
     if let wanted, current.nodeCount != wanted {
       try await context.cloud.magnum.resizeCluster(id: id, nodeCount: wanted)
-      let cluster = try await waitForCluster(id: id, settledBy: "UPDATE", timeout: timeout, context: context)
+      guard let cluster = try await waitForCluster(id: id, settledBy: "UPDATE", timeout: timeout, context: context)
+      else { throw ResourceActionError("cluster \(id) disappeared while being resized") }
       return applied(cluster, inputs: prior.attributes.merging(attributes) { $1 })
     }
     return applied(current, inputs: prior.attributes.merging(attributes) { $1 })
@@ -98,25 +103,29 @@ public struct ClusterResource: ResourceType {
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
     guard let id = prior.remoteID else { return }
+    try await refuseWhileRouted(prior, context: context)
     try await context.cloud.magnum.deleteCluster(id: id)
-    let started = ContinuousClock.now
-    var delay = context.polling.initial
-    var lastStatus = ""
-    // Magnum answers 404 once the stack is gone; a cluster that stops in DELETE_FAILED stays an error.
-    while let cluster = try await context.cloud.magnum.cluster(id: id) {
-      if cluster.status != lastStatus {
-        lastStatus = cluster.status
-        await context.reportStatus(cluster.status)
-      }
-      if cluster.status.hasSuffix("_FAILED") {
-        throw ResourceActionError(
-          "cluster \(cluster.name) is \(cluster.status): \(cluster.statusReason ?? "no reason given")")
-      }
-      if ContinuousClock.now - started > .seconds(3600) {
-        throw ResourceActionError("cluster \(cluster.name) still \(cluster.status) after an hour")
-      }
-      try await Task.sleep(for: delay)
-      delay = context.polling.next(after: delay)
+    let timeout = Duration.seconds(60 * (prior.attributes["create_timeout"]?.intValue ?? 60))
+    // Magnum answers 404 once the stack is gone.
+    _ = try await waitForCluster(id: id, settledBy: "DELETE", timeout: timeout, context: context)
+  }
+
+  /// The last line of defence behind the plan's guards: a cluster a web proxy still sends traffic to is not deleted,
+  /// because the proxy service would then delete the route and its DNS record.
+  private func refuseWhileRouted(_ prior: RecordedResource, context: ActionContext) async throws {
+    let hosts = Set(servingHosts(prior.attributes))
+    guard !hosts.isEmpty else { return }
+    let routes: [ProxyRoute]
+    do {
+      routes = try await context.cloud.webProxy.routes()
+    } catch let error as OpenStackError where error.kind == .configuration {
+      return  // this cloud has no web-proxy service
+    }
+    let routed = routes.filter { route in route.backends.contains { hosts.contains(URLHost.of($0) ?? "") } }
+    if !routed.isEmpty {
+      throw ResourceActionError(
+        "refusing to delete \(prior.address): web proxy \(routed.map(\.domain).joined(separator: ", ")) still sends"
+          + " traffic to its nodes; switch the proxies away first")
     }
   }
 
@@ -128,34 +137,61 @@ public struct ClusterResource: ResourceType {
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
     guard let name = attributes["name"]?.stringValue else { return nil }
     let clusters = try await context.cloud.magnum.clusters()
-    guard let match = clusters.first(where: { $0.name == name && !context.knownRemoteIDs.contains($0.uuid) }) else {
-      return nil
-    }
-    return AppliedResource(remoteID: match.uuid, attributes: attributes)
+    guard let match = clusters.first(where: { $0.name == name && !context.knownRemoteIDs.contains($0.uuid) }),
+      let cluster = try await context.cloud.magnum.cluster(id: match.uuid)
+    else { return nil }
+    return applied(cluster, inputs: Self.inputs(of: cluster))
+  }
+
+  public func inventory(context: ActionContext) async throws -> [String: String] {
+    Dictionary(try await context.cloud.magnum.clusters().map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  public func servingHosts(_ attributes: Attributes) -> [String] {
+    (attributes["node_addresses"]?.stringList ?? []) + (attributes["master_addresses"]?.stringList ?? [])
+  }
+
+  /// A cluster's inputs as Magnum holds them, in this type's attribute names.
+  static func inputs(of cluster: Cluster) -> Attributes {
+    [
+      "name": .string(cluster.name),
+      "template_id": .string(cluster.clusterTemplateID),
+      "master_count": cluster.masterCount.map(Value.int) ?? .null,
+      "node_count": cluster.nodeCount.map(Value.int) ?? .null,
+      "flavor": cluster.flavorID.map(Value.string) ?? .null,
+      "master_flavor": cluster.masterFlavorID.map(Value.string) ?? .null,
+      "keypair": cluster.keypair.map(Value.string) ?? .null,
+      "labels": .map((cluster.labels ?? [:]).mapValues(Value.string)),
+      "create_timeout": cluster.createTimeout.map(Value.int) ?? .null,
+    ]
   }
 
   // MARK: - Waiting
 
-  /// Polls until the cluster's status leaves `<operation>_IN_PROGRESS`, within `timeout`.
+  /// Polls until the cluster's status leaves `<operation>_IN_PROGRESS`, within `timeout`; for `DELETE`, until Magnum
+  /// answers 404 (then it returns nil).
   /// - Throws: `ResourceActionError` with Magnum's `status_reason` when it ends `*_FAILED`, or on timeout.
+  @discardableResult
   private func waitForCluster(id: String, settledBy operation: String, timeout: Duration, context: ActionContext)
-    async throws -> Cluster
+    async throws -> Cluster?
   {
     let started = ContinuousClock.now
     var delay = context.polling.initial
     var lastStatus = ""
     while true {
       guard let cluster = try await context.cloud.magnum.cluster(id: id) else {
+        if operation == "DELETE" { return nil }
         throw ResourceActionError("cluster \(id) disappeared while waiting for \(operation)_COMPLETE")
       }
       if cluster.status != lastStatus {
         lastStatus = cluster.status
         await context.reportStatus(cluster.status)
       }
-      if cluster.status.hasSuffix("_COMPLETE") { return cluster }
+      if cluster.status.hasSuffix("_COMPLETE"), operation != "DELETE" { return cluster }
       if cluster.status.hasSuffix("_FAILED") {
         throw ResourceActionError(
-          "cluster \(cluster.name) is \(cluster.status): \(cluster.statusReason ?? "no reason given")")
+          "cluster \(cluster.name) is \(cluster.status): \(cluster.statusReason ?? "no reason given")",
+          objectFailed: cluster.status == "CREATE_FAILED")
       }
       let elapsed = ContinuousClock.now - started
       if elapsed > timeout {

@@ -92,7 +92,8 @@ public struct ClusterTemplateResource: ResourceType {
   public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
     -> AppliedResource
   {
-    // Every input forces replacement, so an update only records inputs that need no cloud call.
+    // Every input forces replacement, so a plan never updates a template; should one, it records the inputs and
+    // calls nothing, since Magnum refuses to change a template a cluster uses.
     AppliedResource(remoteID: prior.remoteID ?? "", attributes: prior.attributes.merging(attributes) { $1 })
   }
 
@@ -114,7 +115,35 @@ public struct ClusterTemplateResource: ResourceType {
     guard let match = templates.first(where: { $0.name == name && !context.knownRemoteIDs.contains($0.uuid) }) else {
       return nil
     }
-    return applied(match, inputs: attributes)
+    return applied(match, inputs: Self.inputs(of: match))
+  }
+
+  public func inventory(context: ActionContext) async throws -> [String: String] {
+    Dictionary(
+      try await context.cloud.magnum.clusterTemplates().map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// A template's inputs as Magnum holds them, in this type's attribute names.
+  static func inputs(of template: ClusterTemplate) -> Attributes {
+    func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }
+    return [
+      "name": .string(template.name),
+      "coe": .string(template.coe),
+      "image": .string(template.imageID),
+      "keypair": .string(template.keypairID),
+      "flavor": .string(template.flavorID),
+      "master_flavor": optional(template.masterFlavorID),
+      "external_network": optional(template.externalNetworkID),
+      "fixed_network": optional(template.fixedNetwork),
+      "fixed_subnet": optional(template.fixedSubnet),
+      "network_driver": optional(template.networkDriver),
+      "docker_storage_driver": optional(template.dockerStorageDriver),
+      "docker_volume_size": template.dockerVolumeSize.map(Value.int) ?? .null,
+      "dns_nameserver": optional(template.dnsNameserver),
+      "floating_ip_enabled": .bool(template.floatingIPEnabled ?? false),
+      "master_lb_enabled": .bool(template.masterLBEnabled ?? false),
+      "labels": .map(template.labels.mapValues(Value.string)),
+    ]
   }
 
   /// The recorded attributes: the inputs as the user wrote them, plus what Magnum computed.

@@ -24,8 +24,35 @@ public protocol ResourceType: Sendable {
   func delete(_ prior: RecordedResource, context: ActionContext) async throws
   /// Reads the object as the cloud has it now; nil when it no longer exists.
   func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource?
-  /// Finds an object an interrupted create may have made, by its name, ignoring objects already recorded.
+  /// Finds an object an interrupted create may have made, by its name, ignoring objects already recorded. Its
+  /// attributes are the cloud's, so a plan compares them with what is desired.
   func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource?
+  /// Every object of this type in the cloud, by the name that identifies it (`nameAttribute`) to its remote id; used
+  /// to refuse creating what already exists unrecorded.
+  func inventory(context: ActionContext) async throws -> [String: String]
+  /// The attribute holding the name that identifies an object in the cloud (`name`, `domain`).
+  var nameAttribute: String { get }
+
+  // MARK: Guards
+
+  /// The hosts an object serves traffic from (a cluster's node addresses).
+  func servingHosts(_ attributes: Attributes) -> [String]
+  /// The hosts an object sends traffic to (a web proxy's backends).
+  func routedHosts(_ attributes: Attributes) -> [String]
+  /// Whether only `destroy` may delete such an object, because deleting it takes more than the object with it.
+  var onlyDestroyDeletes: Bool { get }
+  /// Whether an object can be replaced by a new one; not when its identity is its address, as a domain's route.
+  var isReplaceable: Bool { get }
+}
+
+extension ResourceType {
+  /// No listing: a type that cannot list its objects finds no conflicts.
+  public func inventory(context: ActionContext) async throws -> [String: String] { [:] }
+  public var nameAttribute: String { "name" }
+  public func servingHosts(_ attributes: Attributes) -> [String] { [] }
+  public func routedHosts(_ attributes: Attributes) -> [String] { [] }
+  public var onlyDestroyDeletes: Bool { false }
+  public var isReplaceable: Bool { true }
 }
 
 /// What the cloud holds for a resource after an action: its id there, and every attribute, computed ones included.
@@ -101,9 +128,12 @@ public struct ActionContext: Sendable {
 /// A resource action that could not complete, with the cloud's reason.
 public struct ResourceActionError: Error, CustomStringConvertible, Sendable {
   public var message: String
+  /// True when the cloud object exists but failed to build (`CREATE_FAILED`): the next plan replaces it.
+  public var objectFailed: Bool
 
-  public init(_ message: String) {
+  public init(_ message: String, objectFailed: Bool = false) {
     self.message = message
+    self.objectFailed = objectFailed
   }
 
   public var description: String { message }

@@ -27,13 +27,25 @@ public struct WebProxyResource: ResourceType {
 
   public func generation(of address: ResourceAddress) -> String? { nil }
 
+  public var nameAttribute: String { "domain" }
+
+  /// Deleting a route makes the proxy service delete its DNS record too.
+  public var onlyDestroyDeletes: Bool { true }
+
+  /// A route is its domain: a "new" one would be the same route, and deleting the old one would delete both.
+  public var isReplaceable: Bool { false }
+
+  public func routedHosts(_ attributes: Attributes) -> [String] {
+    (attributes["backends"]?.stringList ?? []).compactMap(URLHost.of)
+  }
+
   // MARK: - Actions
 
   public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
   {
     let domain = attributes["domain"]?.stringValue ?? address.name
-    let backends = attributes["backends"]?.stringList ?? []
+    let backends = try Self.backends(attributes, domain: domain)
     // PUT appends to a route that already exists (one made by hand in Horizon, say), so replace it instead.
     if try await context.cloud.webProxy.route(domain: domain) != nil {
       try await context.cloud.webProxy.replaceBackends(domain: domain, backends: backends)
@@ -48,7 +60,7 @@ public struct WebProxyResource: ResourceType {
     -> AppliedResource
   {
     let domain = prior.remoteID ?? attributes["domain"]?.stringValue ?? prior.address.name
-    try await context.cloud.webProxy.replaceBackends(domain: domain, backends: attributes["backends"]?.stringList ?? [])
+    try await context.cloud.webProxy.replaceBackends(domain: domain, backends: try Self.backends(attributes, domain: domain))
     return AppliedResource(remoteID: domain, attributes: prior.attributes.merging(attributes) { $1 })
   }
 
@@ -57,20 +69,31 @@ public struct WebProxyResource: ResourceType {
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    let domain = prior.remoteID ?? prior.address.name
-    guard let route = try await context.cloud.webProxy.route(domain: domain) else { return nil }
-    return AppliedResource(
-      remoteID: domain,
-      attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
+    try await current(domain: prior.remoteID ?? prior.address.name, context: context)
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
     // A route is addressed by its domain: whatever exists is the object an interrupted create made.
-    guard let domain = attributes["domain"]?.stringValue,
-      let route = try await context.cloud.webProxy.route(domain: domain)
-    else { return nil }
+    guard let domain = attributes["domain"]?.stringValue else { return nil }
+    return try await current(domain: domain, context: context)
+  }
+
+  public func inventory(context: ActionContext) async throws -> [String: String] {
+    Dictionary(try await context.cloud.webProxy.routes().map { ($0.domain, $0.domain) }, uniquingKeysWith: { a, _ in a })
+  }
+
+  private func current(domain: String, context: ActionContext) async throws -> AppliedResource? {
+    guard let route = try await context.cloud.webProxy.route(domain: domain) else { return nil }
     return AppliedResource(
-      remoteID: domain,
-      attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
+      remoteID: domain, attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
+  }
+
+  /// The backends to send; never none, which would leave the domain answering nothing.
+  private static func backends(_ attributes: Attributes, domain: String) throws -> [String] {
+    let backends = attributes["backends"]?.stringList ?? []
+    guard !backends.isEmpty else {
+      throw ResourceActionError("refusing to point \(domain) at no backends: the live cluster reports no worker addresses")
+    }
+    return backends
   }
 }

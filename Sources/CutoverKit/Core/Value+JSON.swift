@@ -199,6 +199,7 @@ private struct JSONParser {
         {
           index += 2
           let low = try hex4()
+          guard (0xDC00..<0xE000).contains(low) else { throw error("bad surrogate pair") }
           code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
         }
         scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")

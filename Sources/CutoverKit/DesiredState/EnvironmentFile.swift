@@ -340,36 +340,51 @@ public enum EnvironmentFile {
     return WebProxies(port: port, domains: domains)
   }
 
-  /// A duration in whole minutes: `60m`, `1h`, `1h30m`, `90s` (rounded up), or a bare number of minutes.
+  /// The longest duration accepted: a week, far beyond any Magnum build or Helm install.
+  static let maximumMinutes = 7 * 24 * 60
+
+  /// A duration in whole minutes: `60m`, `1h`, `1h30m`, `90s` (rounded up), or a bare number of minutes; at most a
+  /// week.
   static func readMinutes(_ node: Node, at path: String, reader: inout YAMLReader) -> Int? {
     guard case .scalar(let scalar) = node, !reader.isNull(node) else {
       reader.report("\(path): expected a duration such as 60m or 1h, found \(reader.kind(of: node))", at: node)
       return nil
     }
     let text = scalar.string
-    if node.tagName == .int, let minutes = Int(text), minutes > 0 { return minutes }
+    var minutes: Int?
+    if node.tagName == .int {
+      minutes = Int(text).flatMap { $0 > 0 ? $0 : nil }
+    } else if let seconds = seconds(in: text), seconds > 0 {
+      minutes = (seconds + 59) / 60
+    }
+    guard let minutes else {
+      reader.report("\(path): expected a duration such as 60m or 1h, found '\(text)'", at: node)
+      return nil
+    }
+    guard minutes <= maximumMinutes else {
+      reader.report("\(path): '\(text)' is longer than the most allowed, 168h (a week)", at: node)
+      return nil
+    }
+    return minutes
+  }
+
+  /// The seconds in `1h30m`-style text; nil when malformed. Capped well above a week so nothing overflows.
+  private static func seconds(in text: String) -> Int? {
     var seconds = 0
     var digits = ""
     var sawUnit = false
     for character in text {
-      if character.isNumber {
+      if character.isASCII, character.isNumber {
         digits.append(character)
         continue
       }
-      guard let amount = Int(digits), let scale = ["h": 3600, "m": 60, "s": 1][String(character)] else {
-        sawUnit = false
-        digits = "?"
-        break
-      }
-      seconds += amount * scale
+      guard digits.count <= 9, let amount = Int(digits), let scale = ["h": 3600, "m": 60, "s": 1][String(character)]
+      else { return nil }
+      seconds = min(seconds + amount * scale, Int(Int32.max))
       digits = ""
       sawUnit = true
     }
-    guard sawUnit, digits.isEmpty, seconds > 0 else {
-      reader.report("\(path): expected a duration such as 60m or 1h, found '\(text)'", at: node)
-      return nil
-    }
-    return (seconds + 59) / 60
+    return sawUnit && digits.isEmpty ? seconds : nil
   }
 
   private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {

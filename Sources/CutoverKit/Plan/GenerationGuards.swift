@@ -1,65 +1,64 @@
-/// The blue-green guards, checked on every plan before anything can run: the live generation is never replaced or
-/// deleted, and no generation is deleted while a web proxy still sends traffic to its nodes.
+/// The blue-green guards, checked on every plan and again before a saved plan runs: the live generation is never
+/// replaced or deleted, no generation is deleted while a web proxy still sends traffic to its nodes, and only
+/// `destroy` deletes a web proxy (whose route and DNS record go with it).
+///
+/// The guards know resource types only through `ResourceType`: which objects serve from hosts, which route traffic
+/// to hosts, and which may be deleted only by `destroy`.
 struct GenerationGuards {
   var catalog: ResourceCatalog
 
-  /// One message per violation, naming the generation and what to do instead.
+  /// One message per violation, naming the generation (or object) and what to do instead.
   func violations(of plan: Plan, desiredLive: String?, recorded: [RecordedResource]) -> [String] {
     var messages: [String] = []
-    let removing = plan.changes.filter { $0.action == .delete || $0.action == .replace }
-    let deletedAddresses = Set(plan.changes.filter { $0.action == .delete && $0.deposedKey == nil }.map(\.address))
+    let deleted = Set(plan.changes.filter { $0.action == .delete && $0.deposedKey == nil }.map(\.address))
 
-    // Recorded proxies that survive this plan, and the hosts they send traffic to.
-    let proxies = recorded.filter { $0.address.type == "web_proxy" && $0.deposedKey == nil }
-      .filter { !deletedAddresses.contains($0.address) }
-    var proxiesByHost: [String: [ResourceAddress]] = [:]
-    for proxy in proxies {
-      for backend in proxy.attributes["backends"]?.stringList ?? [] {
-        if let host = Self.host(of: backend) { proxiesByHost[host, default: []].append(proxy.address) }
+    // Recorded routers (web proxies) that survive this plan, by the hosts they send traffic to.
+    var routersByHost: [String: [ResourceAddress]] = [:]
+    for router in recorded where router.deposedKey == nil && !deleted.contains(router.address) {
+      for host in catalog[router.address.type]?.routedHosts(router.attributes) ?? [] {
+        routersByHost[host, default: []].append(router.address)
       }
     }
-
     let objects = Dictionary(
-      recorded.map { ("\($0.address)#\($0.deposedKey ?? "")", $0) }, uniquingKeysWith: { first, _ in first })
+      recorded.map { (ObjectKey(address: $0.address, deposedKey: $0.deposedKey), $0) },
+      uniquingKeysWith: { first, _ in first })
+
     var reported = Set<String>()
-    for change in removing {
-      guard let generation = catalog.generation(of: change.address) else { continue }
+    for change in plan.changes where change.action == .delete || change.action == .replace {
+      guard let type = catalog[change.address.type] else { continue }
       let verb = change.action == .replace ? "replace" : "delete"
-      // A tainted object never finished building, so it never served: replacing it takes nothing down.
-      if change.deposedKey == nil, generation == desiredLive, change.reason != .replaceBecauseTainted,
-        reported.insert("live \(generation)").inserted
-      {
-        let why =
-          change.replacePaths.isEmpty ? "" : " (\(change.replacePaths.joined(separator: ", ")) cannot change in place)"
+      if plan.mode == .apply, change.action == .delete, change.deposedKey == nil, type.onlyDestroyDeletes {
         messages.append(
-          "generation \(generation) is live: this plan would \(verb) \(change.address)\(why);"
-            + " add a new generation, switch live to it, then retire \(generation)")
+          "\(change.address): deleting it deletes the route and its DNS record; if that is meant, run"
+            + " `cutover destroy \(plan.environment) --target \(change.address)`")
         continue
       }
-      guard change.address.type == "cluster" else { continue }
-      let object = objects["\(change.address)#\(change.deposedKey ?? "")"]
-      let addresses =
-        (object?.attributes["node_addresses"]?.stringList ?? [])
-        + (object?.attributes["master_addresses"]?.stringList ?? [])
-      let pointing = Set(addresses.flatMap { proxiesByHost[$0] ?? [] }).sorted()
-      if !pointing.isEmpty, reported.insert("proxied \(generation)").inserted {
+      guard let generation = catalog.generation(of: change.address) else { continue }
+      // A tainted object never finished building, so it never served: replacing it takes nothing down.
+      if change.deposedKey == nil, generation == desiredLive, change.reason != .replaceBecauseTainted {
+        if reported.insert("live \(generation)").inserted {
+          let why =
+            change.replacePaths.isEmpty ? "" : " (\(change.replacePaths.joined(separator: ", ")) cannot change in place)"
+          messages.append(
+            "generation \(generation) is live: this plan would \(verb) \(change.address)\(why);"
+              + " add a new generation, switch live to it, then retire \(generation)")
+        }
+        continue
+      }
+      guard let object = objects[ObjectKey(address: change.address, deposedKey: change.deposedKey)] else { continue }
+      let pointing = Set(type.servingHosts(object.attributes).flatMap { routersByHost[$0] ?? [] }).sorted()
+      if !pointing.isEmpty, reported.insert("routed \(generation)").inserted {
+        let routers = pointing.map(\.description).joined(separator: ", ")
         messages.append(
-          "generation \(generation): \(pointing.map(\.description).joined(separator: ", "))"
-            + " still \(pointing.count == 1 ? "points" : "point") at its nodes;"
+          "generation \(generation): \(routers) still \(pointing.count == 1 ? "points" : "point") at its nodes;"
             + " this plan would \(verb) \(change.displayAddress); switch the proxies away and apply first")
       }
     }
     return messages
   }
 
-  /// The host of a backend URL such as `http://127.0.1.3:30001`.
-  static func host(of backend: String) -> String? {
-    guard let schemeEnd = backend.range(of: "://") else { return nil }
-    let rest = backend[schemeEnd.upperBound...]
-    let hostPort = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? String(rest)
-    if hostPort.hasPrefix("["), let close = hostPort.firstIndex(of: "]") {
-      return String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
-    }
-    return hostPort.split(separator: ":").first.map(String.init)
+  private struct ObjectKey: Hashable {
+    var address: ResourceAddress
+    var deposedKey: String?
   }
 }

@@ -155,17 +155,25 @@ public struct PlannedChange: Sendable, Codable, Equatable {
 /// A difference between what the state recorded and what the cloud holds, found by a refresh.
 public struct Drift: Sendable, Codable, Equatable {
   public var address: ResourceAddress
+  /// Set when the drifted object is a deposed one.
+  public var deposedKey: String?
   /// `changed` attributes, or the object is `gone`.
   public var kind: Kind
+  /// The drifted attributes as recorded.
   public var before: Attributes
+  /// The drifted attributes as the cloud has them; nil when the object is gone.
   public var after: Attributes?
 
+  /// What a refresh found different.
   public enum Kind: String, Sendable, Codable {
     case changed, gone
   }
 
-  public init(address: ResourceAddress, kind: Kind, before: Attributes, after: Attributes?) {
+  public init(
+    address: ResourceAddress, deposedKey: String? = nil, kind: Kind, before: Attributes, after: Attributes?
+  ) {
     self.address = address
+    self.deposedKey = deposedKey
     self.kind = kind
     self.before = before
     self.after = after

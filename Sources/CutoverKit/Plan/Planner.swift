@@ -22,10 +22,13 @@ public struct Planner: Sendable {
     /// Replace these even if nothing changed.
     public var replace: [ResourceAddress]
     public var drift: [Drift]
+    /// Objects the cloud holds, by type and name, as a refresh listed them (empty without a refresh).
+    public var inventory: [String: [String: String]]
 
     public init(
       environment: String, desired: DesiredState?, recorded: [RecordedResource], stateVersion: StateVersion,
-      mode: Plan.Mode = .apply, targets: [ResourceAddress] = [], replace: [ResourceAddress] = [], drift: [Drift] = []
+      mode: Plan.Mode = .apply, targets: [ResourceAddress] = [], replace: [ResourceAddress] = [], drift: [Drift] = [],
+      inventory: [String: [String: String]] = [:]
     ) {
       self.environment = environment
       self.desired = desired
@@ -35,6 +38,7 @@ public struct Planner: Sendable {
       self.targets = targets
       self.replace = replace
       self.drift = drift
+      self.inventory = inventory
     }
   }
 
@@ -85,8 +89,9 @@ public struct Planner: Sendable {
       environment: request.environment, mode: request.mode, stateVersion: request.stateVersion,
       desiredDigest: Self.digest(of: desiredResources), changes: changes, desired: desiredResources,
       drift: request.drift, warnings: warnings(changes))
-    let violations = GenerationGuards(catalog: catalog).violations(
+    var violations = GenerationGuards(catalog: catalog).violations(
       of: plan, desiredLive: request.mode == .destroy ? nil : request.desired?.live, recorded: request.recorded)
+    violations += unrecordedConflicts(plan, request: request)
     if !violations.isEmpty { throw CutoverError.guardViolation(violations) }
     return plan
   }
@@ -96,6 +101,20 @@ public struct Planner: Sendable {
     var encoding = CanonicalEncoding()
     for resource in resources { encoding.append(resource) }
     return SHA256.hash(data: encoding.bytes).map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// Creates of objects the cloud already holds under the same name, unrecorded: creating them would make a second
+  /// `paws-127d` beside the one PAWS runs, or take over a route someone else manages.
+  private func unrecordedConflicts(_ plan: Plan, request: Request) -> [String] {
+    let recordedIDs = Set(request.recorded.compactMap(\.remoteID))
+    return plan.changes.compactMap { change -> String? in
+      guard change.action == .create, change.reason == nil, let type = catalog[change.address.type],
+        let name = change.after?[type.nameAttribute]?.stringValue,
+        let id = request.inventory[type.name]?[name], !recordedIDs.contains(id)
+      else { return nil }
+      return "\(change.address): the cloud already has \(type.name) \(name) (\(id)), not recorded in this state;"
+        + " creating it would make a second one: remove that object, or adopt it once `cutover import` exists"
+    }
   }
 
   // MARK: - One resource
@@ -127,6 +146,21 @@ public struct Planner: Sendable {
         before: redacted(prior.attributes, type: type.name), after: redacted(known, type: type.name),
         unknownAfter: (unknown + computed.map(\.name)).sorted(), sensitive: sensitive,
         dependencies: resource.dependencies, priorDependencies: prior.dependencies, remoteID: prior.remoteID)
+    }
+    if let prior, prior.status == .creating {
+      let changed = schema.attributes.filter { attribute in
+        attribute.mode == .forcesReplacement
+          && (unknown.contains(attribute.name) || known[attribute.name] != prior.attributes[attribute.name])
+      }
+      if !changed.isEmpty {
+        // The object an interrupted apply started is not what is now desired: build the new one, then delete it.
+        return PlannedChange(
+          address: resource.address, action: .replace, reason: .replaceBecauseCannotUpdate,
+          before: redacted(prior.attributes, type: type.name), after: redacted(known, type: type.name),
+          unknownAfter: (unknown + computed.map(\.name)).sorted(), replacePaths: changed.map(\.name).sorted(),
+          sensitive: sensitive, dependencies: resource.dependencies, priorDependencies: prior.dependencies,
+          remoteID: prior.remoteID)
+      }
     }
     guard let prior, prior.status == .ready else {
       // A fresh create, or a create an earlier apply started: either way every computed value comes later.
@@ -233,6 +267,11 @@ public struct Planner: Sendable {
       throw CutoverError.usage("--target \(address): no such resource in the desired state or the state")
     }
     for address in request.replace {
+      if let type = catalog[address.type], !type.isReplaceable {
+        throw CutoverError.usage(
+          "--replace \(address): a \(type.name) cannot be replaced, since its identity is its address;"
+            + " deleting the old one would delete the new one too")
+      }
       guard current[address] != nil else {
         throw CutoverError.usage("--replace \(address): no such resource in the state (nothing to replace)")
       }

@@ -29,11 +29,12 @@ public struct LockLease: Sendable, Equatable {
   /// When the lease was taken, in UTC ISO 8601.
   public var acquiredAtText: String { Timestamps.format(acquiredAt) }
 
-  /// Whether the lease no longer holds: its heartbeat is older than `ttl`, or its process is gone from this host.
+  /// Whether the lease no longer holds. On this host that is exactly when its process is gone: a live holder that
+  /// was paused (suspended, a stalled VM) keeps its lease however old its heartbeat. From another host, where the
+  /// process cannot be seen, a heartbeat older than `ttl` means the holder is gone.
   public func isExpired(now: Date, ttl: TimeInterval, localHost: String) -> Bool {
-    if now.timeIntervalSince(heartbeatAt) > ttl { return true }
-    if host == localHost, !ProcessIdentity.isAlive(pid: pid) { return true }
-    return false
+    if host == localHost { return !ProcessIdentity.isAlive(pid: pid) }
+    return now.timeIntervalSince(heartbeatAt) > ttl
   }
 }
 

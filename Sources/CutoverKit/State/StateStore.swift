@@ -129,6 +129,24 @@ public final class StateStore: Sendable {
     }
   }
 
+  /// Records what a refresh read, in one transaction: the objects as the cloud has them, and the ones gone from it
+  /// forgotten. Bumps the serial when anything changed, so a plan saved before no longer applies.
+  public func recordRefresh(_ resources: [RecordedResource], gone: [Drift]) throws {
+    let before = try self.resources()
+    let changed = !gone.isEmpty || before.count != resources.count || zip(before, resources).contains { $0 != $1 }
+    try write { db in
+      for drift in gone {
+        try db.execute(
+          sql: "DELETE FROM resources WHERE address = ? AND deposed = ?",
+          arguments: [drift.address.description, drift.deposedKey ?? ""])
+      }
+      for resource in resources { try Self.upsert(resource, in: db) }
+      if changed {
+        try db.execute(sql: "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'serial'")
+      }
+    }
+  }
+
   /// Forgets an object (it no longer exists in the cloud).
   public func forget(_ address: ResourceAddress, deposedKey: String?) throws {
     try write { db in
@@ -251,6 +269,14 @@ public final class StateStore: Sendable {
           """
       ).map(Self.action(from:))
     }
+  }
+
+  /// Whether an apply is recorded as running (it runs, or it was killed and not yet settled), or left actions
+  /// unsettled.
+  public func hasUnfinishedApplies() throws -> Bool {
+    try read { db in
+      try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM applies WHERE outcome = 'running')") ?? false
+    } || !unsettledActions().isEmpty
   }
 
   /// Marks applies left `running` by a process that no longer holds the lock as interrupted.

@@ -21,26 +21,43 @@ public struct PlanPreparation: Sendable {
     public var notes: [String]
   }
 
-  /// Settles, refreshes (when asked) and plans. Call with the lock held.
+  /// Settles (with the lock held), refreshes (when asked) and plans.
+  /// - Parameter locked: whether this run holds the state lock. Without it nothing in state is changed: actions an
+  ///   interrupted apply left unsettled are reported, not settled.
   public func plan(
-    environment: String, desired: DesiredState?, mode: Plan.Mode, refresh: Bool, targets: [ResourceAddress] = [],
-    replace: [ResourceAddress] = []
+    environment: String, desired: DesiredState?, mode: Plan.Mode, refresh: Bool, locked: Bool = true,
+    targets: [ResourceAddress] = [], replace: [ResourceAddress] = []
   ) async throws -> Outcome {
     var notes: [String] = []
-    if try Reconciler.needsCloud(store) {
+    if locked, try Reconciler.needsCloud(store) {
       let reconciler = Reconciler(catalog: catalog, store: store, cloud: try await cloud())
       notes = try await reconciler.reconcile(desired: desired.map(catalog.expand) ?? [])
+    } else if !locked, try store.hasUnfinishedApplies() {
+      notes.append(
+        "an apply is running or was interrupted; this plan reads the state as it stands (a plan with the lock"
+          + " settles what an interrupted apply left)")
     }
     var recorded = try store.resources()
     var drift: [Drift] = []
-    if refresh, !recorded.isEmpty {
-      (recorded, drift) = try await Refresher(catalog: catalog, cloud: try await cloud()).refresh(recorded)
+    var inventory: [String: [String: String]] = [:]
+    if refresh {
+      let result = try await Refresher(catalog: catalog, cloud: try await cloud()).refresh(recorded)
+      (recorded, drift, inventory) = (result.resources, result.drift, result.inventory)
     }
     let plan = try Planner(catalog: catalog).plan(
       Planner.Request(
         environment: environment, desired: desired, recorded: recorded, stateVersion: try store.version(), mode: mode,
-        targets: targets, replace: replace, drift: drift))
+        targets: targets, replace: replace, drift: drift, inventory: inventory))
     return Outcome(plan: plan, notes: notes)
+  }
+
+  /// Reads every recorded object from the cloud and records what it found, in one transaction.
+  /// - Returns: the drift.
+  public func refreshState() async throws -> [Drift] {
+    let recorded = try store.resources()
+    let result = try await Refresher(catalog: catalog, cloud: try await cloud()).refresh(recorded)
+    try store.recordRefresh(result.resources, gone: result.drift.filter { $0.kind == .gone })
+    return result.drift
   }
 
   /// Checks a saved plan against the state and desired state it was made from, and returns it ready to execute,
@@ -66,6 +83,10 @@ public struct PlanPreparation: Sendable {
     if Planner.digest(of: resources) != plan.desiredDigest {
       throw CutoverError.stalePlan("the desired state of \(plan.environment) changed since it was made; plan again")
     }
+    // The file is the operator's own, but it is a file: the guards hold for it as for any plan.
+    let violations = GenerationGuards(catalog: catalog).violations(
+      of: plan, desiredLive: plan.mode == .destroy ? nil : desired.live, recorded: try store.resources())
+    if !violations.isEmpty { throw CutoverError.guardViolation(violations) }
     var restored = plan
     restored.desired = resources
     return restored

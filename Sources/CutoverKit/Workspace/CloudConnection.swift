@@ -47,7 +47,11 @@ public actor LockHolder {
       while !Task.isCancelled {
         try? await Task.sleep(for: interval)
         if Task.isCancelled { break }
-        _ = try? store.heartbeat(lease)
+        if (try? store.heartbeat(lease)) == false {
+          // Someone broke the lease (`cutover state unlock`): say so; the journal still records every action.
+          FileHandle.standardError.write(
+            Data("warning: the state lock was broken by another run; finish or stop this one now\n".utf8))
+        }
       }
     }
   }

@@ -99,7 +99,8 @@ struct ApplyRun {
         targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")))
       for note in outcome.notes { Terminal.warning(note) }
       let plan = outcome.plan
-      Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(environment)))
+      Terminal.out(
+        TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(environment)))
       if plan.hasChanges {
         try confirm(plan)
         try await Self.execute(

@@ -72,7 +72,9 @@ struct PlanCommand: AsyncParsableCommand {
         try render(outcome.plan, source: global.paths.desiredStateFile(environment))
         if let out {
           try SavedPlan.write(outcome.plan, to: out)
-          if format == .text { Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.") }
+          if format == .text {
+            Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.")
+          }
         }
         return outcome.plan.hasChanges
       }

@@ -78,4 +78,36 @@ struct KillResumeTests {
     #expect(!list.stdout.contains("deposed"), "\(list)")
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
   }
+
+  @Test("killed while switching the proxies: the next run reads them back, so state says where they point")
+  func killDuringProxySwitch() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    let workspace = try Workspace.with(desired)
+    try requireExit(0, try await workspace.apply())
+    try desired.setLive("128a")
+    try workspace.write(desired)
+    let slow = ["CUTOVER_SIMULATOR_LATENCY_MS": "400"]
+    let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: slow)
+    try await first.waitForOutput("web_proxy.hub-paws.wmcloud.org: Modifying...", timeout: .seconds(60))
+    _ = try await first.killAndWait()
+
+    // Whatever the killed run managed, the next plan (with the lock) settles it against the cloud.
+    try requireExit(0, try await workspace.plan())
+    let cloud = try await workspace.cloudSnapshot()
+    let store = try #require(try workspace.stateStore())
+    for domain in PAWS.domains {
+      let recorded = try #require(try store.resource(.init(type: "web_proxy", name: domain)))
+      #expect(
+        Set(recorded.attributes["backends"]?.stringList ?? []) == Set(cloud.route(domain)?.backends ?? []),
+        "\(domain): state must say where the proxy really points")
+    }
+    let finish = try requireExit(0, try await workspace.apply())
+    #expect(finish.lastLine?.hasPrefix("Apply complete!") == true || finish.stdout.contains("No changes."))
+    let switched = try await workspace.cloudSnapshot()
+    let new = try workspace.cluster("128a", in: switched)
+    for domain in PAWS.domains {
+      #expect(Set(switched.route(domain)?.backends ?? []) == PAWS.backends(of: new))
+    }
+  }
 }

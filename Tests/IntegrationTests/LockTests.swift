@@ -21,6 +21,9 @@ struct LockTests {
     let peek = try await workspace.plan(["--lock=false"], environment: slow)
     try requireExit(0, peek)
     #expect(peek.stdout.contains("Plan:"), "\(peek)")
+    // A plan without the lock changes nothing: the running apply is still running in the journal.
+    let running = try #require(try workspace.stateStore()?.history().last)
+    #expect(running.outcome == .running)
 
     let killed = try await first.killAndWait()
     #expect(killed.signal == SIGKILL)

@@ -53,4 +53,23 @@ struct SavedPlanTests {
     #expect(stale.stderr.contains("desired state"), "\(stale)")
     #expect(try workspace.cluster("127d", in: try await workspace.cloudSnapshot()).nodeCount == 5)
   }
+
+  @Test("a saved plan edited to delete the live cluster is refused by the guards, and deletes nothing")
+  func tamperedPlanIsRefused() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    try requireExit(0, try await workspace.apply())
+    try requireExit(0, try await workspace.plan(["--out", "plans/noop.plan"]))
+    let path = workspace.path("plans/noop.plan")
+    var document = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    var changes = try #require(document["changes"] as? [[String: Any]])
+    let index = try #require(changes.firstIndex { $0["address"] as? String == "cluster.127d" })
+    changes[index]["action"] = "delete"
+    document["changes"] = changes
+    try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: path))
+
+    let refused = try requireExit(1, try await workspace.run(["apply", "plans/noop.plan", "--simulate"]))
+    #expect(refused.stderr.contains("generation 127d is live"), "\(refused)")
+    #expect(try await workspace.cloudSnapshot().clusters.count == 1)
+  }
 }

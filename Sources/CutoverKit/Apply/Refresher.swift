@@ -59,7 +59,8 @@ public struct Refresher: Sendable {
     for (index, prior) in recorded.enumerated() {
       guard let refreshed = results[index] ?? nil else {
         drift.append(
-          Drift(address: prior.address, deposedKey: prior.deposedKey, kind: .gone, before: prior.attributes, after: nil))
+          Drift(address: prior.address, deposedKey: prior.deposedKey, kind: .gone, before: prior.attributes, after: nil)
+        )
         continue
       }
       resources.append(refreshed)

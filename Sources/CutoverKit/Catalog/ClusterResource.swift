@@ -144,7 +144,8 @@ public struct ClusterResource: ResourceType {
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
-    Dictionary(try await context.cloud.magnum.clusters().map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
+    Dictionary(
+      try await context.cloud.magnum.clusters().map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
   }
 
   public func servingHosts(_ attributes: Attributes) -> [String] {

@@ -120,7 +120,8 @@ public struct ClusterTemplateResource: ResourceType {
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
     Dictionary(
-      try await context.cloud.magnum.clusterTemplates().map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
+      try await context.cloud.magnum.clusterTemplates().map { ($0.name, $0.uuid) },
+      uniquingKeysWith: { first, _ in first })
   }
 
   /// A template's inputs as Magnum holds them, in this type's attribute names.

@@ -60,7 +60,8 @@ public struct WebProxyResource: ResourceType {
     -> AppliedResource
   {
     let domain = prior.remoteID ?? attributes["domain"]?.stringValue ?? prior.address.name
-    try await context.cloud.webProxy.replaceBackends(domain: domain, backends: try Self.backends(attributes, domain: domain))
+    try await context.cloud.webProxy.replaceBackends(
+      domain: domain, backends: try Self.backends(attributes, domain: domain))
     return AppliedResource(remoteID: domain, attributes: prior.attributes.merging(attributes) { $1 })
   }
 
@@ -79,20 +80,23 @@ public struct WebProxyResource: ResourceType {
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
-    Dictionary(try await context.cloud.webProxy.routes().map { ($0.domain, $0.domain) }, uniquingKeysWith: { a, _ in a })
+    Dictionary(
+      try await context.cloud.webProxy.routes().map { ($0.domain, $0.domain) }, uniquingKeysWith: { a, _ in a })
   }
 
   private func current(domain: String, context: ActionContext) async throws -> AppliedResource? {
     guard let route = try await context.cloud.webProxy.route(domain: domain) else { return nil }
     return AppliedResource(
-      remoteID: domain, attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
+      remoteID: domain,
+      attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
   }
 
   /// The backends to send; never none, which would leave the domain answering nothing.
   private static func backends(_ attributes: Attributes, domain: String) throws -> [String] {
     let backends = attributes["backends"]?.stringList ?? []
     guard !backends.isEmpty else {
-      throw ResourceActionError("refusing to point \(domain) at no backends: the live cluster reports no worker addresses")
+      throw ResourceActionError(
+        "refusing to point \(domain) at no backends: the live cluster reports no worker addresses")
     }
     return backends
   }

@@ -10,7 +10,10 @@ struct GenerationGuards {
   /// One message per violation, naming the generation (or object) and what to do instead.
   func violations(of plan: Plan, desiredLive: String?, recorded: [RecordedResource]) -> [String] {
     var messages: [String] = []
-    let deleted = Set(plan.changes.filter { $0.action == .delete && $0.deposedKey == nil }.map(\.address))
+    // Only destroy deletes routers (refused below otherwise), so only there do they stop routing within the plan.
+    let deleted =
+      plan.mode == .destroy
+      ? Set(plan.changes.filter { $0.action == .delete && $0.deposedKey == nil }.map(\.address)) : []
 
     // Recorded routers (web proxies) that survive this plan, by the hosts they send traffic to.
     var routersByHost: [String: [ResourceAddress]] = [:]
@@ -38,7 +41,8 @@ struct GenerationGuards {
       if change.deposedKey == nil, generation == desiredLive, change.reason != .replaceBecauseTainted {
         if reported.insert("live \(generation)").inserted {
           let why =
-            change.replacePaths.isEmpty ? "" : " (\(change.replacePaths.joined(separator: ", ")) cannot change in place)"
+            change.replacePaths.isEmpty
+            ? "" : " (\(change.replacePaths.joined(separator: ", ")) cannot change in place)"
           messages.append(
             "generation \(generation) is live: this plan would \(verb) \(change.address)\(why);"
               + " add a new generation, switch live to it, then retire \(generation)")

@@ -291,4 +291,57 @@ struct PlannerTests {
     #expect(fresh.desiredDigest == converged.desiredDigest)
     #expect(fresh.desiredDigest == Planner.digest(of: ResourceCatalog.standard.expand(desired)))
   }
+
+  // MARK: - Guards added after review
+
+  @Test("emptying generations is refused: the proxies may not be deleted, nor the cluster they point at")
+  func emptyGenerationsRefused() throws {
+    var empty = desired
+    empty.generations = []
+    empty.live = nil
+    let reasons = guardViolations { try plan(empty, recorded: applied) }
+    #expect(reasons.contains { $0.hasPrefix("web_proxy.hub-paws.wmcloud.org: deleting it deletes the route") })
+    #expect(reasons.contains { $0.contains("generation 127d") && $0.contains("still point") })
+  }
+
+  @Test("destroy --target of a web proxy is allowed: only destroy deletes routes")
+  func destroyMayDeleteRoute() throws {
+    let plan = try plan(desired, recorded: applied, mode: .destroy, targets: ["web_proxy.hub-paws.wmcloud.org"])
+    #expect(plan.change("web_proxy.hub-paws.wmcloud.org")?.action == .delete)
+  }
+
+  @Test("--replace of a web proxy is a usage error: its identity is its domain")
+  func routeCannotBeReplaced() throws {
+    #expect {
+      try plan(desired, recorded: applied, replace: ["web_proxy.hub-paws.wmcloud.org"])
+    } throws: { error in
+      guard case CutoverError.usage(let message) = error else { return false }
+      return message.contains("cannot be replaced")
+    }
+  }
+
+  @Test("an interrupted create whose object no longer matches what is desired is replaced, not resumed")
+  func creatingWithChangedInputsIsReplaced() throws {
+    var recorded = applied
+    let index = try #require(recorded.firstIndex { $0.address.description == "cluster.128a" })
+    recorded[index].status = .creating
+    recorded[index].attributes["master_count"] = 3
+    let change = try #require(try plan(desired, recorded: recorded).change("cluster.128a"))
+    #expect(change.action == .replace)
+    #expect(change.replacePaths == ["master_count"])
+  }
+
+  @Test("creating what the cloud already holds under the same name, unrecorded, is refused")
+  func unrecordedNameRefused() throws {
+    #expect {
+      try Planner().plan(
+        Planner.Request(
+          environment: "eqiad1", desired: desired, recorded: [], stateVersion: .fixed,
+          inventory: ["cluster": ["paws-127d": "c0ffee"]]))
+    } throws: { error in
+      guard case CutoverError.guardViolation(let reasons) = error else { return false }
+      return reasons.count == 1
+        && reasons[0].hasPrefix("cluster.127d: the cloud already has cluster paws-127d (c0ffee)")
+    }
+  }
 }

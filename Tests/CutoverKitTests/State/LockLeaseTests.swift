@@ -118,4 +118,16 @@ struct LockLeaseTests {
       #expect(try store.currentLease() == nil)
     }
   }
+
+  @Test("a live process on this host keeps its lease however old its heartbeat (it may only be paused)")
+  func livePausedHolderKeepsLease() throws {
+    try withStore { store in
+      let here = ProcessInfo.processInfo.hostName
+      let running = ProcessIdentity(user: "carol", host: here, pid: getpid())
+      _ = try store.acquireLock(command: "apply eqiad1", identity: running, ttl: 60)
+      let other = ProcessIdentity(user: "dave", host: here, pid: getpid() + 1)
+      let refused = lockedBy { try store.acquireLock(command: "apply eqiad1", identity: other, ttl: 0) }
+      #expect(refused?.lease.holder == "carol")
+    }
+  }
 }

@@ -1,7 +1,8 @@
 /// Misbehaviour the simulated cloud adds on purpose, so clients can be tested against a flaky cloud.
 ///
-/// Error and rate-limit faults are drawn before a request is processed, so a faulted request never
-/// leaves a half-done change behind.
+/// Error and rate-limit faults are drawn before a request is processed, so such a faulted request never
+/// leaves a half-done change behind. A lost answer is the other kind: the request is processed, then answered
+/// 500, as when a real service times out after acting, so a client cannot know whether it happened.
 public struct FaultInjection: Sendable, Equatable {
   /// Fraction (0...1) of requests answered 500, in the service's own error shape.
   public var errorRate: Double
@@ -11,14 +12,18 @@ public struct FaultInjection: Sendable, Equatable {
   public var latency: Duration
   /// Cluster names whose creation ends in `CREATE_FAILED` with a `status_reason`.
   public var failingClusters: Set<String>
+  /// Fraction (0...1) of changing requests (POST, PUT, PATCH, DELETE) processed and then answered 500.
+  public var lostAnswerRate: Double
 
   public init(
-    errorRate: Double = 0, rateLimitRate: Double = 0, latency: Duration = .zero, failingClusters: Set<String> = []
+    errorRate: Double = 0, rateLimitRate: Double = 0, latency: Duration = .zero, failingClusters: Set<String> = [],
+    lostAnswerRate: Double = 0
   ) {
     self.errorRate = errorRate
     self.rateLimitRate = rateLimitRate
     self.latency = latency
     self.failingClusters = failingClusters
+    self.lostAnswerRate = lostAnswerRate
   }
 }
 
@@ -40,5 +45,10 @@ extension FaultInjection {
       return .rateLimited
     }
     return nil
+  }
+
+  /// Whether the answer to a request that was just processed is lost.
+  func drawLostAnswer<Generator: RandomNumberGenerator>(using generator: inout Generator) -> Bool {
+    lostAnswerRate > 0 && Double.random(in: 0..<1, using: &generator) < lostAnswerRate
   }
 }

@@ -55,6 +55,7 @@ extension SimulatorConfiguration {
     public static let errorRate = "CUTOVER_SIMULATOR_ERROR_RATE"
     /// Fraction of requests answered 429 (0…1).
     public static let rateLimitRate = "CUTOVER_SIMULATOR_RATE_LIMIT_RATE"
+    public static let lostAnswerRate = "CUTOVER_SIMULATOR_LOST_ANSWER_RATE"
     /// Milliseconds added to every response (a number ≥ 0).
     public static let latencyMilliseconds = "CUTOVER_SIMULATOR_LATENCY_MS"
     /// Comma-separated cluster names whose create fails.
@@ -79,6 +80,9 @@ extension SimulatorConfiguration {
     }
     if let rate = try reader.number(EnvironmentKey.errorRate, in: 0...1, expectation: "a number between 0 and 1") {
       configuration.faults.errorRate = rate
+    }
+    if let rate = try reader.number(EnvironmentKey.lostAnswerRate, in: 0...1, expectation: "a number between 0 and 1") {
+      configuration.faults.lostAnswerRate = rate
     }
     if let rate = try reader.number(EnvironmentKey.rateLimitRate, in: 0...1, expectation: "a number between 0 and 1") {
       configuration.faults.rateLimitRate = rate

@@ -51,4 +51,26 @@ struct FlakyCloudTests {
     #expect(retries.allSatisfy { $0.contains(/\(attempt \d+ of \d+\)/) }, "\(retries.joined(separator: "\n"))")
     #expect(retries.allSatisfy { !$0.contains("gave up") }, "\(retries.joined(separator: "\n"))")
   }
+
+  @Test("with answers lost after the cloud acted, one apply converges and creates nothing twice")
+  func lostAnswersCreateNothingTwice() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    let lossy = ["CUTOVER_SIMULATOR_LOST_ANSWER_RATE": "0.3", "CUTOVER_SIMULATOR_BUILD_SECONDS": "1"]
+    var result = try await workspace.apply(environment: lossy)
+    if result.exitCode != 0 {
+      // Every engine attempt of one call may lose its answer (0.3^4); the next apply must pick up from the state.
+      result = try await workspace.apply(environment: lossy)
+    }
+    try requireExit(0, result)
+    let cloud = try await workspace.cloudSnapshot()
+    #expect(cloud.clusters.count == 1, "a lost create answer must not lead to a second cluster")
+    #expect(cloud.templates.count == 1, "a lost create answer must not lead to a second template")
+    let cluster = try workspace.cluster("127d", in: cloud)
+    for domain in PAWS.domains {
+      #expect(Set(cloud.route(domain)?.backends ?? []) == PAWS.backends(of: cluster))
+      #expect(cloud.route(domain)?.backends.count == PAWS.backends(of: cluster).count, "no backend appended twice")
+    }
+    let plan = try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(plan.stdout.contains("No changes."), "\(plan)")
+  }
 }

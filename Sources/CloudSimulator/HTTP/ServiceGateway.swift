@@ -56,6 +56,12 @@ struct ServiceGateway: RouterMiddleware {
         context.token = try await authenticate(request)
       }
       var response = try await next(request, context)
+      if service != .identity, request.method != .get, response.status.code < 300,
+        randomness.drawLostAnswer(from: store.configuration.faults)
+      {
+        // Processed, but the answer is lost on the way back.
+        return service.faultResponse(.serverError, requestID: context.requestID)
+      }
       response.headers.append(contentsOf: versionHeaders)
       return response
     } catch {

@@ -8,4 +8,8 @@ final class SharedRandomness: Sendable {
   func drawFault(from faults: FaultInjection) -> FaultInjection.Outcome? {
     generator.withLock { faults.draw(using: &$0) }
   }
+
+  func drawLostAnswer(from faults: FaultInjection) -> Bool {
+    generator.withLock { faults.drawLostAnswer(using: &$0) }
+  }
 }

@@ -28,9 +28,10 @@ public struct Reconciler: Sendable {
     try store.markAbandonedApplies()
     let desiredByAddress = Dictionary(desired.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
     var notes: [String] = []
+    var knownRemoteIDs = Set(try store.resources().compactMap(\.remoteID))
     for action in try store.unsettledActions() {
       guard let type = catalog[action.address.type] else { continue }
-      let context = ActionContext(cloud: cloud, knownRemoteIDs: Set(try store.resources().compactMap(\.remoteID)))
+      let context = ActionContext(cloud: cloud, knownRemoteIDs: knownRemoteIDs)
       let prior = try store.resource(action.address, deposedKey: action.deposedKey)
       switch action.action {
       case "create" where action.remoteID == nil:
@@ -45,6 +46,7 @@ public struct Reconciler: Sendable {
               address: action.address, remoteID: found.remoteID, attributes: type.schema.recordable(found.attributes),
               dependencies: desiredByAddress[action.address]?.dependencies ?? [], status: .creating)
           ])
+          knownRemoteIDs.insert(found.remoteID)
           let note = "\(action.address): an interrupted create did reach the cloud (\(found.remoteID)); recorded it"
           try store.markReconciled(action.id, detail: note)
           notes.append(note)

@@ -1,3 +1,5 @@
+import Crypto
+
 /// A compact, deterministic byte encoding of values, for digests. Equal values always give equal bytes (maps in
 /// sorted key order); each item is tagged and length-prefixed, so different values never run together.
 /// Much cheaper than `JSONEncoder` with sorted keys, which dominated planning over thousands of resources.
@@ -58,6 +60,17 @@ struct CanonicalEncoding {
     }
     appendLength(UInt64(resource.dependencies.count))
     for dependency in resource.dependencies { append(dependency.description) }
+  }
+
+  /// The SHA-256 of the bytes so far, in lower-case hex.
+  var sha256Hex: String {
+    let hexDigits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    for byte in SHA256.hash(data: bytes) {
+      text.append(hexDigits[Int(byte >> 4)])
+      text.append(hexDigits[Int(byte & 0x0F)])
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 
   private mutating func appendLength(_ length: UInt64) {

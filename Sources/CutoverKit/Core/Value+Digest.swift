@@ -1,13 +1,10 @@
-import Crypto
-import Foundation
-
 extension Value {
   /// What state records instead of a sensitive value: `sha256:<hex>` of its canonical encoding. Enough to notice a
   /// change, never enough to print the value.
   public var sensitiveDigest: Value {
     var encoding = CanonicalEncoding()
     encoding.append(self)
-    return .string("sha256:" + SHA256.hash(data: encoding.bytes).map { String(format: "%02x", $0) }.joined())
+    return .string("sha256:" + encoding.sha256Hex)
   }
 }
 

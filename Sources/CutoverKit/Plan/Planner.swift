@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Computes a `Plan` from the desired resources and the recorded state. Pure: no cloud, no disk.
@@ -57,12 +56,17 @@ public struct Planner: Sendable {
 
     try checkAddresses(request, desired: byAddress, current: current)
 
+    let gone = Set(request.drift.filter { $0.kind == .gone && $0.deposedKey == nil }.map(\.address))
     var planned: [ResourceAddress: PlannedChange] = [:]
     for address in order {
       guard let resource = byAddress[address], let type = catalog[address.type] else { continue }
-      planned[address] = change(
+      var change = change(
         for: resource, type: type, prior: current[address], planned: planned, current: current,
         forceReplace: forcedReplacement.contains(address))
+      if change.action == .create, change.reason == nil, gone.contains(address) {
+        change.reason = .recreateBecauseGone
+      }
+      planned[address] = change
     }
 
     var changes = order.compactMap { planned[$0] }
@@ -100,7 +104,7 @@ public struct Planner: Sendable {
   public static func digest(of resources: [DesiredResource]) -> String {
     var encoding = CanonicalEncoding()
     for resource in resources { encoding.append(resource) }
-    return SHA256.hash(data: encoding.bytes).map { String(format: "%02x", $0) }.joined()
+    return encoding.sha256Hex
   }
 
   /// Creates of objects the cloud already holds under the same name, unrecorded: creating them would make a second
@@ -108,7 +112,8 @@ public struct Planner: Sendable {
   private func unrecordedConflicts(_ plan: Plan, request: Request) -> [String] {
     let recordedIDs = Set(request.recorded.compactMap(\.remoteID))
     return plan.changes.compactMap { change -> String? in
-      guard change.action == .create, change.reason == nil, let type = catalog[change.address.type],
+      guard change.action == .create, change.reason == nil || change.reason == .recreateBecauseGone,
+        let type = catalog[change.address.type],
         let name = change.after?[type.nameAttribute]?.stringValue,
         let id = request.inventory[type.name]?[name], !recordedIDs.contains(id)
       else { return nil }

@@ -47,6 +47,7 @@ public struct TextPlanRenderer: Sendable {
     switch (change.action, change.reason) {
     case (.create, .resumeInterruptedCreate?):
       return "will be created (resuming \(change.remoteID ?? "an interrupted create"))"
+    case (.create, .recreateBecauseGone?): return "will be created again (it is gone from the cloud)"
     case (.create, _): return "will be created"
     case (.update, _): return "will be updated in place"
     case (.replace, .replaceByRequest?): return "will be replaced, as requested"

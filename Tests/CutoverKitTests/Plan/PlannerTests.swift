@@ -344,4 +344,18 @@ struct PlannerTests {
         && reasons[0].hasPrefix("cluster.127d: the cloud already has cluster paws-127d (c0ffee)")
     }
   }
+
+  @Test("an object a refresh found gone from the cloud is created again, saying why")
+  func goneObjectIsRecreated() throws {
+    let address = ResourceAddress(type: "cluster", name: "128a")
+    let recorded = applied.filter { $0.address != address }
+    let before = try #require(applied.first { $0.address == address }).attributes
+    let plan = try Planner().plan(
+      Planner.Request(
+        environment: "eqiad1", desired: desired, recorded: recorded, stateVersion: .fixed,
+        drift: [Drift(address: address, kind: .gone, before: before, after: nil)]))
+    let change = try #require(plan.change("cluster.128a"))
+    #expect(change.action == .create)
+    #expect(change.reason == .recreateBecauseGone)
+  }
 }

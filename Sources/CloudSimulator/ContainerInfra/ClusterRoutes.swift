@@ -28,7 +28,7 @@ struct ClusterRoutes {
   // MARK: - Create
 
   private func create(_ request: Request) async throws -> Response {
-    let create = try ClusterCreateRequest(body: try await RequestBodyReader.json(request))
+    let create = try ClusterCreateBody(body: try await RequestBodyReader.json(request))
     let configuration = store.configuration
     let uuid = try await store.transaction { db, now in
       let template: ClusterTemplateRecord

@@ -11,7 +11,9 @@ public enum SavedPlan {
     var plan = plan
     plan.desired = plan.desired.map { resource in
       var redacted = resource
-      for name in sensitive[resource.address] ?? [] {
+      let names = (sensitive[resource.address] ?? []).union(
+        ResourceCatalog.standard[resource.address.type]?.schema.sensitiveNames ?? [])
+      for name in names {
         if case .value(let value)? = redacted.attributes[name] {
           redacted.attributes[name] = .value(value.sensitiveDigest)
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A validated `POST /clusters` body.
-struct ClusterCreateRequest: Sendable {
+struct ClusterCreateBody: Sendable {
   var name: String
   var clusterTemplateIdentifier: String
   var masterCount: Int

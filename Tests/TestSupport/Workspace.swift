@@ -106,8 +106,9 @@ public final class Workspace: Sendable {
     }
     let stdoutFile = logs.appendingPathComponent("\(number).stdout")
     let stderrFile = logs.appendingPathComponent("\(number).stderr")
-    FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
-    FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+    for file in [stdoutFile, stderrFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+    }
     let stdout = try FileHandle(forWritingTo: stdoutFile)
     let stderr = try FileHandle(forWritingTo: stderrFile)
     defer {

@@ -15,6 +15,10 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).") var port = 0
     @Option(help: "SQLite file keeping the simulated cloud; omitted: in memory.") var database: String?
     @Option(help: "The project (its id equals its name).") var project = "paws"
+    @Option(help: "Also write a clouds.yaml (mode 0600) with an entry `simulator` that reaches this server.")
+    var cloudsYaml: String?
+    @Flag(name: .customLong("no-color"), help: "Accepted as everywhere; this command prints no colour.")
+    var noColor = false
 
     func validate() throws {
       guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -25,18 +29,51 @@ struct SimulatorCommand: AsyncParsableCommand {
         let settings = try SimulatorConfiguration.fromEnvironment(
           ProcessInfo.processInfo.environment, databasePath: database, project: project)
         let simulator = try await CloudSimulator.start(configuration: settings, port: port)
+        if let cloudsYaml {
+          try writeCloudsYAML(to: cloudsYaml, simulator: simulator, settings: settings)
+        }
         Terminal.line("Simulated cloud listening on 127.0.0.1:\(simulator.port)")
         Terminal.line("  auth_url: \(simulator.authURL)")
         Terminal.line("  auth_type: v3applicationcredential")
         Terminal.line("  application_credential_id: \(settings.applicationCredentialID)")
         Terminal.line("  application_credential_secret: \(settings.applicationCredentialSecret) (a fixed test secret)")
         Terminal.line("  project: \(settings.project)")
+        if let cloudsYaml {
+          Terminal.line("  clouds.yaml: \(cloudsYaml) (entry `simulator`; OS_CLIENT_CONFIG_FILE=\(cloudsYaml) --cloud simulator)")
+        }
         Terminal.line("Ctrl-C stops it.")
         let (stop, continuation) = AsyncStream.makeStream(of: Int32.self)
         let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { continuation.yield($0) }
         for await _ in stop { break }
         watcher.cancel()
         await simulator.shutdown()
+      }
+    }
+
+    /// A `clouds.yaml` any OpenStack client can use to reach the simulator like a real cloud.
+    private func writeCloudsYAML(to path: String, simulator: CloudSimulator, settings: SimulatorConfiguration) throws {
+      let text = """
+        # Written by `cutover simulator serve`: the simulated cloud on loopback.
+        clouds:
+          simulator:
+            auth_type: v3applicationcredential
+            auth:
+              auth_url: \(simulator.authURL)
+              application_credential_id: \(settings.applicationCredentialID)
+              application_credential_secret: \(settings.applicationCredentialSecret)
+            region_name: eqiad1-r
+            interface: public
+            identity_api_version: 3
+
+        """
+      let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+      guard descriptor >= 0 else {
+        throw CutoverError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
+      }
+      defer { close(descriptor) }
+      let bytes = Array(text.utf8)
+      guard write(descriptor, bytes, bytes.count) == bytes.count else {
+        throw CutoverError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
       }
     }
   }

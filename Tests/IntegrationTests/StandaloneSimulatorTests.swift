@@ -1,0 +1,26 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("the standalone simulator")
+struct StandaloneSimulatorTests {
+  @Test("`simulator serve --clouds-yaml` is reached like a real cloud: apply with --cloud simulator, no --simulate")
+  func applyThroughCloudsYAML() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    let cloudsYAML = workspace.path("clouds.yaml")
+    let server = try workspace.start(
+      ["simulator", "serve", "--port", "0", "--database", workspace.path("cloud.sqlite"), "--clouds-yaml", cloudsYAML],
+      environment: ["CUTOVER_SIMULATOR_BUILD_SECONDS": "0"])
+    try await server.waitForOutput("Ctrl-C stops it.", timeout: .seconds(60))
+    #expect(try workspace.permissions("clouds.yaml") == 0o600)
+
+    let real = ["OS_CLIENT_CONFIG_FILE": cloudsYAML]
+    let apply = try requireExit(
+      0, try await workspace.run(["apply", "eqiad1", "--cloud", "simulator", "--auto-approve"], environment: real))
+    #expect(apply.lastLine?.hasPrefix("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.") == true, "\(apply)")
+    let plan = try requireExit(
+      0, try await workspace.run(["plan", "eqiad1", "--cloud", "simulator", "--detailed-exitcode"], environment: real))
+    #expect(plan.stdout.contains("No changes."), "\(plan)")
+    _ = try await server.killAndWait()
+  }
+}

@@ -39,7 +39,8 @@ struct SimulatorCommand: AsyncParsableCommand {
         Terminal.line("  application_credential_secret: \(settings.applicationCredentialSecret) (a fixed test secret)")
         Terminal.line("  project: \(settings.project)")
         if let cloudsYaml {
-          Terminal.line("  clouds.yaml: \(cloudsYaml) (entry `simulator`; OS_CLIENT_CONFIG_FILE=\(cloudsYaml) --cloud simulator)")
+          Terminal.line(
+            "  clouds.yaml: \(cloudsYaml) (entry `simulator`; OS_CLIENT_CONFIG_FILE=\(cloudsYaml) --cloud simulator)")
         }
         Terminal.line("Ctrl-C stops it.")
         let (stop, continuation) = AsyncStream.makeStream(of: Int32.self)

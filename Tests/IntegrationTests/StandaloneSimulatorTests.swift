@@ -17,7 +17,8 @@ struct StandaloneSimulatorTests {
     let real = ["OS_CLIENT_CONFIG_FILE": cloudsYAML]
     let apply = try requireExit(
       0, try await workspace.run(["apply", "eqiad1", "--cloud", "simulator", "--auto-approve"], environment: real))
-    #expect(apply.lastLine?.hasPrefix("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.") == true, "\(apply)")
+    #expect(
+      apply.lastLine?.hasPrefix("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.") == true, "\(apply)")
     let plan = try requireExit(
       0, try await workspace.run(["plan", "eqiad1", "--cloud", "simulator", "--detailed-exitcode"], environment: real))
     #expect(plan.stdout.contains("No changes."), "\(plan)")

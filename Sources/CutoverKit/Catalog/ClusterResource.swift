@@ -143,6 +143,10 @@ public struct ClusterResource: ResourceType {
     return applied(cluster, inputs: Self.inputs(of: cluster))
   }
 
+  public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? {
+    try await context.cloud.magnum.cluster(id: remoteID).map { applied($0, inputs: Self.inputs(of: $0)) }
+  }
+
   public func inventory(context: ActionContext) async throws -> [String: String] {
     Dictionary(
       try await context.cloud.magnum.clusters().map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })

@@ -118,6 +118,10 @@ public struct ClusterTemplateResource: ResourceType {
     return applied(match, inputs: Self.inputs(of: match))
   }
 
+  public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? {
+    try await context.cloud.magnum.clusterTemplate(id: remoteID).map { applied($0, inputs: Self.inputs(of: $0)) }
+  }
+
   public func inventory(context: ActionContext) async throws -> [String: String] {
     Dictionary(
       try await context.cloud.magnum.clusterTemplates().map { ($0.name, $0.uuid) },

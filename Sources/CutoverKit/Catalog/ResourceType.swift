@@ -30,6 +30,9 @@ public protocol ResourceType: Sendable {
   /// Every object of this type in the cloud, by the name that identifies it (`nameAttribute`) to its remote id; used
   /// to refuse creating what already exists unrecorded.
   func inventory(context: ActionContext) async throws -> [String: String]
+  /// Reads an existing object by its remote id, with the cloud's own input values, to adopt it into state
+  /// (`cutover import`); nil when the cloud has no such object.
+  func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource?
   /// The attribute holding the name that identifies an object in the cloud (`name`, `domain`).
   var nameAttribute: String { get }
 
@@ -48,6 +51,8 @@ public protocol ResourceType: Sendable {
 extension ResourceType {
   /// No listing: a type that cannot list its objects finds no conflicts.
   public func inventory(context: ActionContext) async throws -> [String: String] { [:] }
+  /// Not adoptable: a type that cannot read an object by id cannot import one.
+  public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? { nil }
   public var nameAttribute: String { "name" }
   public func servingHosts(_ attributes: Attributes) -> [String] { [] }
   public func routedHosts(_ attributes: Attributes) -> [String] { [] }

@@ -79,6 +79,10 @@ public struct WebProxyResource: ResourceType {
     return try await current(domain: domain, context: context)
   }
 
+  public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? {
+    try await current(domain: remoteID, context: context)
+  }
+
   public func inventory(context: ActionContext) async throws -> [String: String] {
     Dictionary(
       try await context.cloud.webProxy.routes().map { ($0.domain, $0.domain) }, uniquingKeysWith: { a, _ in a })

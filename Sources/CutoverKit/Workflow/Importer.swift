@@ -1,0 +1,114 @@
+import Foundation
+
+/// Adopts objects that already exist in the cloud into state, so Cutover manages them from then on without
+/// recreating them: one object by address and id, or everything a `tofu state pull` / `tofu show -json` document
+/// holds that maps to an address of the desired state.
+public struct Importer: Sendable {
+  public var catalog: ResourceCatalog
+  public var store: StateStore
+  public var cloud: CloudClients
+
+  public init(catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients) {
+    self.catalog = catalog
+    self.store = store
+    self.cloud = cloud
+  }
+
+  /// One line of an import's report.
+  public struct Row: Sendable, Equatable {
+    /// Where the object came from: a tofu resource address, or the cloud.
+    public var source: String
+    /// The Cutover address it was adopted as; nil when it was not.
+    public var address: ResourceAddress?
+    public var remoteID: String
+    /// Why it was not adopted, or a note on how it was.
+    public var note: String
+  }
+
+  /// Adopts one object. Call with the lock held.
+  /// - Throws: `CutoverError.usage` when the address is not in the desired state, is already recorded, or the cloud
+  ///   has no such object.
+  public func importOne(address: ResourceAddress, remoteID: String, desired: DesiredState) async throws -> Row {
+    let resources = Dictionary(
+      catalog.expand(desired).map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+    guard let resource = resources[address], let type = catalog[address.type] else {
+      throw CutoverError.usage("\(address) is not in the desired state of \(desired.environment); add it first")
+    }
+    if let recorded = try store.resource(address) {
+      throw CutoverError.usage("\(address) is already recorded (\(recorded.remoteID ?? "no id")); nothing to import")
+    }
+    guard let object = try await type.adopt(remoteID: remoteID, context: ActionContext(cloud: cloud)) else {
+      throw CutoverError.usage("the cloud has no \(type.name) \(remoteID)")
+    }
+    try store.record([
+      RecordedResource(
+        address: address, remoteID: object.remoteID, attributes: type.schema.recordable(object.attributes),
+        dependencies: resource.dependencies)
+    ])
+    return Row(source: "cloud", address: address, remoteID: object.remoteID, note: "adopted")
+  }
+
+  /// Adopts every object of a tofu state document that maps to an address of the desired state: Magnum cluster
+  /// templates and clusters by their name (`<name_prefix>-<generation>`), and, since tofu never held them, the web
+  /// proxies of the desired state that exist in the cloud. Call with the lock held.
+  /// - Returns: a row for each object considered, adopted or not, and why.
+  public func importTofuState(_ data: Data, desired: DesiredState) async throws -> [Row] {
+    let instances = try TofuState.instances(in: data)
+    let resources = catalog.expand(desired)
+    var rows: [Row] = []
+    var adopted = Set<ResourceAddress>()
+    for instance in instances {
+      guard let type = TofuState.cutoverType[instance.type] else {
+        rows.append(
+          Row(
+            source: instance.address, address: nil, remoteID: instance.id,
+            note: "not adopted: Cutover has no resource type for \(instance.type)"))
+        continue
+      }
+      let match = resources.first { resource in
+        resource.address.type == type && !adopted.contains(resource.address)
+          && (resource.attributes["name"] == .value(.string(instance.name ?? ""))
+            || instance.resourceName.hasSuffix("_" + resource.address.name))
+      }
+      guard let match else {
+        rows.append(
+          Row(
+            source: instance.address, address: nil, remoteID: instance.id,
+            note: "not adopted: no \(type) of the desired state is named \(instance.name ?? instance.resourceName)"))
+        continue
+      }
+      rows.append(try await adopt(match, remoteID: instance.id, source: instance.address))
+      if rows.last?.address != nil { adopted.insert(match.address) }
+    }
+    for resource in resources where resource.address.type == "web_proxy" && !adopted.contains(resource.address) {
+      guard try store.resource(resource.address) == nil,
+        let domain = resource.attributes["domain"].flatMap({ expression -> String? in
+          if case .value(let value) = expression { return value.stringValue }
+          return nil
+        })
+      else { continue }
+      rows.append(try await adopt(resource, remoteID: domain, source: "web proxy (cloud)"))
+    }
+    return rows
+  }
+
+  private func adopt(_ resource: DesiredResource, remoteID: String, source: String) async throws -> Row {
+    guard let type = catalog[resource.address.type] else {
+      return Row(source: source, address: nil, remoteID: remoteID, note: "not adopted: unknown type")
+    }
+    if let recorded = try store.resource(resource.address) {
+      return Row(
+        source: source, address: nil, remoteID: remoteID,
+        note: "not adopted: \(resource.address) is already recorded (\(recorded.remoteID ?? "no id"))")
+    }
+    guard let object = try await type.adopt(remoteID: remoteID, context: ActionContext(cloud: cloud)) else {
+      return Row(source: source, address: nil, remoteID: remoteID, note: "not adopted: the cloud has no such object")
+    }
+    try store.record([
+      RecordedResource(
+        address: resource.address, remoteID: object.remoteID, attributes: type.schema.recordable(object.attributes),
+        dependencies: resource.dependencies)
+    ])
+    return Row(source: source, address: resource.address, remoteID: object.remoteID, note: "adopted")
+  }
+}

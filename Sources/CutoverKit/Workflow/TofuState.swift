@@ -1,0 +1,66 @@
+import Foundation
+
+/// Reads the resources of an OpenTofu state: the JSON of `tofu state pull` (format version 4) or of
+/// `tofu show -json` (`values.root_module`).
+enum TofuState {
+  /// One managed resource instance.
+  struct Instance: Equatable {
+    /// The tofu address, such as `openstack_containerinfra_cluster_v1.k8s_127d`.
+    var address: String
+    var type: String
+    var resourceName: String
+    var id: String
+    /// The object's `name` attribute, when it has one.
+    var name: String?
+  }
+
+  /// The Cutover resource type each OpenStack provider type maps to.
+  static let cutoverType: [String: String] = [
+    "openstack_containerinfra_clustertemplate_v1": "cluster_template",
+    "openstack_containerinfra_cluster_v1": "cluster",
+  ]
+
+  /// Every managed instance in the document.
+  /// - Throws: `CutoverError.usage` when the document is neither shape.
+  static func instances(in data: Data) throws -> [Instance] {
+    guard let document = try? Value(json: data), let root = document.mapValue else {
+      throw CutoverError.usage("the tofu state is not JSON (expected the output of `tofu state pull` or `tofu show -json`)")
+    }
+    if let resources = root["resources"]?.listValue {
+      return resources.flatMap { resource -> [Instance] in
+        let fields = resource.mapValue ?? [:]
+        guard fields["mode"]?.stringValue ?? "managed" == "managed", let type = fields["type"]?.stringValue,
+          let name = fields["name"]?.stringValue
+        else { return [] }
+        let module = fields["module"]?.stringValue.map { $0 + "." } ?? ""
+        return (fields["instances"]?.listValue ?? []).compactMap { instance in
+          let attributes = instance.mapValue?["attributes"]?.mapValue ?? [:]
+          guard let id = attributes["id"]?.stringValue else { return nil }
+          return Instance(
+            address: "\(module)\(type).\(name)", type: type, resourceName: name, id: id,
+            name: attributes["name"]?.stringValue)
+        }
+      }
+    }
+    if let module = root["values"]?.mapValue?["root_module"]?.mapValue {
+      return showInstances(module)
+    }
+    throw CutoverError.usage(
+      "the tofu state has neither `resources` (tofu state pull) nor `values.root_module` (tofu show -json)")
+  }
+
+  private static func showInstances(_ module: [String: Value]) -> [Instance] {
+    let own = (module["resources"]?.listValue ?? []).compactMap { resource -> Instance? in
+      let fields = resource.mapValue ?? [:]
+      guard fields["mode"]?.stringValue ?? "managed" == "managed", let type = fields["type"]?.stringValue,
+        let name = fields["name"]?.stringValue, let values = fields["values"]?.mapValue,
+        let id = values["id"]?.stringValue
+      else { return nil }
+      return Instance(
+        address: fields["address"]?.stringValue ?? "\(type).\(name)", type: type, resourceName: name, id: id,
+        name: values["name"]?.stringValue)
+    }
+    let children = (module["child_modules"]?.listValue ?? []).compactMap(\.mapValue).flatMap(showInstances)
+    return own + children
+  }
+}

@@ -15,7 +15,7 @@ struct GlobalOptions: ParsableArguments {
   @Option(help: "Directory holding <env>.sqlite.")
   var state = "state"
 
-  @Option(help: "The clouds.yaml entry to use, instead of the environment file's `cloud:`.")
+  @Option(help: "The clouds.yaml entry to use, instead of OS_CLOUD or the environment file's `cloud:`.")
   var cloud: String?
 
   @Flag(name: .customLong("no-color"), help: "Plain output (also when NO_COLOR is set).")
@@ -39,12 +39,13 @@ struct GlobalOptions: ParsableArguments {
       return CloudAccess(
         simulated: paths.simulatedCloudFile(desired.environment), project: desired.project)
     }
-    guard let name = cloud ?? desired.cloud else {
+    let environment = ProcessInfo.processInfo.environment
+    // As the openstack CLI: an explicit choice (--cloud, then OS_CLOUD) wins over the file's default.
+    guard let name = cloud ?? environment["OS_CLOUD"].flatMap({ $0.isEmpty ? nil : $0 }) ?? desired.cloud else {
       throw CutoverError.cloud(
-        "\(paths.desiredStateFile(desired.environment)) names no `cloud:` and no --cloud was given; "
+        "\(paths.desiredStateFile(desired.environment)) names no `cloud:` and neither --cloud nor OS_CLOUD is set; "
           + "name a clouds.yaml entry, or use --simulate")
     }
-    let environment = ProcessInfo.processInfo.environment
     do {
       let config = try CloudConfigLoader.load(
         cloud: name, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath,

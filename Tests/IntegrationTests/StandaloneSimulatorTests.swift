@@ -19,8 +19,11 @@ struct StandaloneSimulatorTests {
       0, try await workspace.run(["apply", "eqiad1", "--cloud", "simulator", "--auto-approve"], environment: real))
     #expect(
       apply.lastLine?.hasPrefix("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.") == true, "\(apply)")
+    // OS_CLOUD chooses the cloud as --cloud does, over the file's `cloud: eqiad1`.
     let plan = try requireExit(
-      0, try await workspace.run(["plan", "eqiad1", "--cloud", "simulator", "--detailed-exitcode"], environment: real))
+      0,
+      try await workspace.run(
+        ["plan", "eqiad1", "--detailed-exitcode"], environment: real.merging(["OS_CLOUD": "simulator"]) { $1 }))
     #expect(plan.stdout.contains("No changes."), "\(plan)")
     _ = try await server.killAndWait()
   }

@@ -24,7 +24,8 @@ enum TofuState {
   /// - Throws: `CutoverError.usage` when the document is neither shape.
   static func instances(in data: Data) throws -> [Instance] {
     guard let document = try? Value(json: data), let root = document.mapValue else {
-      throw CutoverError.usage("the tofu state is not JSON (expected the output of `tofu state pull` or `tofu show -json`)")
+      throw CutoverError.usage(
+        "the tofu state is not JSON (expected the output of `tofu state pull` or `tofu show -json`)")
     }
     if let resources = root["resources"]?.listValue {
       return resources.flatMap { resource -> [Instance] in

@@ -20,6 +20,7 @@ public struct ClusterResource: ResourceType {
     AttributeSchema("create_timeout", .createOnly),
     AttributeSchema("id", .computed(changesOnUpdate: false)),
     AttributeSchema("status", .computed(changesOnUpdate: true)),
+    AttributeSchema("status_reason", .computed(changesOnUpdate: true)),
     AttributeSchema("api_address", .computed(changesOnUpdate: false)),
     AttributeSchema("master_addresses", .computed(changesOnUpdate: false)),
     AttributeSchema("node_addresses", .computed(changesOnUpdate: true)),
@@ -213,6 +214,7 @@ public struct ClusterResource: ResourceType {
     var attributes = inputs
     attributes["id"] = .string(cluster.uuid)
     attributes["status"] = .string(cluster.status)
+    attributes["status_reason"] = cluster.statusReason.map(Value.string) ?? .null
     attributes["api_address"] = cluster.apiAddress.map(Value.string) ?? .null
     attributes["master_addresses"] = .list((cluster.masterAddresses ?? []).map(Value.string))
     attributes["node_addresses"] = .list((cluster.nodeAddresses ?? []).map(Value.string))

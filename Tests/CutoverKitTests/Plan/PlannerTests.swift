@@ -62,7 +62,8 @@ struct PlannerTests {
     let cluster = try #require(plan.change("cluster.127d"))
     #expect(
       cluster.unknownAfter == [
-        "api_address", "coe_version", "id", "master_addresses", "node_addresses", "status", "template_id",
+        "api_address", "coe_version", "id", "master_addresses", "node_addresses", "status", "status_reason",
+        "template_id",
       ])
     #expect(cluster.after?["template_id"] == nil)
     #expect(cluster.after?["node_count"] == 5)
@@ -94,7 +95,7 @@ struct PlannerTests {
     #expect(cluster.action == .update)
     #expect(cluster.before?["node_count"] == 5)
     #expect(cluster.after?["node_count"] == 6)
-    #expect(cluster.unknownAfter == ["node_addresses", "status"])
+    #expect(cluster.unknownAfter == ["node_addresses", "status", "status_reason"])
     #expect(cluster.after?["id"] == "cluster-127d")
 
     for domain in ["hub-paws.wmcloud.org", "public-paws.wmcloud.org"] {

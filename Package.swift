@@ -19,6 +19,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
     .executableTarget(
@@ -37,6 +39,8 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
       ]
     ),
     .target(
@@ -58,6 +62,9 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
       ]
     ),
     .target(
@@ -65,7 +72,17 @@ let package = Package(
       dependencies: ["CutoverKit", "OpenStack", "CloudSimulator"],
       path: "Tests/TestSupport"
     ),
-    .testTarget(name: "CutoverKitTests", dependencies: ["CutoverKit", "TestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "CutoverKitTests",
+      dependencies: [
+        "CutoverKit", "OpenStack", "TestSupport",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+      ],
+      resources: [.copy("Fixtures")]
+    ),
     .testTarget(
       name: "OpenStackTests",
       dependencies: [
@@ -82,6 +99,9 @@ let package = Package(
       dependencies: [
         "CloudSimulator", "OpenStack", "TestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
       ]
     ),
     .testTarget(

@@ -2,8 +2,9 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// A simulated OpenStack cloud (Keystone v3, Magnum v1 and the Cloud VPS web-proxy API) served over HTTP on a
-/// loopback address, persisting its state in SQLite so consecutive processes see the same cloud.
+/// A simulated OpenStack cloud (Keystone v3, Magnum v1, Neutron v2.0, Nova server groups and the Cloud VPS
+/// web-proxy API) served over HTTP on a loopback address, persisting its state in SQLite so consecutive processes
+/// see the same cloud.
 ///
 /// ```swift
 /// let cloud = try await CloudSimulator.start(configuration: .init(buildSeconds: 0))
@@ -49,7 +50,13 @@ public final class CloudSimulator: Sendable {
     MagnumVersionRoutes(store: store).register(on: router)
     ClusterTemplateRoutes(store: store).register(on: router)
     ClusterRoutes(store: store).register(on: router)
+    CertificateRoutes(store: store).register(on: router)
     WebProxyRoutes(store: store).register(on: router)
+    NetworkRoutes(store: store).register(on: router)
+    PortRoutes(store: store).register(on: router)
+    FloatingIPRoutes(store: store).register(on: router)
+    SecurityGroupRoutes(store: store).register(on: router)
+    ServerGroupRoutes(store: store).register(on: router)
 
     let (boundPorts, portSink) = AsyncStream.makeStream(of: Int.self)
     let application = Application(

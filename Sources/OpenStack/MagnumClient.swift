@@ -105,27 +105,49 @@ public struct MagnumClient: Sendable {
     }
   }
 
+  // MARK: - Certificates
+
+  /// The PEM of the cluster's CA certificate (`GET /certificates/{cluster_uuid}`, the `pem` field); a 404 for an
+  /// unknown cluster is thrown.
+  public func certificateAuthority(clusterID: String) async throws -> String {
+    let path = "/certificates/\(PathSegment.encode(clusterID))"
+    let response = try await call("GET", path)
+    return try response.decoded(CertificateBody.self, service: "magnum", method: "GET", path: path).pem
+  }
+
+  /// Has the cluster's CA sign a PKCS#10 certificate request (`POST /certificates` with `cluster_uuid` and `csr`);
+  /// returns the signed certificate's PEM. Signing the same request twice is harmless, so the call is retried
+  /// like any idempotent one.
+  public func signCertificate(clusterID: String, csrPEM: String) async throws -> String {
+    let path = "/certificates"
+    let body = try JSONBody.encode(CertificateSignRequest(clusterUUID: clusterID, csr: csrPEM))
+    let response = try await call("POST", path, body: body, idempotent: true)
+    return try response.decoded(CertificateBody.self, service: "magnum", method: "POST", path: path).pem
+  }
+
   // MARK: - Calls
 
-  private func call(_ method: String, _ path: String, body: Data? = nil) async throws -> HTTPResponse {
+  private func call(_ method: String, _ path: String, body: Data? = nil, idempotent: Bool? = nil) async throws
+    -> HTTPResponse
+  {
     let requested = version.requested
     do {
-      return try await send(method, path, body: body, microversion: requested)
+      return try await send(method, path, body: body, idempotent: idempotent, microversion: requested)
     } catch let error as OpenStackError where error.status == 406 {
       guard let supported = MagnumMicroversion.maximumSupported(by: error),
         MagnumMicroversion(requested).map({ supported < $0 }) ?? true
       else { throw error }
       version.lower(to: supported)
-      return try await send(method, path, body: body, microversion: supported.description)
+      return try await send(method, path, body: body, idempotent: idempotent, microversion: supported.description)
     }
   }
 
-  private func send(_ method: String, _ path: String, body: Data?, microversion: String) async throws
-    -> HTTPResponse
+  private func send(_ method: String, _ path: String, body: Data?, idempotent: Bool?, microversion: String)
+    async throws -> HTTPResponse
   {
     let response = try await session.send(
       serviceTypes: Self.serviceTypes, method: method, path: path, body: body,
-      headers: [("OpenStack-API-Version", "container-infra \(microversion)")]
+      headers: [("OpenStack-API-Version", "container-infra \(microversion)")], idempotent: idempotent
     )
     version.record(reported: response.header("openstack-api-version"))
     return response
@@ -171,6 +193,22 @@ private struct ClusterPage: MagnumPage {
 
 private struct UUIDBody: Decodable {
   var uuid: String
+}
+
+/// `{"cluster_uuid": "…", "csr": "-----BEGIN CERTIFICATE REQUEST-----…"}`.
+private struct CertificateSignRequest: Encodable {
+  var clusterUUID: String
+  var csr: String
+
+  enum CodingKeys: String, CodingKey {
+    case clusterUUID = "cluster_uuid"
+    case csr
+  }
+}
+
+/// The `pem` of a CA show or sign answer (its `cluster_uuid`, `csr` and `links` are not needed).
+private struct CertificateBody: Decodable {
+  var pem: String
 }
 
 /// `{"op": "replace", "path": "/node_count", "value": N}`.

@@ -117,7 +117,7 @@ import Testing
 
   // MARK: - Catalog
 
-  @Test func catalogListsIdentityMagnumAndProxyInTheRegion() async throws {
+  @Test func catalogListsEveryServiceInTheRegion() async throws {
     try await SimulatorHarness.with { cloud in
       let response = try await cloud.send(
         .POST, "/identity/v3/auth/tokens", body: RequestBodies.applicationCredential())
@@ -126,10 +126,12 @@ import Testing
         uniqueKeysWithValues: catalog.compactMap { entry in
           entry["type"]?.stringValue.map { ($0, entry) }
         })
-      #expect(Set(byType.keys) == ["identity", "container-infra", "proxy"])
+      #expect(Set(byType.keys) == ["identity", "container-infra", "network", "compute", "proxy"])
       let expectedURLs = [
         "identity": "\(cloud.baseURL)/identity/v3",
         "container-infra": "\(cloud.baseURL)/magnum/v1",
+        "network": "\(cloud.baseURL)/network",
+        "compute": "\(cloud.baseURL)/compute/v2.1",
         "proxy": "\(cloud.baseURL)/proxy/v1/$(tenant_id)s",
       ]
       #expect(cloud.cloud.authURL == expectedURLs["identity"])

@@ -8,12 +8,18 @@ enum APIService: Sendable {
   case containerInfra
   /// The Cloud VPS web-proxy API under `/proxy`.
   case webProxy
+  /// Neutron under `/network` (API v2.0 under `/network/v2.0`).
+  case network
+  /// Nova under `/compute` (API v2.1 under `/compute/v2.1`).
+  case compute
   /// Anything else.
   case unrouted
 
   static let identityPrefix = "/identity"
   static let containerInfraPrefix = "/magnum"
   static let webProxyPrefix = "/proxy"
+  static let networkPrefix = "/network"
+  static let computePrefix = "/compute"
 
   init(path: String) {
     if Self.path(path, isUnder: Self.identityPrefix) {
@@ -22,6 +28,10 @@ enum APIService: Sendable {
       self = .containerInfra
     } else if Self.path(path, isUnder: Self.webProxyPrefix) {
       self = .webProxy
+    } else if Self.path(path, isUnder: Self.networkPrefix) {
+      self = .network
+    } else if Self.path(path, isUnder: Self.computePrefix) {
+      self = .compute
     } else {
       self = .unrouted
     }
@@ -34,14 +44,18 @@ enum APIService: Sendable {
   // MARK: - Authentication
 
   /// Whether the path needs a valid `X-Auth-Token` before its route runs. Keystone checks its own token
-  /// routes; Magnum's version documents are public, like the real service's.
+  /// routes; the version documents of Magnum, Neutron and Nova are public, like the real services'.
   func requiresToken(path: String) -> Bool {
+    let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
     switch self {
     case .identity, .unrouted:
       return false
     case .containerInfra:
-      let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
       return trimmed != Self.containerInfraPrefix && trimmed != Self.containerInfraPrefix + "/v1"
+    case .network:
+      return trimmed != Self.networkPrefix
+    case .compute:
+      return trimmed != Self.computePrefix && trimmed != Self.computePrefix + "/v2.1"
     case .webProxy:
       return true
     }
@@ -49,8 +63,9 @@ enum APIService: Sendable {
 
   // MARK: - Error shapes
 
-  /// An error in the service's own shape: Keystone `{"error": {…}}`, Magnum `{"errors": [{…}]}`, and the
-  /// Flask-based web-proxy API's plain text.
+  /// An error in the service's own shape: Keystone `{"error": {…}}`, Magnum `{"errors": [{…}]}`, Neutron
+  /// `{"NeutronError": {"type", "message", "detail"}}`, Nova `{"itemNotFound": {"code", "message"}}` (the key
+  /// named after the status), and the Flask-based web-proxy API's plain text.
   func errorResponse(_ error: ServiceError, requestID: String, headers: HTTPFields = [:]) -> Response {
     if error.isAuthenticationFailure {
       var headers = headers
@@ -70,6 +85,20 @@ enum APIService: Sendable {
         "links": [],
       ]
       return JSONResponse.make(error.status, ["errors": [entry]], headers: headers)
+    case .network:
+      let body: JSONValue = [
+        "NeutronError": [
+          "type": .string(error.neutronType ?? Self.neutronType(for: error.status)),
+          "message": .string(error.message),
+          "detail": "",
+        ]
+      ]
+      return JSONResponse.make(error.status, body, headers: headers)
+    case .compute:
+      let body: JSONValue = [
+        Self.novaFaultName(for: error.status): ["code": .int(error.status.code), "message": .string(error.message)]
+      ]
+      return JSONResponse.make(error.status, body, headers: headers)
     case .webProxy, .unrouted:
       return JSONResponse.text(error.status, error.message, headers: headers)
     }
@@ -84,6 +113,36 @@ enum APIService: Sendable {
       ]
     ]
     return JSONResponse.make(error.status, body, headers: headers)
+  }
+
+  /// The webob exception name Neutron reports when no specific one applies.
+  private static func neutronType(for status: HTTPResponse.Status) -> String {
+    switch status.code {
+    case 400: "HTTPBadRequest"
+    case 403: "HTTPForbidden"
+    case 404: "HTTPNotFound"
+    case 409: "HTTPConflict"
+    case 429: "HTTPTooManyRequests"
+    case 503: "HTTPServiceUnavailable"
+    default: "HTTPInternalServerError"
+    }
+  }
+
+  /// Nova's fault names by status (`nova.api.openstack.wsgi.Fault`).
+  private static func novaFaultName(for status: HTTPResponse.Status) -> String {
+    switch status.code {
+    case 400: "badRequest"
+    case 401: "unauthorized"
+    case 403: "forbidden"
+    case 404: "itemNotFound"
+    case 405: "badMethod"
+    case 409: "conflictingRequest"
+    case 413, 429: "overLimit"
+    case 415: "badMediaType"
+    case 501: "notImplemented"
+    case 503: "serviceUnavailable"
+    default: "computeFault"
+    }
   }
 
   // MARK: - Injected faults
@@ -105,6 +164,11 @@ enum APIService: Sendable {
       return "An unexpected error prevented the server from fulfilling your request. (injected fault)"
     case .containerInfra:
       return "The server has either erred or is incapable of performing the requested operation. (injected fault)"
+    case .network:
+      return "Request Failed: internal server error while processing your request. (injected fault)"
+    case .compute:
+      return "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log "
+        + "if possible. (injected fault)"
     case .webProxy, .unrouted:
       return "Internal Server Error (injected fault)"
     }

@@ -7,6 +7,8 @@ struct ServiceError: Error, Sendable {
   /// Authentication failures are answered by keystonemiddleware in front of every service, so they always
   /// take Keystone's error shape.
   var isAuthenticationFailure = false
+  /// Neutron's exception name for the `type` of a `NeutronError` body (`PortNotFound`…); nil for the generic one.
+  var neutronType: String?
 
   init(_ status: HTTPResponse.Status, _ message: String) {
     self.status = status
@@ -28,5 +30,12 @@ struct ServiceError: Error, Sendable {
 
   static func notFound(_ message: String) -> ServiceError {
     ServiceError(.notFound, message)
+  }
+
+  /// A Neutron error with its exception name.
+  static func neutron(_ status: HTTPResponse.Status, _ type: String, _ message: String) -> ServiceError {
+    var error = ServiceError(status, message)
+    error.neutronType = type
+    return error
   }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// Middleware in front of every route: stamps the request id, injects faults before any processing,
-/// negotiates Magnum's microversion, checks the token, turns thrown errors into each service's error
+/// negotiates Magnum's and Nova's microversions, checks the token, turns thrown errors into each service's error
 /// shape, and delays the response by the configured latency.
 struct ServiceGateway: RouterMiddleware {
   typealias Context = SimulatorRequestContext
@@ -51,6 +51,19 @@ struct ServiceGateway: RouterMiddleware {
           Self.serviceError(for: failure), requestID: context.requestID, headers: versionHeaders)
       }
     }
+    if service == .compute {
+      let negotiated = ComputeMicroversion.negotiate(
+        header: request.headers[.openStackAPIVersion], legacyHeader: request.headers[.novaAPIVersion])
+      switch negotiated {
+      case .success(let version):
+        context.computeMicroversion = version
+        versionHeaders[.openStackAPIVersion] = version.headerValue
+        versionHeaders[.novaAPIVersion] = version.description
+        versionHeaders[.varyHeader] = "\(HeaderName.openStackAPIVersion.rawName), \(HeaderName.novaAPIVersion.rawName)"
+      case .failure(let failure):
+        return service.errorResponse(Self.serviceError(for: failure), requestID: context.requestID)
+      }
+    }
     do {
       if service.requiresToken(path: request.uri.path) {
         context.token = try await authenticate(request)
@@ -87,6 +100,18 @@ struct ServiceGateway: RouterMiddleware {
         .notAcceptable,
         "Version \(version) was requested but the minor version is not supported by this service. The supported "
           + "version range is: [\(Microversion.minimum), \(Microversion.maximum)].")
+    }
+  }
+
+  private static func serviceError(for failure: ComputeMicroversion.NegotiationFailure) -> ServiceError {
+    switch failure {
+    case .malformed(let version):
+      return .badRequest("API Version String \(version) is of invalid format. Must be of format MajorNum.MinorNum.")
+    case .unsupported(let version):
+      return ServiceError(
+        .notAcceptable,
+        "Version \(version) is not supported by the API. Minimum is \(ComputeMicroversion.minimum) and maximum is "
+          + "\(ComputeMicroversion.maximum).")
     }
   }
 

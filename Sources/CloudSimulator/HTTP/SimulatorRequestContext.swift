@@ -9,6 +9,8 @@ struct SimulatorRequestContext: RequestContext {
   var token: TokenRecord?
   /// The negotiated Magnum microversion (Magnum routes).
   var microversion = Microversion.minimum
+  /// The negotiated Nova microversion (Nova routes).
+  var computeMicroversion = ComputeMicroversion.minimum
 
   init(source: Source) {
     self.coreContext = .init(source: source)

@@ -38,12 +38,15 @@ struct TokenDocument {
 
   // MARK: - Catalog
 
-  /// Identity, container-infra (Magnum) and proxy (web proxies, with the literal `$(tenant_id)s` the client
-  /// substitutes), each with a public and an internal endpoint.
+  /// Identity, container-infra (Magnum), network (Neutron, unversioned like the real entry), compute (Nova,
+  /// ending in `/v2.1`) and proxy (web proxies, with the literal `$(tenant_id)s` the client substitutes), each
+  /// with a public and an internal endpoint.
   var catalog: JSONValue {
     [
       Self.service(type: "identity", name: "keystone", url: baseURL + "/identity/v3"),
       Self.service(type: "container-infra", name: "magnum", url: baseURL + "/magnum/v1"),
+      Self.service(type: "network", name: "neutron", url: baseURL + "/network"),
+      Self.service(type: "compute", name: "nova", url: baseURL + "/compute/v2.1"),
       Self.service(type: "proxy", name: "proxy", url: baseURL + "/proxy/v1/$(tenant_id)s"),
     ]
   }

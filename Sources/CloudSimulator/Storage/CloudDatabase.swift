@@ -86,6 +86,115 @@ enum CloudDatabase {
         table.column("value", .integer).notNull()
       }
     }
+    migrator.registerMigration("v2-cluster-certificate-authority") { db in
+      try db.create(table: CertificateAuthorityRecord.databaseTableName) { table in
+        table.primaryKey("clusterUUID", .text)
+          .references(ClusterRecord.databaseTableName, onDelete: .cascade)
+        table.column("certificatePEM", .text).notNull()
+        table.column("privateKeyPEM", .text).notNull()
+        table.column("createdAt", .double).notNull()
+      }
+    }
+    migrator.registerMigration("v3-network-and-compute") { db in
+      try createNetworkAndComputeTables(db)
+      for network in [NetworkRecord.tenant, NetworkRecord.external] {
+        try network.insert(db)
+      }
+      for subnet in [SubnetRecord.tenantIPv4, SubnetRecord.externalIPv4] {
+        try subnet.insert(db)
+      }
+    }
     return migrator
+  }
+
+  /// Neutron's networks, subnets, ports, floating IPs, security groups and rules, and Nova's server groups.
+  private static func createNetworkAndComputeTables(_ db: Database) throws {
+    try db.create(table: NetworkRecord.databaseTableName) { table in
+      table.primaryKey("id", .text)
+      table.column("name", .text).notNull().indexed()
+      table.column("projectID", .text).notNull()
+      table.column("isShared", .boolean).notNull()
+      table.column("isExternal", .boolean).notNull()
+      table.column("mtu", .integer).notNull()
+      table.column("description", .text).notNull()
+      table.column("createdAt", .double).notNull()
+    }
+    try db.create(table: SubnetRecord.databaseTableName) { table in
+      table.primaryKey("id", .text)
+      table.column("networkID", .text).notNull().indexed()
+        .references(NetworkRecord.databaseTableName, onDelete: .restrict)
+      table.column("name", .text).notNull()
+      table.column("projectID", .text).notNull()
+      table.column("ipVersion", .integer).notNull()
+      table.column("cidr", .text).notNull()
+      table.column("gatewayIP", .text)
+      table.column("createdAt", .double).notNull()
+    }
+    try db.create(table: PortRecord.databaseTableName) { table in
+      table.primaryKey("id", .text)
+      table.column("name", .text).notNull().indexed()
+      table.column("networkID", .text).notNull().indexed()
+        .references(NetworkRecord.databaseTableName, onDelete: .restrict)
+      table.column("projectID", .text).notNull().indexed()
+      table.column("macAddress", .text).notNull()
+      table.column("fixedIPs", .text).notNull()
+      table.column("allowedAddressPairs", .text).notNull()
+      table.column("securityGroups", .text).notNull()
+      table.column("description", .text).notNull()
+      table.column("deviceID", .text).notNull()
+      table.column("deviceOwner", .text).notNull()
+      table.column("adminStateUp", .boolean).notNull()
+      table.column("revisionNumber", .integer).notNull()
+      table.column("createdAt", .double).notNull()
+      table.column("updatedAt", .double).notNull()
+    }
+    try db.create(table: FloatingIPRecord.databaseTableName) { table in
+      table.primaryKey("id", .text)
+      table.column("floatingNetworkID", .text).notNull()
+        .references(NetworkRecord.databaseTableName, onDelete: .restrict)
+      table.column("floatingIPAddress", .text).notNull().unique()
+      table.column("portID", .text).indexed()
+      table.column("fixedIPAddress", .text)
+      table.column("projectID", .text).notNull().indexed()
+      table.column("description", .text).notNull()
+      table.column("revisionNumber", .integer).notNull()
+      table.column("createdAt", .double).notNull()
+      table.column("updatedAt", .double).notNull()
+    }
+    try db.create(table: SecurityGroupRecord.databaseTableName) { table in
+      table.primaryKey("id", .text)
+      table.column("name", .text).notNull().indexed()
+      table.column("description", .text).notNull()
+      table.column("projectID", .text).notNull().indexed()
+      table.column("revisionNumber", .integer).notNull()
+      table.column("createdAt", .double).notNull()
+      table.column("updatedAt", .double).notNull()
+    }
+    try db.create(table: SecurityGroupRuleRecord.databaseTableName) { table in
+      table.primaryKey("id", .text)
+      table.column("securityGroupID", .text).notNull().indexed()
+        .references(SecurityGroupRecord.databaseTableName, onDelete: .cascade)
+      table.column("direction", .text).notNull()
+      table.column("ethertype", .text).notNull()
+      table.column("protocol", .text)
+      table.column("portRangeMin", .integer)
+      table.column("portRangeMax", .integer)
+      table.column("remoteIPPrefix", .text)
+      table.column("remoteGroupID", .text)
+      table.column("description", .text).notNull()
+      table.column("projectID", .text).notNull()
+      table.column("revisionNumber", .integer).notNull()
+      table.column("createdAt", .double).notNull()
+      table.column("updatedAt", .double).notNull()
+    }
+    try db.create(table: ServerGroupRecord.databaseTableName) { table in
+      table.primaryKey("id", .text)
+      table.column("name", .text).notNull()
+      table.column("policy", .text).notNull()
+      table.column("rules", .text).notNull()
+      table.column("projectID", .text).notNull().indexed()
+      table.column("userID", .text).notNull()
+      table.column("createdAt", .double).notNull()
+    }
   }
 }

@@ -18,6 +18,8 @@ extension HeaderName {
   static let openStackAPIMinimumVersion = HeaderName("OpenStack-API-Minimum-Version")!
   /// Highest microversion Magnum supports, sent on every Magnum response.
   static let openStackAPIMaximumVersion = HeaderName("OpenStack-API-Maximum-Version")!
+  /// Nova's older microversion header (`2.64`, no service name).
+  static let novaAPIVersion = HeaderName("X-OpenStack-Nova-API-Version")!
   /// Tells a client how many seconds to wait after a 429.
   static let retryAfterSeconds = HeaderName("Retry-After")!
   /// Lists the microversioned headers a response varies on.

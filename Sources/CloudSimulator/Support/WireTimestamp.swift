@@ -1,6 +1,6 @@
 import Foundation
 
-/// The two timestamp spellings the simulated services use on the wire.
+/// The timestamp spellings the simulated services use on the wire.
 enum WireTimestamp {
   // MARK: - Formats
 
@@ -16,6 +16,11 @@ enum WireTimestamp {
   /// Magnum: `2016-08-29T06:51:31+00:00` (whole seconds, explicit UTC offset).
   static func magnum(_ secondsSince1970: Double) -> String {
     utcComponents(secondsSince1970.rounded(.down)) { date, time in "\(date)T\(time)+00:00" }
+  }
+
+  /// Neutron: `2016-12-21T01:36:04Z` (whole seconds, UTC, `Z`).
+  static func neutron(_ secondsSince1970: Double) -> String {
+    utcComponents(secondsSince1970.rounded(.down)) { date, time in "\(date)T\(time)Z" }
   }
 
   // MARK: - Calendar

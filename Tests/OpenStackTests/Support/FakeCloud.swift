@@ -10,6 +10,8 @@ enum FakeCloud {
   static let region = "eqiad1-r"
   static let magnumURL = "https://magnum.example.test:29511/v1"
   static let proxyURL = "https://proxy-api.example.test:28889/v1/$(tenant_id)s"
+  static let neutronURL = "https://openstack.example.test:29696"
+  static let novaURL = "https://openstack.example.test:28774/v2.1"
   static let applicationCredentialSecret = "app-cred-Secret-0451-must-not-leak"
   static let password = "Password-8812-must-not-leak"
 
@@ -59,6 +61,11 @@ enum FakeCloud {
       entry(type: "container-infra", url: magnumURL),
       entry(type: "proxy", url: proxyURL),
     ]
+  }
+
+  /// The standard catalog plus Neutron (`network`, unversioned) and Nova (`compute`, ending in `/v2.1`).
+  static var networkAndComputeCatalog: [[String: Any]] {
+    standardCatalog + [entry(type: "network", url: neutronURL), entry(type: "compute", url: novaURL)]
   }
 
   /// A `POST /auth/tokens` body (the application-credential sample's shape).

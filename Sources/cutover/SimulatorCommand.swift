@@ -67,14 +67,21 @@ struct SimulatorCommand: AsyncParsableCommand {
             identity_api_version: 3
 
         """
-      let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+      // Never over an existing file: it may be the operator's own clouds.yaml, with real credentials in it.
+      let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
       guard descriptor >= 0 else {
-        throw CutoverError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
+        let reason = errno == EEXIST ? "it already exists; name a new file" : String(cString: strerror(errno))
+        throw CutoverError.usage("cannot write \(path): \(reason)")
       }
       defer { close(descriptor) }
-      let bytes = Array(text.utf8)
-      guard write(descriptor, bytes, bytes.count) == bytes.count else {
-        throw CutoverError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
+      var bytes = Array(text.utf8)[...]
+      while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if written < 0, errno == EINTR { continue }
+        guard written > 0 else {
+          throw CutoverError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        bytes = bytes.dropFirst(written)
       }
     }
   }

@@ -53,4 +53,23 @@ struct ImportTests {
       64, try await workspace.run(["import", "eqiad1", "cluster.127d", cluster.uuid, "--simulate"]))
     #expect(again.stderr.contains("already recorded"), "\(again)")
   }
+
+  @Test("an object that is not the one the address describes is not adopted (it would be replaced)")
+  func importOfAnotherObjectRefused() async throws {
+    let (workspace, cloud) = try await estateWithoutState()
+    let wrongDomain = try requireExit(
+      64,
+      try await workspace.run([
+        "import", "eqiad1", "web_proxy.hub-paws.wmcloud.org", "public-paws.wmcloud.org", "--simulate",
+      ]))
+    #expect(wrongDomain.stderr.contains("is named \"public-paws.wmcloud.org\""), "\(wrongDomain)")
+    let cluster = try workspace.cluster("127d", in: cloud)
+    try requireExit(0, try await workspace.run(["import", "eqiad1", "cluster.127d", cluster.uuid, "--simulate"]))
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    try workspace.write(desired)
+    let twice = try requireExit(
+      64, try await workspace.run(["import", "eqiad1", "cluster.128a", cluster.uuid, "--simulate"]))
+    #expect(twice.stderr.contains("paws-127d"), "\(twice)")
+  }
 }

@@ -27,4 +27,16 @@ struct StandaloneSimulatorTests {
     #expect(plan.stdout.contains("No changes."), "\(plan)")
     _ = try await server.killAndWait()
   }
+
+  @Test("`--clouds-yaml` never overwrites an existing file, such as the operator's own clouds.yaml")
+  func existingCloudsYAMLIsKept() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    let existing = "clouds:\n  eqiad1: {auth_type: v3applicationcredential}\n"
+    try existing.write(toFile: workspace.path("clouds.yaml"), atomically: true, encoding: .utf8)
+    let server = try await workspace.run(
+      ["simulator", "serve", "--port", "0", "--clouds-yaml", workspace.path("clouds.yaml")], timeout: .seconds(30))
+    try requireExit(64, server)
+    #expect(server.stderr.contains("already exists"), "\(server)")
+    #expect(try String(contentsOfFile: workspace.path("clouds.yaml"), encoding: .utf8) == existing)
+  }
 }

@@ -118,7 +118,7 @@ public struct Planner: Sendable {
         let id = request.inventory[type.name]?[name], !recordedIDs.contains(id)
       else { return nil }
       return "\(change.address): the cloud already has \(type.name) \(name) (\(id)), not recorded in this state;"
-        + " creating it would make a second one: remove that object, or adopt it once `cutover import` exists"
+        + " creating it would make a second one: adopt it with `cutover import \(request.environment) \(change.address) \(id)`"
     }
   }
 

@@ -31,21 +31,15 @@ public struct Importer: Sendable {
   public func importOne(address: ResourceAddress, remoteID: String, desired: DesiredState) async throws -> Row {
     let resources = Dictionary(
       catalog.expand(desired).map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
-    guard let resource = resources[address], let type = catalog[address.type] else {
+    guard let resource = resources[address], catalog[address.type] != nil else {
       throw CutoverError.usage("\(address) is not in the desired state of \(desired.environment); add it first")
     }
     if let recorded = try store.resource(address) {
       throw CutoverError.usage("\(address) is already recorded (\(recorded.remoteID ?? "no id")); nothing to import")
     }
-    guard let object = try await type.adopt(remoteID: remoteID, context: ActionContext(cloud: cloud)) else {
-      throw CutoverError.usage("the cloud has no \(type.name) \(remoteID)")
-    }
-    try store.record([
-      RecordedResource(
-        address: address, remoteID: object.remoteID, attributes: type.schema.recordable(object.attributes),
-        dependencies: resource.dependencies)
-    ])
-    return Row(source: "cloud", address: address, remoteID: object.remoteID, note: "adopted")
+    let row = try await adopt(resource, remoteID: remoteID, source: "cloud")
+    guard row.address != nil else { throw CutoverError.usage("\(address): \(row.note)") }
+    return row
   }
 
   /// Adopts every object of a tofu state document that maps to an address of the desired state: Magnum cluster
@@ -65,11 +59,11 @@ public struct Importer: Sendable {
             note: "not adopted: Cutover has no resource type for \(instance.type)"))
         continue
       }
-      let match = resources.first { resource in
-        resource.address.type == type && !adopted.contains(resource.address)
-          && (resource.attributes["name"] == .value(.string(instance.name ?? ""))
-            || instance.resourceName.hasSuffix("_" + resource.address.name))
-      }
+      // An exact name first; the tofu resource name (`template_127d`) only when no name matches.
+      let candidates = resources.filter { $0.address.type == type && !adopted.contains($0.address) }
+      let match =
+        candidates.first { $0.attributes["name"] == .value(.string(instance.name ?? "")) }
+        ?? candidates.first { instance.resourceName.hasSuffix("_" + $0.address.name) }
       guard let match else {
         rows.append(
           Row(
@@ -104,11 +98,33 @@ public struct Importer: Sendable {
     guard let object = try await type.adopt(remoteID: remoteID, context: ActionContext(cloud: cloud)) else {
       return Row(source: source, address: nil, remoteID: remoteID, note: "not adopted: the cloud has no such object")
     }
+    func refused(_ why: String) -> Row {
+      Row(source: source, address: nil, remoteID: remoteID, note: "not adopted: " + why)
+    }
+    // The object must be the one the address describes: adopting another would plan its replacement.
+    if case .value(let wanted)? = resource.attributes[type.nameAttribute],
+      let actual = object.attributes[type.nameAttribute], actual != wanted
+    {
+      return refused("it is named \(actual), but \(resource.address) wants \(wanted)")
+    }
+    if let holder = try store.resources().first(where: { $0.remoteID == object.remoteID }) {
+      return refused("it is already recorded as \(holder.address)")
+    }
+    let status: RecordedResource.Status
+    switch object.attributes["status"]?.stringValue ?? "" {
+    case let cloudStatus where cloudStatus.hasPrefix("DELETE"):
+      return refused("it is being deleted (\(cloudStatus))")
+    case "CREATE_FAILED": status = .tainted
+    case "CREATE_IN_PROGRESS": status = .creating
+    default: status = .ready
+    }
     try store.record([
       RecordedResource(
         address: resource.address, remoteID: object.remoteID, attributes: type.schema.recordable(object.attributes),
-        dependencies: resource.dependencies)
+        dependencies: resource.dependencies, status: status)
     ])
-    return Row(source: source, address: resource.address, remoteID: object.remoteID, note: "adopted")
+    let note =
+      status == .ready ? "adopted" : "adopted as \(status.rawValue) (the cloud says \(object.attributes["status"]!))"
+    return Row(source: source, address: resource.address, remoteID: object.remoteID, note: note)
   }
 }

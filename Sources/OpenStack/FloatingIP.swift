@@ -2,7 +2,7 @@
 
 /// A Neutron floating IP: a public address on an external network, NAT'd to a port's fixed address when
 /// `port_id` is set.
-public struct FloatingIP: Codable, Sendable, Equatable {
+public struct FloatingIP: Decodable, Sendable, Equatable {
   public var id: String
   public var floatingIPAddress: String
   public var floatingNetworkID: String
@@ -121,25 +121,5 @@ public struct FloatingIP: Codable, Sendable, Equatable {
     revisionNumber = try container.decodeIfPresent(Int.self, forKey: .revisionNumber)
     createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt)
     updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(id, forKey: .id)
-    try container.encode(floatingIPAddress, forKey: .floatingIPAddress)
-    try container.encode(floatingNetworkID, forKey: .floatingNetworkID)
-    try container.encodeIfPresent(portID, forKey: .portID)
-    try container.encodeIfPresent(fixedIPAddress, forKey: .fixedIPAddress)
-    try container.encodeIfPresent(routerID, forKey: .routerID)
-    try container.encodeIfPresent(status, forKey: .status)
-    try container.encodeIfPresent(description, forKey: .description)
-    try container.encodeIfPresent(projectID, forKey: .projectID)
-    try container.encodeIfPresent(dnsName, forKey: .dnsName)
-    try container.encodeIfPresent(dnsDomain, forKey: .dnsDomain)
-    try container.encodeIfPresent(portDetails, forKey: .portDetails)
-    try container.encode(tags, forKey: .tags)
-    try container.encodeIfPresent(revisionNumber, forKey: .revisionNumber)
-    try container.encodeIfPresent(createdAt, forKey: .createdAt)
-    try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
   }
 }

@@ -3,7 +3,7 @@
 /// A Neutron port: an address (or several) on a network, the security groups guarding it and the extra addresses
 /// it may answer for (`allowed_address_pairs`, how a VIP moves between hosts). Fields a deployment may leave out
 /// read as nil or empty.
-public struct NetworkPort: Codable, Sendable, Equatable {
+public struct NetworkPort: Decodable, Sendable, Equatable {
   public var id: String
   public var name: String
   public var networkID: String
@@ -132,27 +132,5 @@ public struct NetworkPort: Codable, Sendable, Equatable {
     revisionNumber = try container.decodeIfPresent(Int.self, forKey: .revisionNumber)
     createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt)
     updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(id, forKey: .id)
-    try container.encode(name, forKey: .name)
-    try container.encode(networkID, forKey: .networkID)
-    try container.encode(fixedIPs, forKey: .fixedIPs)
-    try container.encode(allowedAddressPairs, forKey: .allowedAddressPairs)
-    try container.encode(securityGroups, forKey: .securityGroups)
-    try container.encodeIfPresent(macAddress, forKey: .macAddress)
-    try container.encodeIfPresent(status, forKey: .status)
-    try container.encodeIfPresent(adminStateUp, forKey: .adminStateUp)
-    try container.encodeIfPresent(deviceID, forKey: .deviceID)
-    try container.encodeIfPresent(deviceOwner, forKey: .deviceOwner)
-    try container.encodeIfPresent(description, forKey: .description)
-    try container.encodeIfPresent(projectID, forKey: .projectID)
-    try container.encodeIfPresent(portSecurityEnabled, forKey: .portSecurityEnabled)
-    try container.encode(tags, forKey: .tags)
-    try container.encodeIfPresent(revisionNumber, forKey: .revisionNumber)
-    try container.encodeIfPresent(createdAt, forKey: .createdAt)
-    try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
   }
 }

@@ -2,7 +2,7 @@
 
 /// A Neutron security group with the rules Neutron reports inside it (a new group comes with two egress rules,
 /// one per ethertype).
-public struct SecurityGroup: Codable, Sendable, Equatable {
+public struct SecurityGroup: Decodable, Sendable, Equatable {
   public var id: String
   public var name: String
   public var description: String?
@@ -61,19 +61,5 @@ public struct SecurityGroup: Codable, Sendable, Equatable {
     revisionNumber = try container.decodeIfPresent(Int.self, forKey: .revisionNumber)
     createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt)
     updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(id, forKey: .id)
-    try container.encode(name, forKey: .name)
-    try container.encodeIfPresent(description, forKey: .description)
-    try container.encodeIfPresent(projectID, forKey: .projectID)
-    try container.encode(rules, forKey: .rules)
-    try container.encodeIfPresent(stateful, forKey: .stateful)
-    try container.encode(tags, forKey: .tags)
-    try container.encodeIfPresent(revisionNumber, forKey: .revisionNumber)
-    try container.encodeIfPresent(createdAt, forKey: .createdAt)
-    try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
   }
 }

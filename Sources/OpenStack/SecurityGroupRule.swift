@@ -2,7 +2,7 @@
 
 /// One rule of a Neutron security group. Rules have no update: a changed rule is a delete and a create.
 /// `protocol` reads as text whether Neutron sends a name (`tcp`) or a number.
-public struct SecurityGroupRule: Codable, Sendable, Equatable {
+public struct SecurityGroupRule: Decodable, Sendable, Equatable {
   public var id: String
   public var securityGroupID: String
   /// `ingress` or `egress`.
@@ -85,23 +85,5 @@ public struct SecurityGroupRule: Codable, Sendable, Equatable {
     revisionNumber = try container.decodeIfPresent(Int.self, forKey: .revisionNumber)
     createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt)
     updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(id, forKey: .id)
-    try container.encode(securityGroupID, forKey: .securityGroupID)
-    try container.encode(direction, forKey: .direction)
-    try container.encode(ethertype, forKey: .ethertype)
-    try container.encodeIfPresent(`protocol`, forKey: .protocol)
-    try container.encodeIfPresent(portRangeMin, forKey: .portRangeMin)
-    try container.encodeIfPresent(portRangeMax, forKey: .portRangeMax)
-    try container.encodeIfPresent(remoteIPPrefix, forKey: .remoteIPPrefix)
-    try container.encodeIfPresent(remoteGroupID, forKey: .remoteGroupID)
-    try container.encodeIfPresent(description, forKey: .description)
-    try container.encodeIfPresent(projectID, forKey: .projectID)
-    try container.encodeIfPresent(revisionNumber, forKey: .revisionNumber)
-    try container.encodeIfPresent(createdAt, forKey: .createdAt)
-    try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
   }
 }

@@ -86,4 +86,23 @@ struct GuardTests {
     #expect(cloud.clusters.count == 1)
     #expect(cloud.routes.count == PAWS.domains.count)
   }
+
+  @Test("a cluster a proxy routes to is not deleted even when the state does not know (apply --no-refresh)")
+  func deleteRefusedByTheCloudsRoutes() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    let workspace = try Workspace.with(desired)
+    try requireExit(0, try await workspace.apply())
+    // Someone points a route at 128a by hand; the recorded state still says 127d.
+    let old = try workspace.cluster("128a", in: try await workspace.cloudSnapshot())
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { clients in
+      try await clients.webProxy.replaceBackends(domain: PAWS.domains[0], backends: PAWS.backends(of: old).sorted())
+    }
+    try desired.setGenerations([("127d", "{}")])
+    try workspace.write(desired)
+    let apply = try requireExit(
+      1, try await workspace.run(["apply", "eqiad1", "--simulate", "--auto-approve", "--no-refresh"]))
+    #expect(apply.stdout.contains("refusing to delete cluster.128a"), "\(apply)")
+    #expect(try await workspace.cloudSnapshot().clusters(named: "paws-128a").count == 1)
+  }
 }

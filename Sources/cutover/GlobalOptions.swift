@@ -37,7 +37,8 @@ struct GlobalOptions: ParsableArguments {
   func cloudAccess(for desired: DesiredState) throws -> CloudAccess {
     if simulate {
       return CloudAccess(
-        simulated: paths.simulatedCloudFile(desired.environment), project: desired.project)
+        simulated: paths.simulatedCloudFile(desired.environment), project: desired.project,
+        local: LocalWorkspace(directory: paths.localDirectory(desired.environment)))
     }
     let environment = ProcessInfo.processInfo.environment
     // As the openstack CLI: an explicit choice (--cloud, then OS_CLOUD) wins over the file's default.
@@ -50,7 +51,7 @@ struct GlobalOptions: ParsableArguments {
       let config = try CloudConfigLoader.load(
         cloud: name, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath,
         homeDirectory: environment["HOME"] ?? NSHomeDirectory())
-      return CloudAccess(config: config)
+      return CloudAccess(config: config, local: LocalWorkspace(directory: paths.localDirectory(desired.environment)))
     } catch {
       throw CutoverError.cloud(
         "cannot use cloud '\(name)': \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")
@@ -67,15 +68,18 @@ actor CloudAccess {
   }
 
   private let source: Source
+  private let local: LocalWorkspace
   private var connection: CloudConnection?
   private var simulator: CloudSimulator?
 
-  init(config: CloudConfig) {
+  init(config: CloudConfig, local: LocalWorkspace) {
     source = .real(config)
+    self.local = local
   }
 
-  init(simulated databasePath: String, project: String) {
+  init(simulated databasePath: String, project: String, local: LocalWorkspace) {
     source = .simulated(databasePath: databasePath, project: project)
+    self.local = local
   }
 
   /// How long-running cloud work is polled: quickly for the simulator, politely for a real cloud.
@@ -101,7 +105,7 @@ actor CloudAccess {
           id: settings.applicationCredentialID, name: nil, secret: settings.applicationCredentialSecret,
           userName: nil, userID: nil, userDomainName: nil))
     }
-    let connection = try CloudConnection(config: config)
+    let connection = try CloudConnection(config: config, local: local)
     self.connection = connection
     return connection.clients
   }

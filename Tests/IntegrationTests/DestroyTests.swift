@@ -10,7 +10,7 @@ struct DestroyTests {
     try requireExit(0, try await workspace.apply())
 
     let destroy = try requireExit(0, try await workspace.run(["destroy", "eqiad1", "--simulate", "--auto-approve"]))
-    #expect(destroy.lastLine?.hasPrefix("Destroy complete! Resources: 0 added, 0 changed, 4 destroyed.") == true)
+    #expect(destroy.lastLine?.hasPrefix("Destroy complete! Resources: 0 added, 0 changed, 5 destroyed.") == true)
     let proxiesGone = try PAWS.domains.map { domain in
       try #require(destroy.lineIndex(containing: "web_proxy.\(domain): Destruction complete"), "\(destroy)")
     }

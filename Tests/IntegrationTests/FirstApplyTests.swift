@@ -10,14 +10,15 @@ struct FirstApplyTests {
     let apply = try await workspace.apply()
     try requireExit(0, apply)
     #expect(
-      apply.lastLine?.hasPrefix("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.") == true, "\(apply)")
+      apply.lastLine?.hasPrefix("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.") == true, "\(apply)")
     #expect(try workspace.permissions("state/eqiad1.sqlite") == 0o600)
 
     let list = try requireExit(0, try await workspace.run(["state", "list", "eqiad1"]))
     let addresses = Set(list.stdoutLines.compactMap { $0.split(separator: " ").first.map(String.init) })
     #expect(
       addresses == [
-        "cluster_template.127d", "cluster.127d", "web_proxy.hub-paws.wmcloud.org", "web_proxy.public-paws.wmcloud.org",
+        "cluster_template.127d", "cluster.127d", "kubeconfig.127d", "web_proxy.hub-paws.wmcloud.org",
+        "web_proxy.public-paws.wmcloud.org",
       ], "\(list)")
 
     let cloud = try await workspace.cloudSnapshot()
@@ -55,7 +56,7 @@ struct FirstApplyTests {
     #expect(document["format_version"] != nil)
     #expect(document["serial"] as? Int == 1)
     let changes = try #require(document["resource_changes"] as? [[String: Any]])
-    #expect(changes.count == 4)
+    #expect(changes.count == 5)
     for change in changes {
       #expect(change["actions"] as? [String] == ["no-op"], "\(change["address"] ?? "?")")
     }

@@ -46,7 +46,7 @@ struct GuardTests {
     try desired.setLive("128a")
     try workspace.write(desired)
     let switchPlan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
-    #expect(switchPlan.lastLine == "Plan: 0 to add, 2 to change, 0 to destroy.", "\(switchPlan)")
+    #expect(switchPlan.lastLine == "Plan: 0 to add, 4 to change, 0 to destroy.", "\(switchPlan)")
     #expect(switchPlan.stdout.contains("~ web_proxy.hub-paws.wmcloud.org"), "\(switchPlan)")
     #expect(switchPlan.stdout.contains("~ web_proxy.public-paws.wmcloud.org"), "\(switchPlan)")
     try requireExit(0, try await workspace.apply())
@@ -57,20 +57,24 @@ struct GuardTests {
       let route = try #require(switched.route(domain))
       #expect(Set(route.backends) == PAWS.backends(of: green))
     }
+    let link = workspace.path("state/eqiad1/kube.config")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "kube/128a.config")
 
     try desired.setGenerations([("128a", "{}")])
     try workspace.write(desired)
     let retirePlan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
     #expect(retirePlan.stdout.contains("- cluster.127d"), "\(retirePlan)")
     #expect(retirePlan.stdout.contains("- cluster_template.127d"), "\(retirePlan)")
-    #expect(retirePlan.lastLine == "Plan: 0 to add, 0 to change, 2 to destroy.", "\(retirePlan)")
+    #expect(retirePlan.lastLine == "Plan: 0 to add, 0 to change, 3 to destroy.", "\(retirePlan)")
     let retire = try requireExit(0, try await workspace.apply())
-    #expect(retire.lastLine?.hasPrefix("Apply complete! Resources: 0 added, 0 changed, 2 destroyed.") == true)
+    #expect(retire.lastLine?.hasPrefix("Apply complete! Resources: 0 added, 0 changed, 3 destroyed.") == true)
 
     let retired = try await workspace.cloudSnapshot()
     #expect(retired.clusters(named: "paws-127d").isEmpty)
     #expect(retired.templates(named: "paws-127d").isEmpty)
     #expect(try workspace.cluster("128a", in: retired).uuid == green.uuid)
+    #expect(!FileManager.default.fileExists(atPath: workspace.path("state/eqiad1/kube/127d.config")))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "kube/128a.config")
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
   }
 

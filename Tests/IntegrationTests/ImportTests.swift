@@ -37,7 +37,8 @@ struct ImportTests {
       0, try await workspace.run(["import", "eqiad1", "--simulate", "--from-tofu-state", "tofu.json"]))
     #expect(imported.stdout.contains("cluster_template.127d"), "\(imported)")
     #expect(imported.stdout.contains("Cutover has no resource type for openstack_compute_keypair_v2"), "\(imported)")
-    #expect(imported.stdout.contains("Adopted 4 of 5"), "\(imported)")
+    #expect(imported.stdout.contains("kubeconfig.127d"), "\(imported)")
+    #expect(imported.stdout.contains("Adopted 5 of 6"), "\(imported)")
     let plan = try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
     #expect(plan.stdout.contains("No changes."), "\(plan)")
   }

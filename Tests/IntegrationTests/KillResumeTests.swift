@@ -21,7 +21,7 @@ struct KillResumeTests {
     #expect(resume.stdout.contains("resuming \(inFlightID)"), "\(resume)")
     #expect(resume.stdout.contains("cluster.127d: Creation complete"), "\(resume)")
     #expect(!resume.stdout.contains("cluster_template.127d: Creating..."), "\(resume)")
-    #expect(resume.lastLine?.hasPrefix("Apply complete! Resources: 3 added, 0 changed, 0 destroyed.") == true)
+    #expect(resume.lastLine?.hasPrefix("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.") == true)
 
     let cloud = try await workspace.cloudSnapshot()
     #expect(cloud.clusters.count == 1)

@@ -8,7 +8,7 @@ struct SavedPlanTests {
   func applySavedPlan() async throws {
     let workspace = try Workspace.with(.eqiad1())
     let plan = try requireExit(0, try await workspace.plan(["--out", "plans/x.plan"]))
-    #expect(plan.stdout.contains("Plan: 4 to add, 0 to change, 0 to destroy."), "\(plan)")
+    #expect(plan.stdout.contains("Plan: 5 to add, 0 to change, 0 to destroy."), "\(plan)")
     #expect(FileManager.default.fileExists(atPath: workspace.path("plans/x.plan")))
 
     let apply = try requireExit(0, try await workspace.run(["apply", "plans/x.plan", "--simulate"]))
@@ -16,7 +16,7 @@ struct SavedPlanTests {
       #expect(apply.stdout.contains("\(address): Creation complete"), "\(apply)")
     }
     #expect(
-      apply.lastLine?.hasPrefix("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.") == true, "\(apply)")
+      apply.lastLine?.hasPrefix("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.") == true, "\(apply)")
     #expect(try await workspace.cloudSnapshot().clusters.count == 1)
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
   }

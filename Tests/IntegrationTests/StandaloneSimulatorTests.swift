@@ -18,7 +18,7 @@ struct StandaloneSimulatorTests {
     let apply = try requireExit(
       0, try await workspace.run(["apply", "eqiad1", "--cloud", "simulator", "--auto-approve"], environment: real))
     #expect(
-      apply.lastLine?.hasPrefix("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.") == true, "\(apply)")
+      apply.lastLine?.hasPrefix("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.") == true, "\(apply)")
     // OS_CLOUD chooses the cloud as --cloud does, over the file's `cloud: eqiad1`.
     let plan = try requireExit(
       0,

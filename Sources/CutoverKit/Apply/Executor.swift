@@ -153,7 +153,8 @@ public struct Executor: Sendable {
       reportStatus: { status in
         try? store.noteAction(actionID, status)
         await observer.handle(.status(label, status, elapsed: ContinuousClock.now - started))
-      })
+      },
+      note: { text in try? store.noteAction(actionID, text) })
 
     switch label.kind {
     case .delete:

@@ -13,7 +13,12 @@ public struct ResourceCatalog: Sendable {
   public static let standard = ResourceCatalog(types: [
     ClusterTemplateResource(),
     ClusterResource(),
+    KubeconfigResource(),
     WebProxyResource(),
+    SecurityGroupResource(),
+    ServerGroupResource(),
+    VIPPortResource(),
+    FloatingIPResource(),
   ])
 
   public subscript(type: String) -> (any ResourceType)? { byName[type] }

@@ -71,14 +71,30 @@ public struct AppliedResource: Sendable, Equatable {
   }
 }
 
-/// The cloud clients an action talks through.
+/// The cloud clients an action talks through, and the local files some resources live in.
 public struct CloudClients: Sendable {
   public var magnum: MagnumClient
   public var webProxy: WebProxyClient
+  public var neutron: NeutronClient
+  public var nova: NovaClient
+  public var local: LocalWorkspace
 
-  public init(magnum: MagnumClient, webProxy: WebProxyClient) {
+  public init(
+    magnum: MagnumClient, webProxy: WebProxyClient, neutron: NeutronClient, nova: NovaClient,
+    local: LocalWorkspace = .none
+  ) {
     self.magnum = magnum
     self.webProxy = webProxy
+    self.neutron = neutron
+    self.nova = nova
+    self.local = local
+  }
+
+  /// Every client over one Keystone session.
+  public init(session: OpenStackSession, local: LocalWorkspace = .none) {
+    self.init(
+      magnum: MagnumClient(session: session), webProxy: WebProxyClient(session: session),
+      neutron: NeutronClient(session: session), nova: NovaClient(session: session), local: local)
   }
 }
 
@@ -115,11 +131,14 @@ public struct ActionContext: Sendable {
   public var recordRemoteID: @Sendable (String) async throws -> Void
   /// Reports a status change of the object (`CREATE_IN_PROGRESS`), for progress output and the journal.
   public var reportStatus: @Sendable (String) async -> Void
+  /// Writes a note to the action's journal entry only (a deliver command's output).
+  public var note: @Sendable (String) async -> Void
 
   public init(
     cloud: CloudClients, polling: PollingPolicy = .init(), resumeRemoteID: String? = nil,
     knownRemoteIDs: Set<String> = [], recordRemoteID: @escaping @Sendable (String) async throws -> Void = { _ in },
-    reportStatus: @escaping @Sendable (String) async -> Void = { _ in }
+    reportStatus: @escaping @Sendable (String) async -> Void = { _ in },
+    note: @escaping @Sendable (String) async -> Void = { _ in }
   ) {
     self.cloud = cloud
     self.polling = polling
@@ -127,7 +146,11 @@ public struct ActionContext: Sendable {
     self.knownRemoteIDs = knownRemoteIDs
     self.recordRemoteID = recordRemoteID
     self.reportStatus = reportStatus
+    self.note = note
   }
+
+  /// The local files of the environment.
+  public var local: LocalWorkspace { cloud.local }
 }
 
 /// A resource action that could not complete, with the cloud's reason.

@@ -15,10 +15,12 @@ public struct DesiredState: Sendable, Equatable, Codable {
   public var live: String?
   /// The web proxies in front of the live generation.
   public var webProxies: WebProxies?
+  /// The optional haproxy + keepalived tier in front of the live generation.
+  public var loadBalancer: LoadBalancerSpec?
 
   public init(
     environment: String, cloud: String?, project: String, namePrefix: String, generations: [Generation],
-    live: String?, webProxies: WebProxies?
+    live: String?, webProxies: WebProxies?, loadBalancer: LoadBalancerSpec? = nil
   ) {
     self.environment = environment
     self.cloud = cloud
@@ -27,6 +29,7 @@ public struct DesiredState: Sendable, Equatable, Codable {
     self.generations = generations
     self.live = live
     self.webProxies = webProxies
+    self.loadBalancer = loadBalancer
   }
 
   /// The generation with this id.

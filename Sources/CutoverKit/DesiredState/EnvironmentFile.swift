@@ -6,6 +6,7 @@ public enum EnvironmentFile {
   /// Keys of the file's top level.
   static let rootKeys = [
     "environment", "cloud", "project", "name_prefix", "defaults", "generations", "live", "web_proxies",
+    "load_balancer",
   ]
   static let generationKeys = ["template", "cluster", "releases"]
   static let templateKeys = [
@@ -129,10 +130,15 @@ public enum EnvironmentFile {
     var webProxies: WebProxies?
     if let node = nodes["web_proxies"] { webProxies = readWebProxies(node, reader: &reader) }
 
+    var loadBalancer: LoadBalancerSpec?
+    if let node = nodes["load_balancer"] {
+      loadBalancer = readLoadBalancer(node, namePrefix: namePrefix, reader: &reader)
+    }
+
     guard let name, let project, let namePrefix else { return nil }
     return DesiredState(
       environment: name, cloud: cloud, project: project, namePrefix: namePrefix, generations: generations, live: live,
-      webProxies: webProxies)
+      webProxies: webProxies, loadBalancer: loadBalancer)
   }
 
   /// Reports unknown keys and wrong types in a part that is complete only once merged (`defaults`, a generation's

@@ -52,6 +52,13 @@ public struct Importer: Sendable {
     var rows: [Row] = []
     var adopted = Set<ResourceAddress>()
     for instance in instances {
+      if let holder = TofuState.heldElsewhere[instance.type] {
+        rows.append(
+          Row(
+            source: instance.address, address: nil, remoteID: instance.id,
+            note: "not adopted on its own: Cutover manages it as part of \(holder)"))
+        continue
+      }
       guard let type = TofuState.cutoverType[instance.type] else {
         rows.append(
           Row(
@@ -61,8 +68,9 @@ public struct Importer: Sendable {
       }
       // An exact name first; the tofu resource name (`template_127d`) only when no name matches.
       let candidates = resources.filter { $0.address.type == type && !adopted.contains($0.address) }
+      let nameAttribute = catalog[type]?.nameAttribute ?? "name"
       let match =
-        candidates.first { $0.attributes["name"] == .value(.string(instance.name ?? "")) }
+        candidates.first { $0.attributes[nameAttribute] == .value(.string(instance.name ?? "")) }
         ?? candidates.first { instance.resourceName.hasSuffix("_" + $0.address.name) }
       guard let match else {
         rows.append(
@@ -82,6 +90,48 @@ public struct Importer: Sendable {
         })
       else { continue }
       rows.append(try await adopt(resource, remoteID: domain, source: "web proxy (cloud)"))
+    }
+    rows += try await writeKubeconfigs(resources)
+    return rows
+  }
+
+  /// Writes the kubeconfig of every adopted cluster that has none recorded, as an apply would, so the plan after
+  /// an import shows no changes. A cluster not yet `CREATE_COMPLETE` gets its kubeconfig from the next apply.
+  func writeKubeconfigs(_ resources: [DesiredResource]) async throws -> [Row] {
+    guard let type = catalog["kubeconfig"] else { return [] }
+    var rows: [Row] = []
+    for resource in resources where resource.address.type == type.name {
+      guard try store.resource(resource.address) == nil else { continue }
+      var attributes: Attributes = [:]
+      for (name, expression) in resource.attributes {
+        switch expression {
+        case .value(let value): attributes[name] = value
+        case .reference(let reference):
+          guard let target = try store.resource(reference.address), target.status == .ready,
+            let value = target.attributes[reference.attribute]
+          else { continue }
+          attributes[name] = reference.formatted(value)
+        }
+      }
+      guard attributes.count == resource.attributes.count else { continue }
+      let context = ActionContext(cloud: cloud)
+      do {
+        let written = try await type.create(attributes, address: resource.address, context: context)
+        try store.record([
+          RecordedResource(
+            address: resource.address, remoteID: written.remoteID,
+            attributes: type.schema.recordable(written.attributes), dependencies: resource.dependencies)
+        ])
+        rows.append(
+          Row(
+            source: "Magnum certificates API", address: resource.address, remoteID: written.remoteID,
+            note: "written for the adopted cluster"))
+      } catch {
+        rows.append(
+          Row(
+            source: "Magnum certificates API", address: nil, remoteID: "",
+            note: "\(resource.address) not written: \(Executor.describe(error)); the next apply writes it"))
+      }
     }
     return rows
   }

@@ -18,6 +18,17 @@ enum TofuState {
   static let cutoverType: [String: String] = [
     "openstack_containerinfra_clustertemplate_v1": "cluster_template",
     "openstack_containerinfra_cluster_v1": "cluster",
+    "openstack_networking_secgroup_v2": "security_group",
+    "openstack_compute_servergroup_v2": "server_group",
+    "openstack_networking_port_v2": "vip_port",
+    "openstack_networking_floatingip_v2": "floating_ip",
+  ]
+
+  /// Tofu types whose objects Cutover holds inside another resource, with where they are held.
+  static let heldElsewhere: [String: String] = [
+    "openstack_networking_secgroup_rule_v2": "security_group (its rules)",
+    "openstack_networking_floatingip_associate_v2": "floating_ip (its port_id)",
+    "openstack_networking_port_secgroup_associate_v2": "the haproxy hosts' own ports",
   ]
 
   /// Every managed instance in the document.
@@ -39,7 +50,7 @@ enum TofuState {
           guard let id = attributes["id"]?.stringValue else { return nil }
           return Instance(
             address: "\(module)\(type).\(name)", type: type, resourceName: name, id: id,
-            name: attributes["name"]?.stringValue)
+            name: attributes["name"]?.stringValue ?? attributes["address"]?.stringValue)
         }
       }
     }
@@ -59,7 +70,7 @@ enum TofuState {
       else { return nil }
       return Instance(
         address: fields["address"]?.stringValue ?? "\(type).\(name)", type: type, resourceName: name, id: id,
-        name: values["name"]?.stringValue)
+        name: values["name"]?.stringValue ?? values["address"]?.stringValue)
     }
     let children = (module["child_modules"]?.listValue ?? []).compactMap(\.mapValue).flatMap(showInstances)
     return own + children

@@ -8,7 +8,7 @@ public final class CloudConnection: Sendable {
   private let transport: AsyncHTTPClientTransport
 
   /// Builds the clients; makes no network call (authentication happens on the first request).
-  public init(config: CloudConfig, retry: RetryPolicy = RetryPolicy()) throws {
+  public init(config: CloudConfig, local: LocalWorkspace = .none, retry: RetryPolicy = RetryPolicy()) throws {
     self.config = config
     do {
       transport = try AsyncHTTPClientTransport(cacertPath: config.cacertPath, insecure: config.insecure)
@@ -16,7 +16,7 @@ public final class CloudConnection: Sendable {
       throw CutoverError.cloud("cannot set up TLS for \(config.authURL): \(error.localizedDescription)")
     }
     let session = OpenStackSession(config: config, transport: transport, retry: retry)
-    clients = CloudClients(magnum: MagnumClient(session: session), webProxy: WebProxyClient(session: session))
+    clients = CloudClients(session: session, local: local)
   }
 
   public func close() async {

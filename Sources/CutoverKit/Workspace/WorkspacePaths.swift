@@ -21,6 +21,11 @@ public struct WorkspacePaths: Sendable, Equatable {
     join(stateDirectory, "\(environment).simulated-cloud.sqlite")
   }
 
+  /// `state/<env>`: the environment's kubeconfigs and rendered load-balancer configs.
+  public func localDirectory(_ environment: String) -> String {
+    join(stateDirectory, environment)
+  }
+
   private func join(_ directory: String, _ file: String) -> String {
     directory.isEmpty || directory == "." ? file : directory.hasSuffix("/") ? directory + file : directory + "/" + file
   }

@@ -47,8 +47,8 @@ struct PlannerTests {
     #expect(plan.changes.allSatisfy { $0.action == .create })
     #expect(
       plan.changes.map(\.address.description) == [
-        "cluster_template.127d", "cluster.127d", "cluster_template.128a", "cluster.128a",
-        "web_proxy.hub-paws.wmcloud.org", "web_proxy.public-paws.wmcloud.org",
+        "cluster_template.127d", "cluster.127d", "cluster_template.128a", "cluster.128a", "kubeconfig.127d",
+        "kubeconfig.128a", "web_proxy.hub-paws.wmcloud.org", "web_proxy.public-paws.wmcloud.org",
       ])
   }
 
@@ -133,8 +133,10 @@ struct PlannerTests {
     #expect(cluster.unknownAfter.contains("template_id"))
     #expect(cluster.unknownAfter.contains("id"))
 
+    // A new cluster needs a new kubeconfig: its CA and API address are new.
+    #expect(plan.change("kubeconfig.128a")?.action == .replace)
     #expect(plan.change("cluster.127d")?.action == .noop)
-    #expect(plan.summary == PlanSummary(add: 2, change: 0, destroy: 2))
+    #expect(plan.summary == PlanSummary(add: 3, change: 0, destroy: 3))
   }
 
   @Test("a label change on the live generation is refused, naming the generation")
@@ -150,10 +152,13 @@ struct PlannerTests {
   func removedGenerationIsDeleted() throws {
     let plan = try plan(desired.removing(generation: "128a"), recorded: applied)
     let deletes = plan.changes.filter { $0.action == .delete }
-    #expect(Set(deletes.map(\.address)) == [ResourceAddress("cluster.128a"), ResourceAddress("cluster_template.128a")])
+    #expect(
+      Set(deletes.map(\.address)) == [
+        ResourceAddress("kubeconfig.128a"), ResourceAddress("cluster.128a"), ResourceAddress("cluster_template.128a"),
+      ])
     #expect(deletes.allSatisfy { $0.reason == .deleteBecauseNoResourceConfig })
     #expect(plan.change("cluster.128a")?.remoteID == "cluster-128a")
-    #expect(plan.summary == PlanSummary(add: 0, change: 0, destroy: 2))
+    #expect(plan.summary == PlanSummary(add: 0, change: 0, destroy: 3))
   }
 
   @Test("removing a generation the recorded proxies still point at is refused, naming it and the proxies")
@@ -178,7 +183,11 @@ struct PlannerTests {
       #expect(proxy.after?["backends"] == backends)
       #expect(proxy.unknownAfter.isEmpty)
     }
-    #expect(plan.summary == PlanSummary(add: 0, change: 2, destroy: 0))
+    // The kube.config link moves with live: both kubeconfigs change their `live` flag in place.
+    #expect(plan.change("kubeconfig.128a")?.action == .update)
+    #expect(plan.change("kubeconfig.128a")?.after?["live"] == .bool(true))
+    #expect(plan.change("kubeconfig.127d")?.after?["live"] == .bool(false))
+    #expect(plan.summary == PlanSummary(add: 0, change: 4, destroy: 0))
   }
 
   // MARK: - Targets and forced replacement
@@ -209,7 +218,8 @@ struct PlannerTests {
     #expect(cluster.action == .replace)
     #expect(cluster.reason == .replaceByRequest)
     #expect(cluster.replacePaths.isEmpty)
-    #expect(plan.summary == PlanSummary(add: 1, change: 0, destroy: 1))
+    #expect(plan.change("kubeconfig.128a")?.action == .replace)
+    #expect(plan.summary == PlanSummary(add: 2, change: 0, destroy: 2))
   }
 
   // MARK: - What interrupted applies left

@@ -1,0 +1,118 @@
+import OpenStack
+
+/// `floating_ip.<name>`: the public address NAT'd to the VIP port, so the internet reaches whichever haproxy host
+/// holds the VIP. Pointing it at another port is an update; another address or external network is a new one.
+public struct FloatingIPResource: ResourceType {
+  public init() {}
+
+  public let name = "floating_ip"
+
+  public let schema = ResourceSchema([
+    AttributeSchema("address", .forcesReplacement),
+    AttributeSchema("network", .forcesReplacement),
+    AttributeSchema("port_id", .updatable),
+    AttributeSchema("fixed_ip", .updatable),
+    AttributeSchema("id", .computed(changesOnUpdate: false)),
+  ])
+
+  public func expand(_ state: DesiredState) -> [DesiredResource] {
+    guard let balancer = state.loadBalancer, let address = balancer.publicIP, let network = balancer.externalNetwork
+    else { return [] }
+    let port = ResourceAddress(type: "vip_port", name: balancer.name)
+    return [
+      DesiredResource(
+        address: ResourceAddress(type: name, name: balancer.name),
+        attributes: [
+          "address": .value(.string(address)),
+          "network": .value(.string(network)),
+          "port_id": .reference(Reference(port, "id")),
+          "fixed_ip": .value(.string(balancer.vip)),
+        ])
+    ]
+  }
+
+  public func generation(of address: ResourceAddress) -> String? { nil }
+
+  public var nameAttribute: String { "address" }
+
+  // MARK: - Actions
+
+  public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    guard let network = attributes["network"]?.stringValue else {
+      throw ResourceActionError("\(address) needs an external network")
+    }
+    if let resumed = context.resumeRemoteID, let existing = try await context.cloud.neutron.floatingIP(id: resumed) {
+      return try await associate(existing, attributes: attributes, network: network, context: context)
+    }
+    let created = try await context.cloud.neutron.createFloatingIP(
+      FloatingIPCreateRequest(
+        floatingNetworkID: try await NetworkLookup.networkID(network, context: context),
+        floatingIPAddress: attributes["address"]?.stringValue, portID: attributes["port_id"]?.stringValue,
+        fixedIPAddress: attributes["fixed_ip"]?.stringValue, description: "Managed by Cutover: the public VIP"))
+    try await context.recordRemoteID(created.id)
+    return try await associate(created, attributes: attributes, network: network, context: context)
+  }
+
+  public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    guard let id = prior.remoteID, let current = try await context.cloud.neutron.floatingIP(id: id) else {
+      throw ResourceActionError("\(prior.address) no longer exists in Neutron")
+    }
+    let network = prior.attributes["network"]?.stringValue ?? current.floatingNetworkID
+    return try await associate(current, attributes: attributes, network: network, context: context)
+  }
+
+  public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
+    guard let id = prior.remoteID else { return }
+    try await context.cloud.neutron.deleteFloatingIP(id: id)
+  }
+
+  public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
+    guard let id = prior.remoteID, let current = try await context.cloud.neutron.floatingIP(id: id) else {
+      return nil
+    }
+    return applied(current, network: prior.attributes["network"]?.stringValue ?? current.floatingNetworkID)
+  }
+
+  public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
+    guard let address = attributes["address"]?.stringValue else { return nil }
+    guard
+      let found = try await context.cloud.neutron.floatingIPs(address: address)
+        .first(where: { !context.knownRemoteIDs.contains($0.id) })
+    else { return nil }
+    return applied(found, network: attributes["network"]?.stringValue ?? found.floatingNetworkID)
+  }
+
+  public func inventory(context: ActionContext) async throws -> [String: String] {
+    Dictionary(
+      try await context.cloud.neutron.floatingIPs().map { ($0.floatingIPAddress, $0.id) },
+      uniquingKeysWith: { a, _ in a })
+  }
+
+  public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? {
+    guard let found = try await context.cloud.neutron.floatingIP(id: remoteID) else { return nil }
+    return applied(found, network: try await NetworkLookup.networkName(id: found.floatingNetworkID, context: context))
+  }
+
+  /// NATs the address to the wanted port when it points elsewhere.
+  private func associate(_ current: FloatingIP, attributes: Attributes, network: String, context: ActionContext)
+    async throws -> AppliedResource
+  {
+    let wanted = attributes["port_id"]?.stringValue
+    guard current.portID != wanted else { return applied(current, network: network) }
+    let associated = try await context.cloud.neutron.associateFloatingIP(id: current.id, portID: wanted)
+    return applied(associated, network: network)
+  }
+
+  private func applied(_ found: FloatingIP, network: String) -> AppliedResource {
+    var attributes: Attributes = [
+      "address": .string(found.floatingIPAddress), "network": .string(network), "id": .string(found.id),
+    ]
+    if let port = found.portID { attributes["port_id"] = .string(port) }
+    if let fixed = found.fixedIPAddress { attributes["fixed_ip"] = .string(fixed) }
+    return AppliedResource(remoteID: found.id, attributes: attributes)
+  }
+}

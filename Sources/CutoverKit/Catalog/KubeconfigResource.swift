@@ -1,0 +1,141 @@
+import Foundation
+import OpenStack
+
+/// `kubeconfig.<gen>`: the generation's kubeconfig, made the way `openstack coe cluster config` makes one (the
+/// cluster's CA from Magnum, a client key generated here, a certificate request signed through Magnum) and written
+/// 0600 to `state/<env>/kube/<gen>.config`. `state/<env>/kube.config` is a link to the live generation's: `live`
+/// updates in place by moving the link. The key never leaves this machine and is never printed or recorded.
+///
+/// A replacement writes the new kubeconfig over the old one's path, so a delete removes the file only while it is
+/// still the one that object wrote (`file_sha256`).
+public struct KubeconfigResource: ResourceType {
+  public init() {}
+
+  public let name = "kubeconfig"
+
+  public let schema = ResourceSchema([
+    AttributeSchema("cluster_id", .forcesReplacement),
+    AttributeSchema("server", .forcesReplacement),
+    AttributeSchema("live", .updatable),
+    AttributeSchema("path", .computed(changesOnUpdate: false)),
+    AttributeSchema("file_sha256", .computed(changesOnUpdate: false)),
+  ])
+
+  public func expand(_ state: DesiredState) -> [DesiredResource] {
+    state.generations.map { generation in
+      let cluster = ResourceAddress(type: "cluster", name: generation.id)
+      return DesiredResource(
+        address: ResourceAddress(type: name, name: generation.id),
+        attributes: [
+          "cluster_id": .reference(Reference(cluster, "id")),
+          "server": .reference(Reference(cluster, "api_address")),
+          "live": .value(.bool(generation.id == state.live)),
+        ])
+    }
+  }
+
+  public func generation(of address: ResourceAddress) -> String? { address.name }
+
+  public var nameAttribute: String { "path" }
+
+  // MARK: - Actions
+
+  public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    guard let clusterID = attributes["cluster_id"]?.stringValue else {
+      throw ResourceActionError("\(address) needs the id of cluster.\(address.name)")
+    }
+    guard let cluster = try await context.cloud.magnum.cluster(id: clusterID) else {
+      throw ResourceActionError("cluster \(clusterID) no longer exists in Magnum")
+    }
+    let path = try context.local.kubeconfigPath(generation: address.name)
+    let document: KubeconfigDocument
+    let text: String
+    do {
+      document = try await KubeconfigIssuer(magnum: context.cloud.magnum).issue(for: cluster)
+      text = try document.rendered()
+      try PrivateFileWriter.write(Data(text.utf8), to: path)
+    } catch let error as KubeconfigError {
+      throw ResourceActionError(error.description)
+    }
+    try await context.recordRemoteID(path)
+    let live = attributes["live"]?.boolValue == true
+    if live { try pointLiveLink(at: path, context: context) }
+    return AppliedResource(
+      remoteID: path,
+      attributes: [
+        "cluster_id": .string(clusterID), "server": .string(document.server), "live": .bool(live),
+        "path": .string(LocalWorkspace.display(path)), "file_sha256": .string(FileDigest.sha256(Data(text.utf8))),
+      ])
+  }
+
+  public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    let path = try prior.remoteID ?? context.local.kubeconfigPath(generation: prior.address.name)
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw ResourceActionError("\(LocalWorkspace.display(path)) is gone; plan again to write it anew")
+    }
+    let live = attributes["live"]?.boolValue == true
+    // Only the new live generation moves the link; the old one's update leaves it, so it is never dangling between.
+    if live { try pointLiveLink(at: path, context: context) }
+    var result = prior.attributes.merging(attributes) { $1 }
+    result["live"] = .bool(live)
+    return AppliedResource(remoteID: path, attributes: result)
+  }
+
+  public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
+    guard let path = prior.remoteID else { return }
+    if let written = prior.attributes["file_sha256"]?.stringValue, FileDigest.sha256(atPath: path) != written {
+      return  // the file is another kubeconfig now (the replacement's): leave it, and the link to it
+    }
+    if let link = try? context.local.liveKubeconfigLink(), Self.linkTarget(link, resolvesTo: path) {
+      unlink(link)
+    }
+    if unlink(path) != 0, errno != ENOENT {
+      throw ResourceActionError("cannot delete \(path): \(String(cString: strerror(errno)))")
+    }
+  }
+
+  public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
+    guard let path = prior.remoteID, FileManager.default.isReadableFile(atPath: path) else { return nil }
+    var attributes = prior.attributes
+    if let link = try? context.local.liveKubeconfigLink() {
+      attributes["live"] = .bool(Self.linkTarget(link, resolvesTo: path))
+    }
+    return AppliedResource(remoteID: path, attributes: attributes)
+  }
+
+  public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
+    // A kubeconfig is written in one step after its certificate is signed: an interrupted create leaves nothing to
+    // adopt, and making a new one is harmless.
+    nil
+  }
+
+  // MARK: - The live link
+
+  /// Points `kube.config` at `path` by renaming a fresh link over it, so a reader never finds it missing.
+  private func pointLiveLink(at path: String, context: ActionContext) throws {
+    let link = try context.local.liveKubeconfigLink()
+    let directory = (link as NSString).deletingLastPathComponent
+    let relative = path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : path
+    let temporary = directory + "/.kube.config.tmp-" + UUID().uuidString.lowercased()
+    guard symlink(relative, temporary) == 0 else {
+      throw ResourceActionError("cannot link \(link): \(String(cString: strerror(errno)))")
+    }
+    guard rename(temporary, link) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw ResourceActionError("cannot link \(link): \(reason)")
+    }
+  }
+
+  /// Whether `link` is a symbolic link that leads to `path`.
+  static func linkTarget(_ link: String, resolvesTo path: String) -> Bool {
+    guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link) else { return false }
+    let directory = (link as NSString).deletingLastPathComponent
+    let resolved = target.hasPrefix("/") ? target : directory + "/" + target
+    return (resolved as NSString).standardizingPath == (path as NSString).standardizingPath
+  }
+}

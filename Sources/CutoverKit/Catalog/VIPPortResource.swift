@@ -1,0 +1,156 @@
+import OpenStack
+
+/// `vip_port.<name>`: a Neutron port that holds the VIP as its fixed IP, so Neutron never hands the address to
+/// anything else, and the VIP in the `allowed_address_pairs` of each haproxy host's port, so keepalived may move it
+/// between them (Neutron's port security drops traffic for addresses a port does not own). A host's port is the
+/// one holding the host's address. Other pairs on a host's port are kept.
+public struct VIPPortResource: ResourceType {
+  public init() {}
+
+  public let name = "vip_port"
+
+  public let schema = ResourceSchema([
+    AttributeSchema("name", .forcesReplacement),
+    AttributeSchema("network", .forcesReplacement),
+    AttributeSchema("vip", .forcesReplacement),
+    AttributeSchema("hosts", .updatable),
+    AttributeSchema("id", .computed(changesOnUpdate: false)),
+    AttributeSchema("mac_address", .computed(changesOnUpdate: false)),
+  ])
+
+  public func expand(_ state: DesiredState) -> [DesiredResource] {
+    guard let balancer = state.loadBalancer else { return [] }
+    return [
+      DesiredResource(
+        address: ResourceAddress(type: name, name: balancer.name),
+        attributes: [
+          "name": .value(.string("\(balancer.name)-vip")),
+          "network": .value(.string(balancer.network)),
+          "vip": .value(.string(balancer.vip)),
+          "hosts": .value(.list(balancer.hosts.map { .string($0.address) })),
+        ])
+    ]
+  }
+
+  public func generation(of address: ResourceAddress) -> String? { nil }
+
+  // MARK: - Actions
+
+  public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    guard let vip = attributes["vip"]?.stringValue, let network = attributes["network"]?.stringValue else {
+      throw ResourceActionError("\(address) needs a vip and a network")
+    }
+    let port: NetworkPort
+    if let resumed = context.resumeRemoteID, let existing = try await context.cloud.neutron.port(id: resumed) {
+      port = existing
+    } else {
+      port = try await context.cloud.neutron.createPort(
+        PortCreateRequest(
+          networkID: try await NetworkLookup.networkID(network, context: context),
+          name: attributes["name"]?.stringValue ?? "\(address.name)-vip",
+          fixedIPs: [.init(ipAddress: vip)], description: "Managed by Cutover: holds the keepalived VIP"))
+      try await context.recordRemoteID(port.id)
+    }
+    let hosts = attributes["hosts"]?.stringList ?? []
+    try await allow(vip, on: hosts, context: context)
+    return applied(port, network: network, hosts: hosts)
+  }
+
+  public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    guard let id = prior.remoteID, let port = try await context.cloud.neutron.port(id: id) else {
+      throw ResourceActionError("\(prior.address) no longer exists in Neutron")
+    }
+    let vip = port.ipAddresses.first ?? prior.attributes["vip"]?.stringValue ?? ""
+    let wanted = attributes["hosts"]?.stringList ?? []
+    let removed = (prior.attributes["hosts"]?.stringList ?? []).filter { !wanted.contains($0) }
+    try await disallow(vip, on: removed, context: context)
+    try await allow(vip, on: wanted, context: context)
+    return applied(port, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: wanted)
+  }
+
+  public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
+    guard let id = prior.remoteID else { return }
+    if let vip = prior.attributes["vip"]?.stringValue {
+      try await disallow(vip, on: prior.attributes["hosts"]?.stringList ?? [], context: context)
+    }
+    try await context.cloud.neutron.deletePort(id: id)
+  }
+
+  public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
+    guard let id = prior.remoteID, let port = try await context.cloud.neutron.port(id: id) else { return nil }
+    let vip = port.ipAddresses.first ?? ""
+    // The hosts whose ports still carry the VIP: a pair removed by hand shows as drift and is put back.
+    var hosts: [String] = []
+    let ports = try await context.cloud.neutron.ports()
+    for host in prior.attributes["hosts"]?.stringList ?? [] {
+      let hostPort = ports.first { $0.ipAddresses.contains(host) }
+      if hostPort?.allowedAddressPairs.contains(where: { $0.ipAddress == vip }) == true { hosts.append(host) }
+    }
+    return applied(port, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: hosts)
+  }
+
+  public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
+    guard let portName = attributes["name"]?.stringValue, let vip = attributes["vip"]?.stringValue else { return nil }
+    guard
+      let port = try await context.cloud.neutron.ports(name: portName)
+        .first(where: { !context.knownRemoteIDs.contains($0.id) && $0.ipAddresses.contains(vip) })
+    else { return nil }
+    return applied(port, network: attributes["network"]?.stringValue ?? port.networkID, hosts: [])
+  }
+
+  public func inventory(context: ActionContext) async throws -> [String: String] {
+    Dictionary(
+      try await context.cloud.neutron.ports().filter { !$0.name.isEmpty }.map { ($0.name, $0.id) },
+      uniquingKeysWith: { a, _ in a })
+  }
+
+  public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? {
+    guard let port = try await context.cloud.neutron.port(id: remoteID), let vip = port.ipAddresses.first else {
+      return nil
+    }
+    let network = try await NetworkLookup.networkName(id: port.networkID, context: context)
+    let hosts = try await context.cloud.neutron.ports()
+      .filter { $0.id != port.id && $0.allowedAddressPairs.contains { $0.ipAddress == vip } }
+      .compactMap(\.ipAddresses.first)
+    return applied(port, network: network, hosts: hosts)
+  }
+
+  // MARK: - Host ports
+
+  /// Adds the VIP to the allowed address pairs of each host's port, keeping the pairs already there.
+  private func allow(_ vip: String, on hosts: [String], context: ActionContext) async throws {
+    for host in hosts {
+      guard let port = try await NetworkLookup.port(holding: host, context: context) else {
+        throw ResourceActionError(
+          "no Neutron port holds haproxy host address \(host); create the host (or fix its address) first")
+      }
+      guard !port.allowedAddressPairs.contains(where: { $0.ipAddress == vip }) else { continue }
+      _ = try await context.cloud.neutron.updateAllowedAddressPairs(
+        portID: port.id, pairs: port.allowedAddressPairs + [.init(ipAddress: vip)])
+    }
+  }
+
+  /// Removes the VIP from the allowed address pairs of each host's port that still exists.
+  private func disallow(_ vip: String, on hosts: [String], context: ActionContext) async throws {
+    for host in hosts {
+      guard let port = try await NetworkLookup.port(holding: host, context: context),
+        port.allowedAddressPairs.contains(where: { $0.ipAddress == vip })
+      else { continue }
+      _ = try await context.cloud.neutron.updateAllowedAddressPairs(
+        portID: port.id, pairs: port.allowedAddressPairs.filter { $0.ipAddress != vip })
+    }
+  }
+
+  private func applied(_ port: NetworkPort, network: String, hosts: [String]) -> AppliedResource {
+    var attributes: Attributes = [
+      "name": .string(port.name), "network": .string(network), "vip": .string(port.ipAddresses.first ?? ""),
+      "hosts": .list(hosts.map(Value.string)), "id": .string(port.id),
+    ]
+    if let mac = port.macAddress { attributes["mac_address"] = .string(mac) }
+    return AppliedResource(remoteID: port.id, attributes: attributes)
+  }
+}

@@ -53,6 +53,7 @@ public final class CloudSimulator: Sendable {
     CertificateRoutes(store: store).register(on: router)
     WebProxyRoutes(store: store).register(on: router)
     NetworkRoutes(store: store).register(on: router)
+    NeutronExtensionRoutes(store: store).register(on: router)
     PortRoutes(store: store).register(on: router)
     FloatingIPRoutes(store: store).register(on: router)
     SecurityGroupRoutes(store: store).register(on: router)

@@ -14,16 +14,20 @@ public struct FaultInjection: Sendable, Equatable {
   public var failingClusters: Set<String>
   /// Fraction (0...1) of changing requests (POST, PUT, PATCH, DELETE) processed and then answered 500.
   public var lostAnswerRate: Double
+  /// Worker counts that named clusters are resized to behind the client's back (as by someone in Horizon) the
+  /// moment their create completes: cluster name → node count.
+  public var nodeCountDrift: [String: Int]
 
   public init(
     errorRate: Double = 0, rateLimitRate: Double = 0, latency: Duration = .zero, failingClusters: Set<String> = [],
-    lostAnswerRate: Double = 0
+    lostAnswerRate: Double = 0, nodeCountDrift: [String: Int] = [:]
   ) {
     self.errorRate = errorRate
     self.rateLimitRate = rateLimitRate
     self.latency = latency
     self.failingClusters = failingClusters
     self.lostAnswerRate = lostAnswerRate
+    self.nodeCountDrift = nodeCountDrift
   }
 }
 

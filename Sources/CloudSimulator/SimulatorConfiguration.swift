@@ -55,17 +55,22 @@ extension SimulatorConfiguration {
     public static let errorRate = "CUTOVER_SIMULATOR_ERROR_RATE"
     /// Fraction of requests answered 429 (0…1).
     public static let rateLimitRate = "CUTOVER_SIMULATOR_RATE_LIMIT_RATE"
+    /// Fraction of changing requests processed, then answered 500 (0…1).
     public static let lostAnswerRate = "CUTOVER_SIMULATOR_LOST_ANSWER_RATE"
     /// Milliseconds added to every response (a number ≥ 0).
     public static let latencyMilliseconds = "CUTOVER_SIMULATOR_LATENCY_MS"
     /// Comma-separated cluster names whose create fails.
     public static let failingClusters = "CUTOVER_SIMULATOR_FAIL_CLUSTERS"
+    /// Comma-separated `NAME=COUNT`: each named cluster is resized to COUNT workers behind the client's back as
+    /// soon as its create completes.
+    public static let nodeCountDrift = "CUTOVER_SIMULATOR_DRIFT_NODE_COUNT"
     /// trace, debug, info, notice, warning, error or critical; logs go to standard error.
     public static let logLevel = "CUTOVER_SIMULATOR_LOG_LEVEL"
   }
 
   /// Reads CUTOVER_SIMULATOR_BUILD_SECONDS, CUTOVER_SIMULATOR_ERROR_RATE, CUTOVER_SIMULATOR_RATE_LIMIT_RATE,
-  /// CUTOVER_SIMULATOR_LATENCY_MS, CUTOVER_SIMULATOR_FAIL_CLUSTERS (comma-separated names) and
+  /// CUTOVER_SIMULATOR_LOST_ANSWER_RATE, CUTOVER_SIMULATOR_LATENCY_MS, CUTOVER_SIMULATOR_FAIL_CLUSTERS
+  /// (comma-separated names), CUTOVER_SIMULATOR_DRIFT_NODE_COUNT (comma-separated `NAME=COUNT`) and
   /// CUTOVER_SIMULATOR_LOG_LEVEL (trace…critical) over the defaults. An unset or empty variable keeps the default;
   /// an unparsable one throws `SimulatorConfigurationError`.
   public static func fromEnvironment(
@@ -96,6 +101,9 @@ extension SimulatorConfiguration {
       let list = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       configuration.faults.failingClusters = Set(list)
     }
+    if let drift = try reader.nodeCounts(EnvironmentKey.nodeCountDrift) {
+      configuration.faults.nodeCountDrift = drift
+    }
     if let level = reader.text(EnvironmentKey.logLevel) {
       guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
         throw SimulatorConfigurationError(
@@ -117,6 +125,22 @@ private struct EnvironmentReader {
   func text(_ key: String) -> String? {
     guard let raw = environment[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
     return raw
+  }
+
+  /// Comma-separated `NAME=COUNT` entries (`paws-127d=3,paws-128a=0`); a later entry for a name wins.
+  func nodeCounts(_ key: String) throws -> [String: Int]? {
+    guard let raw = text(key) else { return nil }
+    var counts: [String: Int] = [:]
+    for entry in raw.split(separator: ",") {
+      let parts = entry.split(separator: "=", omittingEmptySubsequences: false)
+        .map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 2, !parts[0].isEmpty, let count = Int(parts[1]), count >= 0 else {
+        throw SimulatorConfigurationError(
+          variable: key, value: raw, expectation: "comma-separated NAME=COUNT entries, each COUNT a whole number ≥ 0")
+      }
+      counts[parts[0]] = count
+    }
+    return counts.isEmpty ? nil : counts
   }
 
   func number(_ key: String, in range: ClosedRange<Double>, expectation: String) throws -> Double? {

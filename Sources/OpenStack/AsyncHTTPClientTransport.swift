@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -11,8 +12,9 @@ import Synchronization
 /// The real network: an ``HTTPTransport`` over AsyncHTTPClient.
 ///
 /// TLS certificates are verified against the system trust store by default; `cacertPath` (a PEM file, the
-/// `cacert` of `clouds.yaml`) adds its certificates to the trusted roots; `insecure` turns verification off.
-/// Redirects are not followed (an OpenStack API never redirects, and following one could hand the token to
+/// `cacert` of `clouds.yaml`) adds its certificates to the trusted roots; `insecure` turns verification off and
+/// logs ``insecureWarning`` at `warning` level. A certificate the client refuses fails at once as
+/// ``HTTPTransportError/Kind/certificateRejected``, with a message saying how to trust the server. Redirects are not followed (an OpenStack API never redirects, and following one could hand the token to
 /// another host). Connection establishment is not retried inside AsyncHTTPClient, so a refused connection
 /// fails at once as ``HTTPTransportError/Kind/notConnected`` and the session's retry policy decides.
 ///
@@ -24,9 +26,22 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
   private let client: HTTPClient
   private let isShutDown = Mutex(false)
 
-  public init(cacertPath: String? = nil, insecure: Bool = false) throws {
+  /// What is logged when certificate verification is turned off.
+  public static let insecureWarning =
+    "TLS certificate verification is disabled (insecure): the servers' identity is not checked, so the credentials "
+    + "and tokens sent could reach an impostor; use cacert to trust a private CA instead"
+
+  /// - Parameters:
+  ///   - cacertPath: a PEM file of CA certificates trusted in addition to the system's.
+  ///   - insecure: turns certificate verification off (and logs ``insecureWarning``).
+  ///   - logger: where the warning about `insecure` goes; by default swift-log's handler (standard error).
+  /// - Throws: ``CloudConfigError`` when `cacertPath` cannot be read or holds no PEM certificate.
+  public init(
+    cacertPath: String? = nil, insecure: Bool = false, logger: Logger = Logger(label: "cutover.openstack")
+  ) throws {
     var tls = TLSConfiguration.makeClientConfiguration()
     if insecure {
+      logger.warning("\(Self.insecureWarning)")
       tls.certificateVerification = .none
     } else if let cacertPath {
       tls.additionalTrustRoots = [.certificates(try Self.loadCertificates(atPath: cacertPath))]
@@ -108,6 +123,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
   /// Sorts an AsyncHTTPClient/NIO error into the three kinds the retry policy distinguishes.
   static func transportError(for error: any Error, url: String, timeout: Duration) -> HTTPTransportError {
     let host = URL(string: url).map { "\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? url
+    if let reason = certificateRejection(error) {
+      return HTTPTransportError(
+        .certificateRejected,
+        detail: "TLS certificate verification failed for \(host): \(reason); if the cloud uses a private CA, name "
+          + "its PEM file in cacert (clouds.yaml) or OS_CACERT"
+      )
+    }
     if let clientError = error as? HTTPClientError {
       switch clientError {
       case .deadlineExceeded, .readTimeout, .writeTimeout:
@@ -131,6 +153,19 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
       return HTTPTransportError(.notConnected, detail: "could not connect to \(host): \(reasons)")
     }
     return HTTPTransportError(.failed, detail: "\(host): \(error)")
+  }
+
+  /// Why the server's certificate was refused, when `error` is such a refusal; nil for any other error.
+  static func certificateRejection(_ error: any Error) -> String? {
+    if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+      return "the server's certificate does not name this host"
+    }
+    guard error is NIOSSLError || error is BoringSSLError else { return nil }
+    let text = String(describing: error)
+    if text.contains("CERTIFICATE_VERIFY_FAILED") {
+      return "the server's certificate is not signed by a trusted CA, or has expired (CERTIFICATE_VERIFY_FAILED)"
+    }
+    return nil
   }
 
   private static let connectErrnos: Set<CInt> = [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL]

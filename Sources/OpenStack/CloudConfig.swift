@@ -49,6 +49,18 @@ public struct CloudConfig: Sendable, Equatable {
     self.insecure = insecure
   }
 
+  /// What an operator must be told before this configuration is used: today, that TLS verification is off.
+  /// Printing them is the caller's job (``AsyncHTTPClientTransport`` also logs a warning when it is made insecure).
+  public var warnings: [String] {
+    guard insecure else { return [] }
+    let subject = name.map { "cloud \"\($0)\"" } ?? "the cloud of the OS_* variables"
+    return [
+      "TLS certificate verification is disabled for \(subject) (insecure: true, verify: false or OS_INSECURE): "
+        + "\(authURL) and the services of its catalog are not authenticated, so credentials and tokens could reach "
+        + "an impostor; name the CA in cacert instead"
+    ]
+  }
+
   /// The values that must never appear in an error, a log line or a description.
   var secrets: [String] {
     switch auth {

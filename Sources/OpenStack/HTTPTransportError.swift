@@ -11,6 +11,9 @@ public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConver
     case timedOut
     /// Any other failure (connection reset, TLS error, malformed response); the server may have processed it.
     case failed
+    /// The server's TLS certificate was refused (not signed by a trusted CA, wrong host name, expired). The request
+    /// was never sent, and repeating it cannot help: the trust settings (`cacert`) must change.
+    case certificateRejected
   }
 
   public var kind: Kind

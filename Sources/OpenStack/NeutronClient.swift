@@ -2,7 +2,8 @@ import Foundation
 
 // MARK: - NeutronClient
 
-/// Neutron v2.0 (ports, floating IPs, security groups and their rules, networks) over an ``OpenStackSession``.
+/// Neutron v2.0 (ports, floating IPs, security groups and their rules, networks, subnets) over an
+/// ``OpenStackSession``.
 ///
 /// The catalog's `network` URL names no version (`https://…:29696`), so every path starts with `/v2.0`. Bodies
 /// travel in envelopes (`{"port": {…}}`, `{"ports": […]}`); errors are `{"NeutronError": {"type", "message",
@@ -23,6 +24,23 @@ public struct NeutronClient: Sendable {
     try await list("/v2.0/networks", filters: [("name", name)], envelope: "networks")
   }
 
+  /// The network with this id; nil when Neutron answers 404.
+  public func network(id: String) async throws -> Network? {
+    try await show("/v2.0/networks/\(PathSegment.encode(id))", envelope: "network")
+  }
+
+  // MARK: - Subnets
+
+  /// The subnets with this name and/or on this network (Neutron filters; names are not unique), or all of them.
+  public func subnets(name: String? = nil, networkID: String? = nil) async throws -> [Subnet] {
+    try await list("/v2.0/subnets", filters: [("name", name), ("network_id", networkID)], envelope: "subnets")
+  }
+
+  /// The subnet with this id; nil when Neutron answers 404.
+  public func subnet(id: String) async throws -> Subnet? {
+    try await show("/v2.0/subnets/\(PathSegment.encode(id))", envelope: "subnet")
+  }
+
   // MARK: - Ports
 
   public func createPort(_ request: PortCreateRequest) async throws -> NetworkPort {
@@ -37,6 +55,12 @@ public struct NeutronClient: Sendable {
   /// The ports with this name, or all of them.
   public func ports(name: String? = nil) async throws -> [NetworkPort] {
     try await list("/v2.0/ports", filters: [("name", name)], envelope: "ports")
+  }
+
+  /// The ports holding this address (`GET /v2.0/ports?fixed_ips=ip_address%3D<ip>`): who owns a VIP or a node's
+  /// address. Usually one; empty when the address is free.
+  public func ports(fixedIPAddress: String) async throws -> [NetworkPort] {
+    try await list("/v2.0/ports", filters: [("fixed_ips", "ip_address=\(fixedIPAddress)")], envelope: "ports")
   }
 
   /// Sets the port's `allowed_address_pairs` (the PUT replaces the whole list; an empty list clears it).

@@ -8,13 +8,18 @@ import Foundation
 /// `X-OpenStack-Nova-API-Version: <v>` (default 2.64, where a group has one `policy` and `rules`; below it a
 /// create sends `policies: [policy]`). Negotiation works like ``MagnumClient``'s: a 406 naming a lower maximum
 /// (`OpenStack-API-Maximum-Version`, or "maximum is 2.60" in the error text) repeats the call once at that
-/// version, and this client and its copies keep it. `POST /os-server-groups` answers 200, not 201. Errors are
+/// version, and this client and its copies keep it. A 406 naming no maximum falls back to ``fallbackVersion``
+/// (2.15, the oldest with `soft-anti-affinity`), where a group is created with `policies`; a 406 there is thrown.
+/// `POST /os-server-groups` answers 200, not 201. Errors are
 /// `{"itemNotFound": {"code", "message"}}`, `{"badRequest": …}`…; a 404 reads as nil or as done.
 public struct NovaClient: Sendable {
   public static let serviceTypes = ["compute"]
 
   /// The first microversion where a server group has `policy` and `rules` instead of `policies`.
   static let singlePolicy = MagnumMicroversion(major: 2, minor: 64)
+
+  /// The version tried after a 406 that names no maximum: the oldest with `soft-anti-affinity` (Mitaka, 2016).
+  public static let fallbackVersion = "2.15"
 
   public let session: OpenStackSession
   private let version: MagnumVersionState
@@ -76,8 +81,9 @@ public struct NovaClient: Sendable {
 
   // MARK: - Calls
 
-  /// Sends the call at the requested microversion, and once more at the server's maximum after a 406 that names
-  /// a lower one. `body` is built for the version the call is served at (nil: `latest`, not yet known).
+  /// Sends the call at the requested microversion, and once more after a 406: at the server's maximum when it
+  /// names a lower one, else at ``fallbackVersion`` when that is lower. `body` is built for the version the call is
+  /// served at (nil: `latest`, not yet known).
   private func call(
     _ method: String, _ path: String, body: (MagnumMicroversion?) throws -> Data? = { _ in nil }
   ) async throws -> HTTPResponse {
@@ -85,9 +91,9 @@ public struct NovaClient: Sendable {
     do {
       return try await send(method, path, body: try body(version.effective), microversion: requested)
     } catch let error as OpenStackError where error.status == 406 {
-      guard let supported = Self.maximumSupported(by: error),
-        MagnumMicroversion(requested).map({ supported < $0 }) ?? true
-      else { throw error }
+      let fallback = MagnumMicroversion(Self.fallbackVersion) ?? Self.singlePolicy
+      let supported = Self.maximumSupported(by: error) ?? fallback
+      guard MagnumMicroversion(requested).map({ supported < $0 }) ?? true else { throw error }
       version.lower(to: supported)
       return try await send(method, path, body: try body(supported), microversion: supported.description)
     }

@@ -15,6 +15,9 @@ public struct OpenStackError: Error, LocalizedError, Sendable, Equatable, Custom
     case http
     /// No response: connection failure, reset, TLS error.
     case transport
+    /// The server's TLS certificate was refused (untrusted issuer, wrong host name, expired); not retried, since
+    /// only a change of `cacert` (or of the server's certificate) can help.
+    case certificate
     /// No complete response within the request timeout.
     case timeout
     /// A 2xx response whose body could not be read as expected.
@@ -61,7 +64,7 @@ public struct OpenStackError: Error, LocalizedError, Sendable, Equatable, Custom
     switch kind {
     case .transport, .timeout: true
     case .http: status.map { $0 == 429 || $0 >= 500 } ?? false
-    case .invalidResponse, .configuration: false
+    case .invalidResponse, .configuration, .certificate: false
     }
   }
 
@@ -81,7 +84,7 @@ public struct OpenStackError: Error, LocalizedError, Sendable, Equatable, Custom
       } else {
         line = "\(call) answered \(status) \(reason)\(message.isEmpty ? "" : ": \(message)")"
       }
-    case .transport:
+    case .transport, .certificate:
       line = "\(call) failed: \(message)"
     case .timeout:
       line = "\(call) timed out: \(message)"

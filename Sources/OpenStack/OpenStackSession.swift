@@ -9,7 +9,7 @@ import Logging
 /// two minutes, and issued again once when a call answers 401; concurrent callers share one token request.
 ///
 /// Retry rule (``RetryPolicy`` gives the counts and delays): a call is repeated on 5xx, 429, transport errors and
-/// timeouts, except a `POST`, which may create something: the server may have processed it even though no good
+/// timeouts (never on a refused TLS certificate), except a `POST`, which may create something: the server may have processed it even though no good
 /// answer came back, so a `POST` is repeated only on 429 or 503 (the service refused it before doing anything)
 /// or when the connection could not be made at all (the request was never sent). A caller that knows its call is
 /// idempotent (or, like the web proxy's appending `PUT`, that it is not) says so with `idempotent:`.
@@ -305,13 +305,21 @@ public actor OpenStackSession {
     transportError: HTTPTransportError, service: String, method: String, path: String, idempotent: Bool,
     timeout: Duration
   ) -> FailedAttempt {
-    let kind: OpenStackError.Kind = transportError.kind == .timedOut ? .timeout : .transport
+    let kind: OpenStackError.Kind =
+      switch transportError.kind {
+      case .timedOut: .timeout
+      case .certificateRejected: .certificate
+      case .notConnected, .failed: .transport
+      }
     let message =
       transportError.kind == .timedOut && !transportError.detail.contains(timeout.readable)
       ? "no answer within \(timeout.readable) (\(transportError.detail))" : transportError.detail
     let error = OpenStackError(
       service: service, method: method, path: path, status: nil, message: message, kind: kind
     )
-    return FailedAttempt(error: error, mayRepeat: idempotent || transportError.kind == .notConnected)
+    // A refused certificate stays refused: repeating only delays the message the operator needs.
+    let mayRepeat =
+      transportError.kind != .certificateRejected && (idempotent || transportError.kind == .notConnected)
+    return FailedAttempt(error: error, mayRepeat: mayRepeat)
   }
 }

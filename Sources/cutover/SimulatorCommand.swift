@@ -10,7 +10,7 @@ struct SimulatorCommand: AsyncParsableCommand {
 
   struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Serve Keystone, Magnum and the web-proxy API on loopback until interrupted.")
+      abstract: "Serve Keystone, Magnum, Neutron, Nova and the web-proxy API on loopback until interrupted.")
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).") var port = 0
     @Option(help: "SQLite file keeping the simulated cloud; omitted: in memory.") var database: String?

@@ -86,6 +86,8 @@ struct StateCommand: AsyncParsableCommand {
             }
             if let error = action.error { line += " — \(error)" }
             Terminal.line(line)
+            // What happened along the way: cloud statuses, retries, a daemon's warnings, a deliver command's output.
+            for detail in action.detail?.split(separator: "\n") ?? [] { Terminal.line("        \(detail)") }
           }
         }
       }

@@ -12,6 +12,7 @@ import Testing
         "CUTOVER_SIMULATOR_RATE_LIMIT_RATE": "0.2",
         "CUTOVER_SIMULATOR_LATENCY_MS": "150",
         "CUTOVER_SIMULATOR_FAIL_CLUSTERS": "paws-3, paws-4,,",
+        "CUTOVER_SIMULATOR_DRIFT_NODE_COUNT": "paws-127d=3, paws-128a = 0,",
         "UNRELATED": "x",
       ],
       databasePath: "/tmp/state.sqlite", project: "pawsdev")
@@ -20,6 +21,7 @@ import Testing
     #expect(configuration.faults.rateLimitRate == 0.2)
     #expect(configuration.faults.latency == .milliseconds(150))
     #expect(configuration.faults.failingClusters == ["paws-3", "paws-4"])
+    #expect(configuration.faults.nodeCountDrift == ["paws-127d": 3, "paws-128a": 0])
     #expect(configuration.databasePath == "/tmp/state.sqlite")
     #expect(configuration.project == "pawsdev")
     #expect(configuration.applicationCredentialID == "cutover-simulator")
@@ -41,6 +43,9 @@ import Testing
     ("CUTOVER_SIMULATOR_RATE_LIMIT_RATE", "nan"),
     ("CUTOVER_SIMULATOR_LATENCY_MS", "fast"),
     ("CUTOVER_SIMULATOR_LOG_LEVEL", "loud"),
+    ("CUTOVER_SIMULATOR_DRIFT_NODE_COUNT", "paws-127d"),
+    ("CUTOVER_SIMULATOR_DRIFT_NODE_COUNT", "paws-127d=-1"),
+    ("CUTOVER_SIMULATOR_DRIFT_NODE_COUNT", "=3"),
   ])
   func unparsableValuesThrowAClearError(variable: String, value: String) throws {
     let error = #expect(throws: SimulatorConfigurationError.self) {

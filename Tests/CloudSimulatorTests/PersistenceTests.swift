@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import NIOHTTP1
 import Testing
 
@@ -107,5 +108,25 @@ import Testing
     }
     await first.stop()
     await second.stop()
+  }
+
+  @Test func aCloudFromAnEarlierVersionGetsTheCloudVPSSubnets() throws {
+    let path = Self.temporaryDatabasePath()
+    defer { Self.removeDatabase(at: path) }
+    try FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    let earlier = try DatabaseQueue(path: path)
+    try CloudDatabase.migrator.migrate(earlier, upTo: "v3-network-and-compute")
+    try earlier.write { db in
+      // What the v3 schema made: stand-in subnets in 127.0.0.0/8.
+      try db.execute(sql: "UPDATE subnet SET name = 'VXLAN/IPv6-dualstack-subnet-v4', cidr = '127.0.0.0/8'")
+    }
+    try earlier.close()
+
+    let migrated = try CloudDatabase.open(path: path)
+    let subnets = try migrated.read { db in try SubnetRecord.order(Column("name")).fetchAll(db) }
+    #expect(subnets.map(\.name) == ["cloud-eqiad1-floating", "vxlan-dualstack-ipv4"])
+    #expect(subnets.map(\.cidr) == ["185.15.56.0/25", "172.16.0.0/21"])
+    try migrated.close()
   }
 }

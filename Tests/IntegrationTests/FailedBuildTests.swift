@@ -19,6 +19,12 @@ struct FailedBuildTests {
     #expect(clusterLine.contains("tainted"), "\(list)")
     #expect(try await workspace.cloudSnapshot().routes.isEmpty)
 
+    // The next plan says what the cloud says about the failed cluster before it plans the replacement.
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
+    let warning = try #require(plan.stdoutLines.first { $0.contains("cluster.127d is CREATE_FAILED in the cloud: ") })
+    #expect(warning.contains("No valid host was found"), "\(plan)")
+    #expect(plan.stdout.contains("-/+ cluster.127d"), "\(plan)")
+
     // Nothing points at the failed cluster, so it can go; the next apply builds the generation again.
     try requireExit(
       0, try await workspace.run(["destroy", "eqiad1", "--simulate", "--auto-approve", "--target", "cluster.127d"]))

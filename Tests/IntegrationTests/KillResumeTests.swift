@@ -35,7 +35,8 @@ struct KillResumeTests {
   @Test("killed right after the template was created: the next apply creates the rest once")
   func killAfterTemplateCreate() async throws {
     let workspace = try Workspace.with(.eqiad1())
-    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "2"]
+    // Long enough that the kill lands while the cluster still builds, even on a loaded machine.
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "6"]
     let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
     try await first.waitForOutput("cluster_template.127d: Creation complete", timeout: .seconds(60))
     try await first.killAndWait()

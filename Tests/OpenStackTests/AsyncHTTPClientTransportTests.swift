@@ -93,7 +93,7 @@ struct AsyncHTTPClientTransportTests {
     let pem = try #require(Bundle.module.url(forResource: "test-ca", withExtension: "pem", subdirectory: "Fixtures"))
     let withCA = try AsyncHTTPClientTransport(cacertPath: pem.path)
     try await withCA.shutdown()
-    let insecure = try AsyncHTTPClientTransport(insecure: true)
+    let insecure = try AsyncHTTPClientTransport(insecure: true, logger: LogCapture().logger)
     try await insecure.shutdown()
 
     let missing = try #require(throws: CloudConfigError.self) {

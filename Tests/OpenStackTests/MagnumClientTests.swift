@@ -35,6 +35,42 @@ struct MagnumClientTests {
     }
   }
 
+  @Test("a catalog with only container-infrastructure-management is used, with the same header")
+  func newServiceType() async throws {
+    let newURL = "https://magnum-new.example.test:29511/v1"
+    let catalog = [
+      FakeCloud.entry(type: "identity", url: FakeCloud.authURL),
+      FakeCloud.entry(type: "container-infrastructure-management", url: newURL),
+    ]
+    let transport = FakeCloud.transport(tokenBody: FakeCloud.tokenBody(catalog: catalog)) { _ in
+      .json(200, try Fixture.text("cluster-get-all-resp"))
+    }
+    let magnum = MagnumClient(session: FakeCloud.session(transport: transport))
+    #expect(try await magnum.clusters().count == 1)
+    let request = try #require(transport.serviceRequests.first)
+    #expect(request.url == newURL + "/clusters")
+    #expect(request.header("OpenStack-API-Version") == "container-infra 1.10")
+  }
+
+  @Test("after a delete, polling sees DELETE_IN_PROGRESS, then Magnum's 404 reads as deleted (nil)")
+  func deleteThenGone() async throws {
+    let reads = Counter()
+    let (magnum, transport) = client { request in
+      switch request.method {
+      case "DELETE": return .json(204, "")
+      default:
+        guard reads.next() == 1 else { return .json(404, try Fixture.text("magnum-error-404")) }
+        let deleting = try Fixture.text("cluster-get-one-resp").replacingOccurrences(
+          of: "\"CREATE_COMPLETE\"", with: "\"DELETE_IN_PROGRESS\"")
+        return .json(200, deleting)
+      }
+    }
+    try await magnum.deleteCluster(id: "paws-g3")
+    #expect(try await magnum.cluster(id: "paws-g3")?.status == "DELETE_IN_PROGRESS")
+    #expect(try await magnum.cluster(id: "paws-g3") == nil)
+    #expect(transport.serviceRequests.map(\.method) == ["DELETE", "GET", "GET"])
+  }
+
   @Test("creating a template posts its fields and decodes the 201 body")
   func createTemplate() async throws {
     let (magnum, transport) = client { _ in .json(201, try Fixture.text("clustertemplate-create-resp")) }

@@ -102,6 +102,40 @@ struct NeutronClientTests {
     #expect(group.rules[2].projectID == "paws")
   }
 
+  @Test("the API reference's security group rule decodes every field")
+  func securityGroupRuleFixture() throws {
+    struct Body: Decodable {
+      var rule: SecurityGroupRule
+      enum CodingKeys: String, CodingKey { case rule = "security_group_rule" }
+    }
+    let rule = try JSONDecoder().decode(Body.self, from: Fixture.data("neutron-security-group-rule-create-resp")).rule
+    #expect(
+      rule
+        == SecurityGroupRule(
+          id: "2bc0accf-312e-429a-956e-e4407625eb62", securityGroupID: "a7734e61-b545-452d-a3cd-0189cbd9747a",
+          direction: "ingress", ethertype: "IPv4", protocol: "tcp", portRangeMin: 80, portRangeMax: 80,
+          remoteIPPrefix: "172.16.0.0/21", remoteGroupID: nil, description: "haproxy from the cluster nodes",
+          projectID: "e4f50856753b4dc6afee5fa6b9b6c550", revisionNumber: 1, createdAt: "2018-03-19T19:16:56Z",
+          updatedAt: "2018-03-19T19:16:56Z"))
+  }
+
+  @Test("the API reference's subnets decode every field; tenant_id stands in for a missing project_id")
+  func subnetFixture() throws {
+    struct Body: Decodable { var subnets: [Subnet] }
+    let subnets = try JSONDecoder().decode(Body.self, from: Fixture.data("neutron-subnet-list-resp")).subnets
+    #expect(
+      subnets == [
+        Subnet(
+          id: "a69bdf11-cce4-4a0a-9f1e-9e27fa7bc3b4", name: "vxlan-dualstack-ipv4",
+          networkID: "7425e328-560c-4f00-8e99-706f3fb90bb4", cidr: "172.16.0.0/21", ipVersion: 4,
+          gatewayIP: "172.16.0.1", enableDHCP: true, description: "", projectID: "admin"),
+        Subnet(
+          id: "b1c2d3e4-0000-4000-8000-000000000006", name: "vxlan-dualstack-ipv6",
+          networkID: "7425e328-560c-4f00-8e99-706f3fb90bb4", cidr: "2a02:ec80:a000::/56", ipVersion: 6,
+          gatewayIP: nil, enableDHCP: false, description: "IPv6 half of the dual stack", projectID: "admin"),
+      ])
+  }
+
   // MARK: - Ports
 
   @Test("createPort posts the port envelope to /v2.0/ports and decodes the 201")
@@ -308,6 +342,63 @@ struct NeutronClientTests {
     #expect(network.mtu == 8950)
     #expect(network.description == "")
     #expect(network.projectID == "admin")
+  }
+
+  @Test("a network shown by id; a missing one is nil")
+  func networkByID() async throws {
+    let (neutron, transport) = client { request in
+      request.path.hasSuffix("/n1")
+        ? .json(200, #"{"network": {"id": "n1", "name": "wan-transport-eqiad", "router:external": true}}"#)
+        : .json(404, #"{"NeutronError": {"type": "NetworkNotFound", "message": "Network n2 could not be found."}}"#)
+    }
+    #expect(try await neutron.network(id: "n1")?.isExternal == true)
+    #expect(try await neutron.network(id: "n2") == nil)
+    #expect(transport.serviceRequests.map(\.url) == [Self.base + "/networks/n1", Self.base + "/networks/n2"])
+  }
+
+  // MARK: - Subnets
+
+  @Test("a subnet name resolves through GET /v2.0/subnets?name= (and network_id); a missing subnet is nil")
+  func subnets() async throws {
+    let (neutron, transport) = client { request in
+      request.path == "/v2.0/subnets"
+        ? .json(200, try Fixture.text("neutron-subnet-list-resp"))
+        : .json(404, #"{"NeutronError": {"type": "SubnetNotFound", "message": "Subnet s9 could not be found."}}"#)
+    }
+    let subnets = try await neutron.subnets(name: "vxlan-dualstack-ipv4")
+    #expect(subnets.first?.id == "a69bdf11-cce4-4a0a-9f1e-9e27fa7bc3b4")
+    #expect(transport.serviceRequests[0].url == Self.base + "/subnets?name=vxlan-dualstack-ipv4")
+    _ = try await neutron.subnets(name: "cloud-flat-codfw1dev", networkID: "7425e328")
+    #expect(transport.serviceRequests[1].url == Self.base + "/subnets?name=cloud-flat-codfw1dev&network_id=7425e328")
+    _ = try await neutron.subnets()
+    #expect(transport.serviceRequests[2].url == Self.base + "/subnets")
+    #expect(try await neutron.subnet(id: "s9") == nil)
+    #expect(transport.serviceRequests[3].url == Self.base + "/subnets/s9")
+  }
+
+  // MARK: - Lookups by address and missing objects
+
+  @Test("the port holding an address is found with fixed_ips=ip_address%3D<ip>")
+  func portsByFixedIP() async throws {
+    let (neutron, transport) = client { _ in .json(200, try Fixture.text("neutron-port-list-by-fixed-ip-resp")) }
+    let ports = try await neutron.ports(fixedIPAddress: "172.16.2.10")
+    #expect(ports.map(\.id) == ["d80b1a3b-4fc1-49f3-952e-1e2ab7081d8b"])
+    #expect(ports.first?.ipAddresses == ["172.16.2.10"])
+    #expect(ports.first?.name == "paws-haproxy-vip")
+    #expect(transport.serviceRequests[0].url == Self.base + "/ports?fixed_ips=ip_address%3D172.16.2.10")
+    _ = try await neutron.ports(fixedIPAddress: "2a02:ec80:a000::10")
+    #expect(transport.serviceRequests[1].url == Self.base + "/ports?fixed_ips=ip_address%3D2a02:ec80:a000::10")
+  }
+
+  @Test("every getter reads Neutron's 404 NeutronError as nil")
+  func gettersNotFound() async throws {
+    let (neutron, transport) = client { _ in .json(404, try Fixture.text("neutron-error-404")) }
+    #expect(try await neutron.port(id: "p") == nil)
+    #expect(try await neutron.floatingIP(id: "f") == nil)
+    #expect(try await neutron.securityGroup(id: "g") == nil)
+    #expect(try await neutron.network(id: "n") == nil)
+    #expect(try await neutron.subnet(id: "s") == nil)
+    #expect(transport.serviceRequests.count == 5)
   }
 
   @Test("an unreadable body is an invalid-response error naming the call")

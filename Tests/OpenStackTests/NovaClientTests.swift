@@ -91,13 +91,40 @@ struct NovaClientTests {
     )
   }
 
-  @Test("a 406 that names nothing lower is thrown")
+  @Test("a 406 at 2.64 naming no maximum falls back to 2.15 and creates with policies")
+  func fallbackTo215() async throws {
+    let (nova, transport) = client { request in
+      switch (request.header("X-OpenStack-Nova-API-Version"), request.method) {
+      case ("2.15", "POST"): .json(200, try Fixture.text("nova-server-group-create-resp-v2.1"))
+      case ("2.15", _): .json(200, #"{"server_groups": []}"#)
+      default: .text(406, "Not Acceptable")
+      }
+    }
+    let group = try await nova.createServerGroup(
+      ServerGroupCreateRequest(name: "paws-haproxy", policy: "anti-affinity"))
+    #expect(group.effectivePolicy == "anti-affinity")
+    #expect(nova.microversion == NovaClient.fallbackVersion)
+    #expect(
+      transport.serviceRequests.map { $0.header("OpenStack-API-Version") ?? "" } == ["compute 2.64", "compute 2.15"])
+    #expect(
+      transport.serviceRequests[1].bodyText == #"{"server_group":{"name":"paws-haproxy","policies":["anti-affinity"]}}"#
+    )
+    _ = try await nova.serverGroups()
+    #expect(transport.serviceRequests.last?.header("X-OpenStack-Nova-API-Version") == "2.15")
+  }
+
+  @Test("a 406 at the fallback version, or a second 406, is thrown")
   func negotiationGivesUp() async throws {
-    let (nova, transport) = client { _ in .text(406, "Not Acceptable") }
-    let error = try await #require(throws: OpenStackError.self) { try await nova.serverGroups() }
+    let (old, oldTransport) = client(microversion: "2.15") { _ in .text(406, "Not Acceptable") }
+    let error = try await #require(throws: OpenStackError.self) { try await old.serverGroups() }
     #expect(error.status == 406)
-    #expect(transport.serviceRequests.count == 1)
-    #expect(nova.microversion == "2.64")
+    #expect(oldTransport.serviceRequests.count == 1)
+    #expect(old.microversion == "2.15")
+
+    let (nova, transport) = client { _ in .text(406, "Not Acceptable") }
+    let again = try await #require(throws: OpenStackError.self) { try await nova.serverGroups() }
+    #expect(again.status == 406)
+    #expect(transport.serviceRequests.count == 2)
   }
 
   @Test("show, list (filtered by name) and delete; itemNotFound reads as nil and as done")

@@ -37,6 +37,87 @@ struct OpenStackErrorTests {
     #expect(text("").message == "")
   }
 
+  /// One service's error answer and the line it must become.
+  struct ErrorLine: Sendable, CustomTestStringConvertible {
+    var serviceTypes: [String]
+    var method: String
+    var path: String
+    var status: Int
+    var fixture: String
+    var headers: [String: String]
+    var expected: String
+
+    var testDescription: String { expected.components(separatedBy: ":").first ?? expected }
+  }
+
+  static let errorLines: [ErrorLine] = [
+    ErrorLine(
+      serviceTypes: ["identity"], method: "GET", path: "/users", status: 401, fixture: "keystone-error-401",
+      headers: ["x-openstack-request-id": "req-k-1"],
+      expected: "keystone: GET /users answered 401 Unauthorized: The request you have made requires authentication."
+        + " (request req-k-1)"),
+    ErrorLine(
+      serviceTypes: MagnumClient.serviceTypes, method: "GET", path: "/clusters/paws-g9", status: 404,
+      fixture: "magnum-error-404", headers: ["x-openstack-request-id": "req-m-1"],
+      expected: "magnum: GET /clusters/paws-g9 answered 404 Not Found: Cluster paws-g9 could not be found."
+        + " (request req-m-1)"),
+    ErrorLine(
+      serviceTypes: MagnumClient.serviceTypes, method: "DELETE", path: "/clustertemplates/t", status: 400,
+      fixture: "magnum-error-400", headers: [:],
+      expected: "magnum: DELETE /clustertemplates/t answered 400 Bad Request: ClusterTemplate "
+        + "5d4c2f4e-2b7a-4a3e-9a3c-0c9f6a1b2e71 is referenced by one or multiple clusters."
+        + " (request req-9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a)"),
+    ErrorLine(
+      serviceTypes: NeutronClient.serviceTypes, method: "GET", path: "/v2.0/ports/65c0ee9f", status: 404,
+      fixture: "neutron-error-404", headers: ["x-openstack-request-id": "req-n-1"],
+      expected: "neutron: GET /v2.0/ports/65c0ee9f answered 404 Not Found: Port 65c0ee9f-d634-4522-8954-51021b570b0d"
+        + " could not be found. (request req-n-1)"),
+    ErrorLine(
+      serviceTypes: NeutronClient.serviceTypes, method: "POST", path: "/v2.0/security-group-rules", status: 409,
+      fixture: "neutron-error-409", headers: ["x-openstack-request-id": "req-n-2"],
+      expected: "neutron: POST /v2.0/security-group-rules answered 409 Conflict: Security group rule already exists."
+        + " Rule id is 93aa42e5-80db-4581-9391-3a608bd0e448. (request req-n-2)"),
+    ErrorLine(
+      serviceTypes: NovaClient.serviceTypes, method: "GET", path: "/os-server-groups/5bbcc3c4", status: 404,
+      fixture: "nova-error-404", headers: ["x-compute-request-id": "req-c-1"],
+      expected: "nova: GET /os-server-groups/5bbcc3c4 answered 404 Not Found: Instance group "
+        + "5bbcc3c4-1da2-4437-a48a-66f15b1b13f9 could not be found. (request req-c-1)"),
+    ErrorLine(
+      serviceTypes: NovaClient.serviceTypes, method: "POST", path: "/os-server-groups", status: 400,
+      fixture: "nova-error-400", headers: ["x-openstack-request-id": "req-c-2", "x-compute-request-id": "req-c-2"],
+      expected: "nova: POST /os-server-groups answered 400 Bad Request: Invalid input for field/attribute 0. Value: "
+        + "soft-anti-affinity. 'soft-anti-affinity' is not one of ['anti-affinity', 'affinity'] (request req-c-2)"),
+  ]
+
+  @Test(
+    "each service's error answer is one line: call, status, the service's words and the request id",
+    arguments: errorLines)
+  func errorLine(_ line: ErrorLine) async throws {
+    let transport = FakeCloud.transport(
+      tokenBody: FakeCloud.tokenBody(catalog: FakeCloud.networkAndComputeCatalog)
+    ) { _ in .json(line.status, try Fixture.text(line.fixture), headers: line.headers) }
+    let session = FakeCloud.session(transport: transport)
+    let error = try await #require(throws: OpenStackError.self) {
+      try await session.send(serviceTypes: line.serviceTypes, method: line.method, path: line.path)
+    }
+    #expect(error.status == line.status)
+    #expect(error.description == line.expected)
+  }
+
+  @Test("Keystone's own 401 to a token request is one line with its request id")
+  func keystoneTokenErrorLine() async throws {
+    let transport = FakeTransport { _ in
+      .json(401, try Fixture.text("keystone-error-401"), headers: ["x-openstack-request-id": "req-k-2"])
+    }
+    let error = try await #require(throws: OpenStackError.self) {
+      try await FakeCloud.session(transport: transport).projectID
+    }
+    #expect(
+      error.description
+        == "keystone: POST /auth/tokens answered 401 Unauthorized: The request you have made requires authentication."
+        + " (request req-k-2)")
+  }
+
   @Test("messages are one line and bounded")
   func oneLine() {
     #expect(text("first line\n  second\tline").message == "first line second line")

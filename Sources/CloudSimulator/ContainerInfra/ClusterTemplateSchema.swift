@@ -26,6 +26,7 @@ enum ClusterTemplateSchema {
     "fixed_subnet": Field(kind: .text, defaultValue: .null),
     "network_driver": Field(kind: .text, defaultValue: "flannel"),
     "volume_driver": Field(kind: .text, defaultValue: .null),
+    "driver": Field(kind: .text, defaultValue: .null),
     "docker_storage_driver": Field(kind: .text, defaultValue: "overlay2"),
     "dns_nameserver": Field(kind: .text, defaultValue: "8.8.8.8"),
     "http_proxy": Field(kind: .text, defaultValue: .null),

@@ -19,8 +19,9 @@ struct MagnumDocuments {
 
   // MARK: - Cluster templates
 
+  /// The template's body; attributes a template stored before the simulator knew them read as their defaults.
   func template(_ record: ClusterTemplateRecord) -> JSONValue {
-    var body = record.attributeValues
+    var body = ClusterTemplateSchema.fields.mapValues(\.defaultValue).merging(record.attributeValues) { $1 }
     body["uuid"] = .string(record.uuid)
     body["name"] = .string(record.name)
     body["created_at"] = .string(WireTimestamp.magnum(record.createdAt))
@@ -91,7 +92,24 @@ struct MagnumDocuments {
     body["project_id"] = .string(configuration.project)
     body["user_id"] = .string(SimulatorConfiguration.userName)
     body["faults"] = [:]
+    let templateLabels = templateAttributes["labels"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
+    let difference = Self.labelDifference(cluster: cluster.labels, template: templateLabels)
+    body["labels_added"] = .stringMap(difference.added)
+    body["labels_skipped"] = .stringMap(difference.skipped)
+    body["labels_overridden"] = .stringMap(difference.overridden)
     return .object(body)
+  }
+
+  /// How a cluster's labels differ from its template's, as Magnum reports it: labels only the cluster has, labels
+  /// only the template has, and the template's value of each label the cluster changed.
+  static func labelDifference(cluster: [String: String], template: [String: String]) -> (
+    added: [String: String], skipped: [String: String], overridden: [String: String]
+  ) {
+    (
+      added: cluster.filter { template[$0.key] == nil },
+      skipped: template.filter { cluster[$0.key] == nil },
+      overridden: template.filter { key, value in cluster[key].map { $0 != value } ?? false }
+    )
   }
 
   // MARK: - Versions

@@ -2,7 +2,7 @@ import GRDB
 import Hummingbird
 
 /// Neutron floating IPs under `/network/v2.0/floatingips`: create (201) on an external network with an address
-/// from 127.0.0.0/8 (or the one asked for), list, show, associate or disassociate by `PUT {"floatingip":
+/// from 127.0.0.0/8 (or the one asked for, such as `185.15.56.57`), list, show, associate or disassociate by `PUT {"floatingip":
 /// {"port_id": …}}` and delete (204).
 struct FloatingIPRoutes {
   let store: CloudStore
@@ -129,7 +129,8 @@ struct FloatingIPRoutes {
 
   // MARK: - Addresses
 
-  /// The address asked for (checked: in 127.0.0.0/8 and free), else a fresh one from the allocator.
+  /// The address asked for (checked: in the external subnet's CIDR or in 127.0.0.0/8, and free), else a fresh
+  /// one in 127.0.0.0/8 from the allocator.
   private static func address(_ wanted: String?, on network: NetworkRecord, in db: Database) throws -> String {
     guard let wanted else {
       while true {
@@ -137,7 +138,7 @@ struct FloatingIPRoutes {
         if try FloatingIPRecord.filter(Column("floatingIPAddress") == address).fetchCount(db) == 0 { return address }
       }
     }
-    guard NeutronAddresses.isAssignable(wanted) else {
+    guard try SubnetRecord.all(network: network.id, in: db).contains(where: { $0.accepts(wanted) }) else {
       throw ServiceError.neutron(
         .badRequest, "InvalidIpForNetwork",
         "IP address \(wanted) is not a valid IP for any of the subnets on the "

@@ -1,5 +1,6 @@
-/// Address rules of the simulated Neutron: every address lives in 127.0.0.0/8 (so probes stay on this machine),
-/// never 127.0.0.1, and MAC addresses use OpenStack's `fa:16:3e` prefix.
+/// Address rules of the simulated Neutron: every address the simulator picks lives in 127.0.0.0/8 (so probes stay
+/// on this machine), never 127.0.0.1; a client may also ask for one in a subnet's real CIDR (`SubnetRecord`). MAC
+/// addresses use OpenStack's `fa:16:3e` prefix.
 enum NeutronAddresses {
   // MARK: - IPv4
 
@@ -16,8 +17,8 @@ enum NeutronAddresses {
     return octets.count == 4 ? octets : nil
   }
 
-  /// Whether `address` may be held by a port or a floating IP: in 127.0.0.0/8, not the network or broadcast
-  /// address, not 127.0.0.1 and not the simulator's gateways (127.0.0.x).
+  /// Whether `address` is a simulated address any subnet accepts: in 127.0.0.0/8, not the network or broadcast
+  /// address and nothing in 127.0.0.x (so never 127.0.0.1).
   static func isAssignable(_ address: String) -> Bool {
     guard let octets = octets(address), octets[0] == 127 else { return false }
     return !(octets[1] == 0 && octets[2] == 0) && !(octets[1] == 255 && octets[2] == 255 && octets[3] == 255)

@@ -50,7 +50,8 @@ struct NeutronDocuments {
       "cidr": .string(record.cidr),
       "gateway_ip": .optional(record.gatewayIP),
       "enable_dhcp": true,
-      "allocation_pools": [["start": "127.0.1.1", "end": "127.255.255.254"]],
+      "allocation_pools": .array(
+        record.allocationPool.map { [["start": .string($0.start), "end": .string($0.end)]] } ?? []),
       "dns_nameservers": [],
       "host_routes": [],
       "project_id": .string(record.projectID),
@@ -185,25 +186,59 @@ struct NeutronDocuments {
   /// Query parameters that are not attribute filters.
   private static let nonFilters: Set<String> = ["fields", "limit", "marker", "page_reverse", "sort_dir", "sort_key"]
 
-  /// The documents whose attributes equal every filter (`?name=x&network_id=y`); a repeated filter matches any of
-  /// its values, and a list attribute matches when it contains the value.
+  /// The documents whose attributes equal every filter (`?name=x&network_id=y`), each cut down to the `fields`
+  /// asked for, if any. A repeated filter matches any of its values, a list attribute matches when it contains the
+  /// value, and `fixed_ips=ip_address=X` (or `subnet_id=`, `ip_address_substr=`) matches a port holding such an
+  /// address, as in Neutron.
   static func filter(_ documents: [JSONValue], by query: [(String, String)]) -> [JSONValue] {
     var wanted: [String: Set<String>] = [:]
     for (name, value) in query where !nonFilters.contains(name) {
       wanted[name, default: []].insert(value)
     }
-    guard !wanted.isEmpty else { return documents }
-    return documents.filter { document in
+    let fields = query.filter { $0.0 == "fields" }.map(\.1)
+    let matching = documents.filter { document in
       wanted.allSatisfy { name, values in
+        if name == "fixed_ips" { return holdsFixedIP(document, matching: values) }
         switch document[name] {
-        case .string(let text): values.contains(text)
-        case .bool(let flag): values.contains(flag ? "true" : "false") || values.contains(flag ? "True" : "False")
-        case .int(let number): values.contains(String(number))
-        case .array(let items): items.contains { $0.stringValue.map(values.contains) ?? false }
-        case .null: values.contains("")
-        default: false
+        case .string(let text): return values.contains(text)
+        case .bool(let flag):
+          return values.contains(flag ? "true" : "false") || values.contains(flag ? "True" : "False")
+        case .int(let number): return values.contains(String(number))
+        case .array(let items): return items.contains { $0.stringValue.map(values.contains) ?? false }
+        case .null: return values.contains("")
+        default: return false
         }
       }
     }
+    return fields.isEmpty ? matching : matching.map { select(fields, of: $0) }
+  }
+
+  /// Whether a port has, for each kind of `fixed_ips` filter (`ip_address=…`, `subnet_id=…`,
+  /// `ip_address_substr=…`), a fixed IP matching one of its values.
+  private static func holdsFixedIP(_ document: JSONValue, matching filters: Set<String>) -> Bool {
+    let fixedIPs = document["fixed_ips"]?.arrayValue ?? []
+    var byKind: [String: [String]] = [:]
+    for filter in filters {
+      let parts = filter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      guard parts.count == 2 else { return false }
+      byKind[String(parts[0]), default: []].append(String(parts[1]))
+    }
+    return byKind.allSatisfy { kind, values in
+      fixedIPs.contains { fixedIP in
+        switch kind {
+        case "ip_address_substr":
+          let address = fixedIP["ip_address"]?.stringValue ?? ""
+          return values.contains { address.contains($0) }
+        default:
+          return fixedIP[kind]?.stringValue.map(values.contains) ?? false
+        }
+      }
+    }
+  }
+
+  /// Only the named attributes of a document (`?fields=id&fields=name`).
+  static func select(_ fields: [String], of document: JSONValue) -> JSONValue {
+    guard let object = document.objectValue else { return document }
+    return .object(object.filter { fields.contains($0.key) })
   }
 }

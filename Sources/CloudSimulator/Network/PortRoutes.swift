@@ -149,8 +149,8 @@ struct PortRoutes {
     }
   }
 
-  /// The port's addresses: those asked for (checked: on the network's subnets, in 127.0.0.0/8, free), or one
-  /// fresh address from the allocator on the network's first IPv4 subnet.
+  /// The port's addresses: those asked for (checked: valid on their subnet, in its CIDR or in 127.0.0.0/8, and
+  /// free), or one fresh address in 127.0.0.0/8 from the allocator on the network's first IPv4 subnet.
   private static func allocate(
     _ wanted: [FixedIPRequest], on network: NetworkRecord, in db: Database
   ) throws -> [PortRecord.FixedIP] {
@@ -173,7 +173,16 @@ struct PortRoutes {
         subnet = match
       }
       if let address = request.ipAddress {
-        guard NeutronAddresses.isAssignable(address) else {
+        if request.subnetID == nil {
+          // Neutron puts an address asked for without a subnet on the subnet whose CIDR holds it.
+          guard let match = subnets.first(where: { $0.accepts(address) }) else {
+            throw ServiceError.neutron(
+              .badRequest, "InvalidIpForNetwork",
+              "IP address \(address) is not a valid IP for any of the subnets on the specified network.")
+          }
+          subnet = match
+        }
+        guard subnet.accepts(address) else {
           throw ServiceError.neutron(
             .badRequest, "InvalidIpForSubnet",
             "IP address \(address) is not a valid IP for the specified subnet.")

@@ -104,6 +104,12 @@ enum CloudDatabase {
         try subnet.insert(db)
       }
     }
+    migrator.registerMigration("v4-cloud-vps-subnets") { db in
+      // The premade subnets take Cloud VPS's names and CIDRs (they were 127.0.0.0/8 stand-ins).
+      for subnet in SubnetRecord.premade {
+        try subnet.update(db)
+      }
+    }
     return migrator
   }
 

@@ -16,11 +16,16 @@ final class CloudStore: Sendable {
   // MARK: - Transactions
 
   /// Runs `body` in one write transaction, with the current time (seconds since 1970), after first settling
-  /// deletions that finished while nobody looked. Either all of a request's changes land or none do.
+  /// deletions that finished while nobody looked and resizes injected behind the client's back. Either all of a
+  /// request's changes land or none do.
   func transaction<T: Sendable>(_ body: @escaping @Sendable (Database, Double) throws -> T) async throws -> T {
-    try await database.write { db in
+    let drift = configuration.faults.nodeCountDrift
+    return try await database.write { db in
       let now = Date().timeIntervalSince1970
       try ClusterRecord.purgeFinishedDeletions(at: now, in: db)
+      if !drift.isEmpty {
+        try ClusterRecord.applyNodeCountDrift(drift, at: now, in: db)
+      }
       try TokenRecord.purgeLongExpired(at: now, in: db)
       return try body(db, now)
     }

@@ -41,7 +41,9 @@ public struct Refresher: Sendable {
         next += 1
         let prior = recorded[index]
         group.addTask {
-          guard prior.status == .ready, let type = catalog[prior.address.type] else { return (index, prior) }
+          // A tainted object is read too, so the plan can say why it failed (its status_reason); one still being
+          // created is the reconciler's to settle.
+          guard prior.status != .creating, let type = catalog[prior.address.type] else { return (index, prior) }
           guard let read = try await type.read(prior, context: ActionContext(cloud: cloud)) else { return (index, nil) }
           var refreshed = prior
           refreshed.attributes = type.schema.recordable(read.attributes)
@@ -67,7 +69,8 @@ public struct Refresher: Sendable {
       let changedKeys = Set(prior.attributes.keys).union(refreshed.attributes.keys).filter {
         prior.attributes[$0] != refreshed.attributes[$0]
       }
-      if !changedKeys.isEmpty {
+      // What the cloud reports about a tainted object is news, not a change made outside Cutover.
+      if !changedKeys.isEmpty, prior.status == .ready {
         drift.append(
           Drift(
             address: prior.address, deposedKey: prior.deposedKey, kind: .changed,

@@ -19,6 +19,8 @@ public struct ResourceCatalog: Sendable {
     ServerGroupResource(),
     VIPPortResource(),
     FloatingIPResource(),
+    KeepalivedResource(),
+    HAProxyResource(),
   ])
 
   public subscript(type: String) -> (any ResourceType)? { byName[type] }

@@ -40,7 +40,8 @@ public struct SecurityGroupResource: ResourceType {
       id = resumed
     } else {
       id = try await context.cloud.neutron.createSecurityGroup(
-        name: groupName, description: "Managed by Cutover: the load balancer's hosts").id
+        name: groupName, description: "Managed by Cutover: the load balancer's hosts"
+      ).id
       try await context.recordRemoteID(id)
     }
     return try await converge(id: id, to: Self.rules(attributes), context: context)

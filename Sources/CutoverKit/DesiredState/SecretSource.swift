@@ -23,7 +23,8 @@ public enum SecretSource: Sendable, Equatable, Codable, CustomStringConvertible 
       guard let text = String(data: data, encoding: .utf8) else {
         throw SecretUnavailable(message: "secret file \(path) is not UTF-8 text")
       }
-      let value = text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
+      let value =
+        text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
       guard !value.isEmpty else { throw SecretUnavailable(message: "secret file \(path) is empty") }
       return value
     }

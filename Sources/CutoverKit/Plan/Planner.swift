@@ -92,7 +92,7 @@ public struct Planner: Sendable {
     let plan = Plan(
       environment: request.environment, mode: request.mode, stateVersion: request.stateVersion,
       desiredDigest: Self.digest(of: desiredResources), changes: changes, desired: desiredResources,
-      drift: request.drift, warnings: warnings(changes))
+      drift: request.drift, warnings: failedObjects(request.recorded) + warnings(changes))
     var violations = GenerationGuards(catalog: catalog).violations(
       of: plan, desiredLive: request.mode == .destroy ? nil : request.desired?.live, recorded: request.recorded)
     violations += unrecordedConflicts(plan, request: request)
@@ -293,6 +293,17 @@ public struct Planner: Sendable {
   private func redacted(_ attributes: Attributes, type: String) -> Attributes {
     guard let names = catalog[type]?.schema.sensitiveNames, !names.isEmpty else { return attributes }
     return attributes.filter { !names.contains($0.key) }
+  }
+
+  /// Objects the cloud reports as failed (`CREATE_FAILED`, `UPDATE_FAILED` after a resize), with the cloud's reason:
+  /// an operator must see why before deciding what the plan should do about it.
+  private func failedObjects(_ recorded: [RecordedResource]) -> [String] {
+    recorded.compactMap { object in
+      guard let status = object.attributes["status"]?.stringValue, status.hasSuffix("_FAILED") else { return nil }
+      let reason = object.attributes["status_reason"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+      let address = object.deposedKey.map { "\(object.address) (deposed \($0))" } ?? object.address.description
+      return "\(address) is \(status) in the cloud" + (reason.map { ": \($0)" } ?? " (no reason given)")
+    }
   }
 
   private func warnings(_ changes: [PlannedChange]) -> [String] {

@@ -82,3 +82,36 @@ struct FixtureError: Error, CustomStringConvertible {
     self.description = description
   }
 }
+
+extension DesiredStateFixture {
+  /// The haproxy hosts of ``addLoadBalancer(deliver:)``, by name and address.
+  static let haproxyHosts = [("paws-k8s-haproxy-1", "172.16.1.20"), ("paws-k8s-haproxy-2", "172.16.1.21")]
+  /// The variable the VRRP password is read from.
+  static let vrrpSecretVariable = "PAWS_VRRP_SECRET"
+
+  /// Appends the pre-Magnum haproxy + keepalived tier of DESIGN: VIP 172.16.1.171 NAT'd to 185.15.56.57, two hosts,
+  /// 6443 to the control plane and 80/443 to the ingress NodePort.
+  mutating func addLoadBalancer(deliver: String? = nil) {
+    lines.removeLast(lines.last == "" ? 1 : 0)
+    lines += [
+      "load_balancer:",
+      "  network: VXLAN/IPv6-dualstack",
+      "  vip: 172.16.1.171",
+      "  public_ip: 185.15.56.57",
+      "  external_network: wan-transport-eqiad",
+      "  hosts:",
+    ]
+    for (index, host) in Self.haproxyHosts.enumerated() {
+      lines.append("    - {name: \(host.0), address: \(host.1), priority: \(150 - 50 * index)}")
+    }
+    lines += [
+      "  ports:",
+      "    - {listen: 6443, to: control_plane, port: 6443}",
+      "    - {listen: 80, to: ingress, port: 30001}",
+      "    - {listen: 443, to: ingress, port: 30001}",
+      "  keepalived:",
+      "    secret_env: \(Self.vrrpSecretVariable)",
+    ]
+    if let deliver { lines.append("  deliver: '\(deliver)'") }
+  }
+}

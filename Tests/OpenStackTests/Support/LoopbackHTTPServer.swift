@@ -1,10 +1,12 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 // MARK: - LoopbackHTTPServer
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 for testing the real transport; `reply` returns nil to never answer.
+/// A tiny HTTP/1.1 server on 127.0.0.1 for testing the real transport; `reply` returns nil to never answer. With a
+/// TLS configuration it serves HTTPS instead.
 final class LoopbackHTTPServer: Sendable {
   /// A request as the server saw it.
   struct Received: Sendable {
@@ -26,24 +28,31 @@ final class LoopbackHTTPServer: Sendable {
   private let channel: any Channel
 
   var port: Int { channel.localAddress?.port ?? 0 }
-  var baseURL: String { "http://127.0.0.1:\(port)" }
+  private let scheme: String
+  var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
 
-  private init(channel: any Channel) {
+  private init(channel: any Channel, scheme: String) {
     self.channel = channel
+    self.scheme = scheme
   }
 
-  static func start(_ reply: @escaping Responder) async throws -> LoopbackHTTPServer {
+  /// - Parameter tls: the server's certificate and key; nil serves plain HTTP.
+  static func start(tls: TLSConfiguration? = nil, _ reply: @escaping Responder) async throws -> LoopbackHTTPServer {
+    let sslContext = try tls.map(NIOSSLContext.init(configuration:))
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
+          if let sslContext {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+          }
           try channel.pipeline.syncOperations.configureHTTPServerPipeline()
           try channel.pipeline.syncOperations.addHandler(Handler(reply: reply))
         }
       }
       .bind(host: "127.0.0.1", port: 0)
       .get()
-    return LoopbackHTTPServer(channel: channel)
+    return LoopbackHTTPServer(channel: channel, scheme: tls == nil ? "http" : "https")
   }
 
   func stop() async throws {

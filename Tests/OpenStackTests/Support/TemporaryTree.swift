@@ -13,14 +13,25 @@ struct TemporaryTree {
 
   /// Runs `body` with a fresh tree, removed afterwards.
   static func with<Result>(_ body: (TemporaryTree) throws -> Result) throws -> Result {
+    let tree = try make()
+    defer { tree.remove() }
+    return try body(tree)
+  }
+
+  /// A fresh tree with its directories made; the caller calls ``remove()`` (for async tests).
+  static func make() throws -> TemporaryTree {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-openstack-\(UUID().uuidString)")
       .path
     let tree = TemporaryTree(root: root)
     for directory in [tree.currentDirectory, tree.userConfigDirectory, tree.systemDirectory] {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
-    defer { try? FileManager.default.removeItem(atPath: root) }
-    return try body(tree)
+    return tree
+  }
+
+  /// Deletes the tree.
+  func remove() {
+    try? FileManager.default.removeItem(atPath: root)
   }
 
   /// Writes `text` to `path` (creating directories).

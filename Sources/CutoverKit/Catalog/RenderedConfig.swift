@@ -1,0 +1,84 @@
+import Foundation
+
+/// What the `haproxy.<host>` and `keepalived.<host>` resources share: a config file rendered under
+/// `state/<env>/rendered/<host>/`, checked by the real daemon before it is written, and handed to the operator's
+/// `deliver:` command after it changed. A file the daemon rejects is neither written nor delivered.
+enum RenderedConfig {
+  /// The `on_disk` value of a file as Cutover wrote it; anything else is drift.
+  static let asRendered = "as rendered"
+  static let editedOutside = "changed outside Cutover"
+
+  /// How long a `deliver:` command may run.
+  static let deliverTimeout = Duration.seconds(600)
+
+  /// Checks `check`, then writes `text` (0600, atomically) and runs the deliver command, if any.
+  /// - Returns: the path written.
+  static func apply(
+    kind: String, host: String, address: String?, file: String, text: String, deliver: String?,
+    check: () async throws -> DaemonConfigCheck.Report, context: ActionContext
+  ) async throws -> String {
+    let report: DaemonConfigCheck.Report
+    do {
+      report = try await check()
+    } catch let error as DaemonConfigCheckError {
+      throw ResourceActionError(
+        "\(error.errorDescription ?? "\(error)")\nnothing was written or delivered for \(host)")
+    } catch let error as LoadBalancerConfigError {
+      throw ResourceActionError("\(error.errorDescription ?? "\(error)")")
+    }
+    await context.reportStatus("accepted by \(report.daemon)")
+    for line in report.warnings + report.notes { await context.note("\(report.daemon): \(line)") }
+
+    let path = try context.local.renderedPath(host: host, file: file)
+    do {
+      try PrivateFileWriter.write(Data(text.utf8), to: path)
+    } catch let error as KubeconfigError {
+      throw ResourceActionError(
+        error.description.replacingOccurrences(of: "the kubeconfig", with: "the \(kind) config"))
+    }
+    guard let deliver else { return path }
+
+    await context.reportStatus("delivering")
+    var environment = ["CUTOVER_HOST": host, "CUTOVER_FILE": absolute(path), "CUTOVER_KIND": kind]
+    if let address { environment["CUTOVER_HOST_ADDRESS"] = address }
+    let outcome: ProcessOutcome
+    do {
+      outcome = try await ProcessRunner().runShell(deliver, environment: environment, timeout: deliverTimeout)
+    } catch {
+      throw ResourceActionError("the deliver command could not run: \(error.localizedDescription)")
+    }
+    let output = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    if !output.isEmpty { await context.note("deliver: \(output)") }
+    guard outcome.succeeded else {
+      let tail = output.split(separator: "\n").suffix(5).joined(separator: "\n")
+      throw ResourceActionError(
+        "the deliver command \(outcome.termination)"
+          + (tail.isEmpty ? "" : ":\n\(tail)") + "\nthe file is rendered at \(path); the next apply delivers it again")
+    }
+    await context.reportStatus("delivered")
+    return path
+  }
+
+  /// The recorded attributes as the file on disk has them: `on_disk` says whether it is still what Cutover wrote.
+  /// Nil when the file is gone.
+  static func read(_ prior: RecordedResource, digest: (String) -> String) -> AppliedResource? {
+    guard let path = prior.remoteID, let data = FileManager.default.contents(atPath: path) else { return nil }
+    var attributes = prior.attributes
+    if let recorded = prior.attributes["rendered_sha256"]?.stringValue {
+      let current = digest(String(decoding: data, as: UTF8.self))
+      attributes["on_disk"] = .string(current == recorded ? asRendered : editedOutside)
+    }
+    return AppliedResource(remoteID: path, attributes: attributes)
+  }
+
+  static func delete(_ prior: RecordedResource) throws {
+    guard let path = prior.remoteID else { return }
+    if unlink(path) != 0, errno != ENOENT {
+      throw ResourceActionError("cannot delete \(path): \(String(cString: strerror(errno)))")
+    }
+  }
+
+  private static func absolute(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+  }
+}

@@ -1,0 +1,149 @@
+import CutoverKit
+import Foundation
+import OpenStack
+import TestSupport
+import Testing
+
+/// The optional `load_balancer:` tier: Neutron and Nova objects in the simulated cloud, configs rendered under
+/// `state/eqiad1/rendered/<host>/`, checked by the real haproxy and keepalived, and handed to a `deliver:` command.
+@Suite("load balancer tier")
+struct LoadBalancerTests {
+  static let secret = "vrrp-pw1"
+  static let environment = [DesiredStateFixture.vrrpSecretVariable: secret]
+
+  @Test("apply makes the VIP port, floating IP, security group and server groups, and renders each host's configs")
+  func applyBuildsTheTier() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts()
+    let apply = try requireExit(0, try await workspace.apply(environment: Self.environment))
+    #expect(apply.stdout.contains("haproxy.paws-k8s-haproxy-1: accepted by haproxy"), "\(apply)")
+    #expect(apply.stdout.contains("keepalived.paws-k8s-haproxy-2: accepted by keepalived"), "\(apply)")
+
+    let cluster = try workspace.cluster("127d", in: try await workspace.cloudSnapshot())
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { cloud in
+      let ports = try await cloud.neutron.ports()
+      let vip = try #require(ports.first { $0.name == "paws-vip" })
+      #expect(vip.ipAddresses == ["172.16.1.171"])
+      for (name, _) in DesiredStateFixture.haproxyHosts {
+        let host = try #require(ports.first { $0.name == name })
+        #expect(host.allowedAddressPairs.map(\.ipAddress) == ["172.16.1.171"], "\(name)")
+      }
+      let floating = try #require(try await cloud.neutron.floatingIPs(address: "185.15.56.57").first)
+      #expect(floating.portID == vip.id)
+
+      let group = try #require(try await cloud.neutron.securityGroups(name: "paws-loadbalancer").first)
+      let ingress = group.rules.filter { $0.direction == "ingress" }
+      #expect(ingress.contains { $0.portRangeMin == 443 && $0.remoteIPPrefix == "0.0.0.0/0" })
+      #expect(ingress.contains { $0.portRangeMin == 6443 && $0.remoteIPPrefix == "172.16.0.0/12" })
+      #expect(!ingress.contains { $0.portRangeMin == 6443 && $0.remoteIPPrefix == "0.0.0.0/0" }, "6443 is open")
+      #expect(ingress.filter { $0.protocol == "vrrp" }.count == 2)
+
+      let groups = try await cloud.nova.serverGroups()
+      #expect(
+        Dictionary(uniqueKeysWithValues: groups.map { ($0.name, $0.effectivePolicy ?? "") }) == [
+          "paws-k8s-control": "anti-affinity", "paws-k8s-haproxy": "anti-affinity",
+          "paws-k8s-worker": "soft-anti-affinity",
+        ])
+    }
+
+    let haproxy = try String(
+      contentsOfFile: workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-1/haproxy.cfg"), encoding: .utf8)
+    for master in cluster.masterAddresses ?? [] { #expect(haproxy.contains("\(master):6443"), "\(haproxy)") }
+    for node in cluster.nodeAddresses ?? [] { #expect(haproxy.contains("\(node):30001"), "\(haproxy)") }
+    #expect(try workspace.permissions("state/eqiad1/rendered/paws-k8s-haproxy-1/keepalived.conf") == 0o600)
+    let keepalived = try String(
+      contentsOfFile: workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-1/keepalived.conf"), encoding: .utf8)
+    #expect(keepalived.contains(Self.secret))
+    #expect(keepalived.contains("172.16.1.21"), "the other host is the unicast peer")
+
+    // The password is in the rendered file only: never in state, plan output or the journal.
+    let state = try Data(contentsOf: URL(fileURLWithPath: workspace.stateFile()))
+    #expect(state.range(of: Data(Self.secret.utf8)) == nil)
+    #expect(!apply.stdout.contains(Self.secret) && !apply.stderr.contains(Self.secret))
+
+    let delivered = try String(contentsOfFile: workspace.path("delivered.log"), encoding: .utf8)
+    #expect(delivered.split(separator: "\n").count == 4, "\(delivered)")
+    #expect(delivered.contains("haproxy paws-k8s-haproxy-2 172.16.1.21 "), "\(delivered)")
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+  }
+
+  @Test("a VIP pair or rule removed by hand, or a config edited on disk, is drift the next apply puts back")
+  func driftIsPutBack() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { cloud in
+      let host = try #require(try await cloud.neutron.ports(name: "paws-k8s-haproxy-2").first)
+      _ = try await cloud.neutron.updateAllowedAddressPairs(portID: host.id, pairs: [])
+      let group = try #require(try await cloud.neutron.securityGroups(name: "paws-loadbalancer").first)
+      let rule = try #require(group.rules.first { $0.portRangeMin == 443 })
+      try await cloud.neutron.deleteSecurityGroupRule(id: rule.id)
+    }
+    let cfg = workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-1/haproxy.cfg")
+    try "# emptied by hand\n".write(toFile: cfg, atomically: true, encoding: .utf8)
+
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+    #expect(plan.stdout.contains("vip_port.paws changed outside Cutover"), "\(plan)")
+    #expect(plan.stdout.contains("security_group.paws-loadbalancer changed outside Cutover"), "\(plan)")
+    #expect(plan.stdout.contains("haproxy.paws-k8s-haproxy-1 changed outside Cutover"), "\(plan)")
+    #expect(plan.lastLine == "Plan: 0 to add, 3 to change, 0 to destroy.", "\(plan)")
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+    #expect(try String(contentsOfFile: cfg, encoding: .utf8).contains("backend ingress_443"))
+  }
+
+  @Test("switching live re-renders the haproxy backends in place, and they then guard the new generation")
+  func switchingLiveRerendersBackends() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts()
+    var desired = try DesiredStateFixture.eqiad1()
+    desired.addLoadBalancer(deliver: #"echo "$CUTOVER_KIND $CUTOVER_HOST" >> delivered.log"#)
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    try workspace.write(desired)
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+
+    try desired.setLive("128a")
+    try workspace.write(desired)
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+    #expect(plan.stdout.contains("~ haproxy.paws-k8s-haproxy-1"), "\(plan)")
+    #expect(!plan.stdout.contains("~ keepalived."), "\(plan)")
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+    let green = try workspace.cluster("128a", in: try await workspace.cloudSnapshot())
+    let haproxy = try String(
+      contentsOfFile: workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-2/haproxy.cfg"), encoding: .utf8)
+    for node in green.nodeAddresses ?? [] { #expect(haproxy.contains("\(node):30001")) }
+
+    // 128a is live and haproxy points at it: removing it from the file is refused, naming haproxy.
+    try desired.setGenerations([("127d", "{}")])
+    try desired.setLive("127d")
+    try workspace.write(desired)
+    let refused = try requireExit(1, try await workspace.plan(environment: Self.environment))
+    #expect(refused.stderr.contains("haproxy.paws-k8s-haproxy-1"), "\(refused)")
+  }
+
+  @Test("a config the daemon rejects fails the apply for that host with the daemon's message; nothing is delivered")
+  func rejectedConfigIsNotDelivered() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts()
+    // A stand-in haproxy, first on PATH, that rejects every file the way haproxy -c reports a parse error.
+    let bin = workspace.path("bin")
+    try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+    let script = """
+      #!/bin/sh
+      echo "[NOTICE]   (1) : haproxy version is 2.6.12"
+      echo "[ALERT]    (1) : config : parsing [haproxy.cfg:24] : unknown keyword 'bnid' in 'frontend' section"
+      echo "[ALERT]    (1) : config : Fatal errors found in configuration."
+      exit 1
+      """
+    try script.write(toFile: bin + "/haproxy", atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/haproxy")
+    let path = "\(bin):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"
+
+    let apply = try requireExit(
+      1, try await workspace.apply(environment: Self.environment.merging(["PATH": path]) { $1 }))
+    #expect(apply.stdout.contains("unknown keyword 'bnid'"), "\(apply)")
+    #expect(apply.stdout.contains("haproxy.paws-k8s-haproxy-1: failed"), "\(apply)")
+    #expect(
+      !FileManager.default.fileExists(atPath: workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-1/haproxy.cfg")))
+    let delivered = (try? String(contentsOfFile: workspace.path("delivered.log"), encoding: .utf8)) ?? ""
+    #expect(!delivered.contains("haproxy "), "\(delivered)")
+    #expect(
+      delivered.contains("keepalived paws-k8s-haproxy-1"), "keepalived is checked by the real daemon: \(delivered)")
+  }
+}

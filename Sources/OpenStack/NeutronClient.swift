@@ -71,6 +71,14 @@ public struct NeutronClient: Sendable {
     return try response.decoded(Envelope<NetworkPort>.self, key: "port", method: "PUT", path: path)
   }
 
+  /// Renames the port (`PUT {"port": {"name": …}}`).
+  public func renamePort(id: String, name: String) async throws -> NetworkPort {
+    let path = "/v2.0/ports/\(PathSegment.encode(id))"
+    let body = try JSONBody.encode(["port": ["name": name]])
+    let response = try await send("PUT", path, body: body)
+    return try response.decoded(Envelope<NetworkPort>.self, key: "port", method: "PUT", path: path)
+  }
+
   /// Deletes the port; a 404 counts as done.
   public func deletePort(id: String) async throws {
     try await delete("/v2.0/ports/\(PathSegment.encode(id))")

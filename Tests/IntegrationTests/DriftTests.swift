@@ -27,6 +27,30 @@ struct DriftTests {
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
   }
 
+  @Test("a live cluster deleted by hand is gone, with the routes the proxy service scrubbed; the apply builds it again")
+  func liveClusterDeletedByHand() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    try requireExit(0, try await workspace.apply())
+    let cluster = try workspace.cluster("127d", in: try await workspace.cloudSnapshot())
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { cloud in
+      try await cloud.magnum.deleteCluster(id: cluster.uuid)
+    }
+    try await poll("the cluster to be deleted", timeout: .seconds(30), interval: .milliseconds(200)) {
+      try await workspace.cloudSnapshot().clusters.isEmpty
+    }
+
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(plan.stdout.contains("cluster.127d is gone from the cloud"), "\(plan)")
+    #expect(plan.stdout.contains("web_proxy.hub-paws.wmcloud.org is gone from the cloud"), "\(plan)")
+    // The kubeconfig is written again for the new cluster, in place: the live generation's is never deleted.
+    #expect(plan.stdout.contains("~ kubeconfig.127d"), "\(plan)")
+    #expect(plan.lastLine == "Plan: 3 to add, 1 to change, 0 to destroy.", "\(plan)")
+    try requireExit(0, try await workspace.apply())
+    let rebuilt = try workspace.cluster("127d", in: try await workspace.cloudSnapshot())
+    #expect(rebuilt.uuid != cluster.uuid)
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+  }
+
   @Test("`cutover refresh` records what it read, so the next plan no longer reports it as drift")
   func refreshRecordsDrift() async throws {
     let workspace = try Workspace.with(.eqiad1())

@@ -74,3 +74,56 @@ struct ImportTests {
     #expect(twice.stderr.contains("paws-127d"), "\(twice)")
   }
 }
+
+@Suite("adopting the load-balancer tier")
+struct LoadBalancerImportTests {
+  @Test("import --from-tofu-state adopts the security group, server group, VIP port and floating IP by name")
+  func importNetworking() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    let environment = [DesiredStateFixture.vrrpSecretVariable: "vrrp-pw1"]
+    try requireExit(0, try await workspace.apply(environment: environment))
+    var ids: [String: String] = [:]
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { cloud in
+      let group = try #require(try await cloud.neutron.securityGroups(name: "paws-loadbalancer").first)
+      ids["SECURITY_GROUP_ID"] = group.id
+      ids["RULE_ID"] = group.rules.first?.id
+      ids["CONTROL_GROUP_ID"] = try #require(try await cloud.nova.serverGroups(name: "paws-k8s-control").first).id
+      ids["VIP_PORT_ID"] = try #require(try await cloud.neutron.ports(name: "paws-vip").first).id
+      ids["FLOATING_IP_ID"] = try #require(try await cloud.neutron.floatingIPs(address: "185.15.56.57").first).id
+    }
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: workspace.stateFile() + suffix)
+    }
+    let fixture = try #require(
+      Bundle.module.url(forResource: "tofu-state-loadbalancer", withExtension: "json", subdirectory: "Fixtures"))
+    var text = try String(contentsOf: fixture, encoding: .utf8)
+    for (key, id) in ids { text = text.replacingOccurrences(of: "{{\(key)}}", with: id) }
+    try text.write(toFile: workspace.path("tofu.json"), atomically: true, encoding: .utf8)
+
+    let imported = try requireExit(
+      0, try await workspace.run(["import", "eqiad1", "--simulate", "--from-tofu-state", "tofu.json"]))
+    for address in [
+      "security_group.paws-loadbalancer", "server_group.paws-k8s-control", "vip_port.paws", "floating_ip.paws",
+    ] {
+      #expect(imported.stdout.contains(address), "\(imported)")
+    }
+    #expect(imported.stdout.contains("Cutover manages it as part of security_group (its rules)"), "\(imported)")
+    #expect(imported.stdout.contains("Adopted 6 of 7"), "\(imported)")  // the four, and the two web proxies
+
+    // Adopted with the cloud's values, named as the environment file names them (the network by name, the hosts
+    // whose ports carry the VIP), so the plan compares like with like.
+    let state = try requireExit(0, try await workspace.run(["state", "show", "eqiad1", "vip_port.paws"]))
+    #expect(state.stdout.contains("172.16.1.20") && state.stdout.contains("172.16.1.21"), "\(state)")
+    #expect(state.stdout.contains("VXLAN/IPv6-dualstack"), "\(state)")
+    let floating = try requireExit(0, try await workspace.run(["state", "show", "eqiad1", "floating_ip.paws"]))
+    #expect(floating.stdout.contains("wan-transport-eqiad"), "\(floating)")
+    // What tofu held plans no change; what it never held (the cluster, the other groups, the configs) is created.
+    let plan = try requireExit(0, try await workspace.plan(["--no-refresh"], environment: environment))
+    for address in [
+      "security_group.paws-loadbalancer", "server_group.paws-k8s-control", "vip_port.paws", "floating_ip.paws",
+    ] {
+      #expect(!plan.stdout.contains("# \(address) "), "\(plan)")
+    }
+    #expect(plan.stdout.contains("# server_group.paws-k8s-worker will be created"), "\(plan)")
+  }
+}

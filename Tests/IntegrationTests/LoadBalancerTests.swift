@@ -64,6 +64,18 @@ struct LoadBalancerTests {
     #expect(delivered.split(separator: "\n").count == 4, "\(delivered)")
     #expect(delivered.contains("haproxy paws-k8s-haproxy-2 172.16.1.21 "), "\(delivered)")
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+
+    // Where the password cannot be read (a CI preview), the plan says so up front, and the apply writes nothing.
+    let preview = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(
+      preview.stdout.contains("the VRRP password is unavailable (environment variable PAWS_VRRP_SECRET is not set)"),
+      "\(preview)")
+    let refused = try requireExit(1, try await workspace.apply())
+    #expect(refused.stdout.contains("keepalived.paws-k8s-haproxy-1: failed"), "\(refused)")
+    #expect(
+      try String(
+        contentsOfFile: workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-1/keepalived.conf"), encoding: .utf8)
+        == keepalived)
   }
 
   @Test("a VIP pair or rule removed by hand, or a config edited on disk, is drift the next apply puts back")
@@ -145,5 +157,97 @@ struct LoadBalancerTests {
     #expect(!delivered.contains("haproxy "), "\(delivered)")
     #expect(
       delivered.contains("keepalived paws-k8s-haproxy-1"), "keepalived is checked by the real daemon: \(delivered)")
+  }
+}
+
+/// What the review of the load-balancer tier found, each pinned by a test.
+@Suite("load balancer tier: the edges")
+struct LoadBalancerEdgeTests {
+  static let environment = LoadBalancerTests.environment
+
+  @Test("rendered files missing here are drift, not gone: haproxy's recorded backends still guard their generation")
+  func missingRenderedFilesStillGuard() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    var desired = try DesiredStateFixture.eqiad1()
+    desired.addLoadBalancer()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    try workspace.write(desired)
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+    try FileManager.default.removeItem(atPath: workspace.path("state/eqiad1/rendered"))
+
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+    #expect(plan.stdout.contains(#"on_disk: "as rendered" -> "missing""#), "\(plan)")
+    #expect(!plan.stdout.contains("is gone from the cloud"), "\(plan)")
+
+    // haproxy was last told to send traffic to 127d: retiring 127d in the same plan as the switch is refused.
+    try desired.setGenerations([("128a", "{}")])
+    try desired.setLive("128a")
+    try workspace.write(desired)
+    let refused = try requireExit(1, try await workspace.plan(environment: Self.environment))
+    #expect(refused.stderr.contains("generation 127d"), "\(refused)")
+    #expect(refused.stderr.contains("haproxy.paws-k8s-haproxy-1"), "\(refused)")
+  }
+
+  @Test("state names local files inside the state directory, so a run from elsewhere finds them")
+  func runFromAnotherDirectory() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+    let elsewhere = workspace.root
+    let plan = try requireExit(
+      0,
+      try await workspace.run(
+        [
+          "plan", "eqiad1", "--simulate", "--detailed-exitcode", "--clusters", workspace.path("clusters"), "--state",
+          workspace.path("state"),
+        ], environment: Self.environment, workingDirectory: elsewhere))
+    #expect(plan.stdout.contains("No changes."), "\(plan)")
+  }
+
+  @Test("--replace of a rendered config renders it anew and keeps the new file")
+  func replaceKeepsTheNewFile() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+    try requireExit(
+      0, try await workspace.apply(["--replace", "haproxy.paws-k8s-haproxy-1"], environment: Self.environment))
+    #expect(
+      FileManager.default.fileExists(atPath: workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-1/haproxy.cfg")))
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+  }
+
+  @Test("the VRRP password a deliver command prints is masked before it reaches the journal")
+  func deliverOutputIsMasked() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    desired.addLoadBalancer(deliver: #"grep auth_pass "$CUTOVER_FILE" || true"#)
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    try workspace.write(desired)
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+    let history = try requireExit(0, try await workspace.run(["state", "history", "eqiad1"]))
+    #expect(history.stdout.contains("deliver: auth_pass (sensitive)"), "\(history)")
+    #expect(!history.stdout.contains(LoadBalancerTests.secret), "\(history)")
+    let state = try Data(contentsOf: URL(fileURLWithPath: workspace.stateFile()))
+    #expect(state.range(of: Data(LoadBalancerTests.secret.utf8)) == nil)
+  }
+
+  @Test("a rule added by hand for another purpose is left alone; removing public_ip is refused outside destroy")
+  func handRulesAndFloatingIP() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    try requireExit(0, try await workspace.apply(environment: Self.environment))
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { cloud in
+      let group = try #require(try await cloud.neutron.securityGroups(name: "paws-loadbalancer").first)
+      _ = try await cloud.neutron.createSecurityGroupRule(
+        SecurityGroupRuleCreateRequest(
+          securityGroupID: group.id, direction: "ingress", ethertype: "IPv4", protocol: "tcp", portRangeMin: 22,
+          portRangeMax: 22, remoteIPPrefix: "172.16.0.0/21"))
+    }
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+
+    var desired = try DesiredStateFixture.eqiad1()
+    desired.addLoadBalancer()
+    try workspace.write(
+      DesiredStateFixture(
+        text: desired.text.replacingOccurrences(
+          of: "\n  public_ip: 185.15.56.57\n  external_network: wan-transport-eqiad\n", with: "\n")))
+    let refused = try requireExit(1, try await workspace.plan(environment: Self.environment))
+    #expect(refused.stderr.contains("floating_ip.paws: deleting it releases the public address"), "\(refused)")
   }
 }

@@ -87,17 +87,20 @@ public final class Workspace: Sendable {
   ///   - environment: variables set over ``defaultEnvironment`` (an empty value sets the variable empty).
   ///   - unsetting: variables removed from what the test process passes on (`OS_*` and `CUTOVER_*` never are).
   ///   - timeout: past it the process is killed with SIGKILL and the result says it timed out.
+  ///   - workingDirectory: where the command runs; the work folder when nil.
   public func run(
     _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [],
-    timeout: Duration = .seconds(120)
+    timeout: Duration = .seconds(120), workingDirectory: URL? = nil
   ) async throws -> CommandResult {
-    try await start(arguments, environment: environment, unsetting: unsetting).waitForExit(timeout: timeout)
+    try await start(arguments, environment: environment, unsetting: unsetting, workingDirectory: workingDirectory)
+      .waitForExit(timeout: timeout)
   }
 
   /// Starts `cutover ARGUMENTS --no-color` in the work folder and returns at once.
   /// See ``run(_:environment:unsetting:timeout:)`` for the parameters.
   public func start(
-    _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = []
+    _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [],
+    workingDirectory: URL? = nil
   ) throws -> BackgroundCommand {
     let fullArguments = arguments + ["--no-color"]
     let number = runCount.withLock { count in
@@ -119,7 +122,7 @@ public final class Workspace: Sendable {
     let process = Process()
     process.executableURL = executable
     process.arguments = fullArguments
-    process.currentDirectoryURL = directory
+    process.currentDirectoryURL = workingDirectory ?? directory
     process.environment = processEnvironment(overrides: environment, unsetting: unsetting)
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = stdout

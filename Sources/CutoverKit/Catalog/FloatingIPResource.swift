@@ -9,7 +9,8 @@ public struct FloatingIPResource: ResourceType {
 
   public let schema = ResourceSchema([
     AttributeSchema("address", .forcesReplacement),
-    AttributeSchema("network", .forcesReplacement),
+    // Sent at create only: the address names the floating IP, and a network given by id or by name is the same one.
+    AttributeSchema("network", .createOnly),
     AttributeSchema("port_id", .updatable),
     AttributeSchema("fixed_ip", .updatable),
     AttributeSchema("id", .computed(changesOnUpdate: false)),
@@ -34,6 +35,12 @@ public struct FloatingIPResource: ResourceType {
   public func generation(of address: ResourceAddress) -> String? { nil }
 
   public var nameAttribute: String { "address" }
+
+  /// A released public address may go to another project, and asking Neutron for a given one is admin-only.
+  public var onlyDestroyDeletes: Bool { true }
+  public var deletionRisk: String {
+    "deleting it releases the public address, which another project may then get and only an admin can hand back"
+  }
 
   // MARK: - Actions
 

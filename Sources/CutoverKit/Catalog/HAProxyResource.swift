@@ -65,11 +65,11 @@ public struct HAProxyResource: ResourceType {
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    try RenderedConfig.delete(prior)
+    try RenderedConfig.delete(prior, context: context, digest: { FileDigest.sha256(Data($0.utf8)) })
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    RenderedConfig.read(prior) { FileDigest.sha256(Data($0.utf8)) }
+    RenderedConfig.read(prior, context: context) { FileDigest.sha256(Data($0.utf8)) }
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? { nil }
@@ -93,15 +93,15 @@ public struct HAProxyResource: ResourceType {
         "refusing to render a frontend with no backends: the live cluster reports no addresses")
     }
     let text = config.render()
-    let path = try await RenderedConfig.apply(
+    let id = try await RenderedConfig.apply(
       kind: name, host: host, address: attributes["address"]?.stringValue, file: "haproxy.cfg", text: text,
       deliver: attributes["deliver"]?.stringValue, check: { try await DaemonConfigCheck().check(config) },
       context: context)
-    try await context.recordRemoteID(path)
+    try await context.recordRemoteID(id)
     var result = attributes
     result["on_disk"] = .string(RenderedConfig.asRendered)
-    result["path"] = .string(LocalWorkspace.display(path))
+    result["path"] = .string(LocalWorkspace.display(try context.local.path(ofID: id)))
     result["rendered_sha256"] = .string(FileDigest.sha256(Data(text.utf8)))
-    return AppliedResource(remoteID: path, attributes: result)
+    return AppliedResource(remoteID: id, attributes: result)
   }
 }

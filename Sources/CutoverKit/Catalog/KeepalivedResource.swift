@@ -49,6 +49,19 @@ public struct KeepalivedResource: ResourceType {
     }
   }
 
+  public func warnings(_ state: DesiredState) -> [String] {
+    guard let source = state.loadBalancer?.keepalived.secret else { return [] }
+    do {
+      _ = try source.read()
+      return []
+    } catch {
+      return [
+        "the VRRP password is unavailable (\(error.localizedDescription)): keepalived shows as changing, and an"
+          + " apply stops for each keepalived host before writing anything"
+      ]
+    }
+  }
+
   public func generation(of address: ResourceAddress) -> String? { nil }
 
   public var nameAttribute: String { "host" }
@@ -68,11 +81,12 @@ public struct KeepalivedResource: ResourceType {
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    try RenderedConfig.delete(prior)
+    try RenderedConfig.delete(
+      prior, context: context, digest: { FileDigest.sha256(Data(Self.maskingPassword(in: $0).utf8)) })
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    RenderedConfig.read(prior) { text in
+    RenderedConfig.read(prior, context: context) { text in
       // The digest is of the text with the password masked, as it was recorded.
       FileDigest.sha256(Data(Self.maskingPassword(in: text).utf8))
     }
@@ -105,17 +119,18 @@ public struct KeepalivedResource: ResourceType {
       vip: attributes["vip"]?.stringValue ?? "", sourceAddress: attributes["address"]?.stringValue,
       peers: attributes["peers"]?.stringList ?? [], authSecret: secret)
     let text = config.render()
-    let path = try await RenderedConfig.apply(
+    let id = try await RenderedConfig.apply(
       kind: name, host: host, address: attributes["address"]?.stringValue, file: "keepalived.conf", text: text,
-      deliver: attributes["deliver"]?.stringValue, check: { try await DaemonConfigCheck().check(config) },
+      secret: secret, deliver: attributes["deliver"]?.stringValue,
+      check: { try await DaemonConfigCheck().check(config) },
       context: context)
-    try await context.recordRemoteID(path)
+    try await context.recordRemoteID(id)
     var result = attributes
     result["secret"] = .string(secret)
     result["on_disk"] = .string(RenderedConfig.asRendered)
-    result["path"] = .string(LocalWorkspace.display(path))
+    result["path"] = .string(LocalWorkspace.display(try context.local.path(ofID: id)))
     result["rendered_sha256"] = .string(FileDigest.sha256(Data(config.renderRedacted().utf8)))
-    return AppliedResource(remoteID: path, attributes: result)
+    return AppliedResource(remoteID: id, attributes: result)
   }
 
   /// The text with the `auth_pass` value replaced as `renderRedacted` does.

@@ -6,19 +6,21 @@ import OpenStack
 /// 0600 to `state/<env>/kube/<gen>.config`. `state/<env>/kube.config` is a link to the live generation's: `live`
 /// updates in place by moving the link. The key never leaves this machine and is never printed or recorded.
 ///
-/// A replacement writes the new kubeconfig over the old one's path, so a delete removes the file only while it is
-/// still the one that object wrote (`file_sha256`).
+/// A new cluster (a replaced generation, or a live cluster created again after it vanished) gets a new kubeconfig
+/// written over the same path as an update, not a replacement: the file's place is its identity, and the live
+/// generation's must never be deleted. A delete removes the file only while it is still the one that object wrote
+/// (`file_sha256`), never a later one at the same path.
 public struct KubeconfigResource: ResourceType {
   public init() {}
 
   public let name = "kubeconfig"
 
   public let schema = ResourceSchema([
-    AttributeSchema("cluster_id", .forcesReplacement),
-    AttributeSchema("server", .forcesReplacement),
+    AttributeSchema("cluster_id", .updatable),
+    AttributeSchema("server", .updatable),
     AttributeSchema("live", .updatable),
     AttributeSchema("path", .computed(changesOnUpdate: false)),
-    AttributeSchema("file_sha256", .computed(changesOnUpdate: false)),
+    AttributeSchema("file_sha256", .computed(changesOnUpdate: true)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -43,6 +45,15 @@ public struct KubeconfigResource: ResourceType {
   public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
   {
+    let written = try await issue(attributes, address: address, context: context)
+    try await context.recordRemoteID(written.remoteID)
+    return written
+  }
+
+  /// Makes the kubeconfig of the cluster `attributes` name, writes it, and moves the link when it is live.
+  private func issue(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
+    -> AppliedResource
+  {
     guard let clusterID = attributes["cluster_id"]?.stringValue else {
       throw ResourceActionError("\(address) needs the id of cluster.\(address.name)")
     }
@@ -59,11 +70,10 @@ public struct KubeconfigResource: ResourceType {
     } catch let error as KubeconfigError {
       throw ResourceActionError(error.description)
     }
-    try await context.recordRemoteID(path)
     let live = attributes["live"]?.boolValue == true
     if live { try pointLiveLink(at: path, context: context) }
     return AppliedResource(
-      remoteID: path,
+      remoteID: context.local.id(ofPath: path),
       attributes: [
         "cluster_id": .string(clusterID), "server": .string(document.server), "live": .bool(live),
         "path": .string(LocalWorkspace.display(path)), "file_sha256": .string(FileDigest.sha256(Data(text.utf8))),
@@ -73,7 +83,12 @@ public struct KubeconfigResource: ResourceType {
   public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
     -> AppliedResource
   {
-    let path = try prior.remoteID ?? context.local.kubeconfigPath(generation: prior.address.name)
+    if attributes["cluster_id"] != prior.attributes["cluster_id"] || attributes["server"] != prior.attributes["server"]
+    {
+      return try await issue(attributes, address: prior.address, context: context)
+    }
+    let path =
+      try prior.remoteID.map(context.local.path(ofID:)) ?? context.local.kubeconfigPath(generation: prior.address.name)
     guard FileManager.default.fileExists(atPath: path) else {
       throw ResourceActionError("\(LocalWorkspace.display(path)) is gone; plan again to write it anew")
     }
@@ -82,11 +97,13 @@ public struct KubeconfigResource: ResourceType {
     if live { try pointLiveLink(at: path, context: context) }
     var result = prior.attributes.merging(attributes) { $1 }
     result["live"] = .bool(live)
-    return AppliedResource(remoteID: path, attributes: result)
+    return AppliedResource(remoteID: context.local.id(ofPath: path), attributes: result)
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    guard let path = prior.remoteID else { return }
+    // A deposed kubeconfig's path is the one its replacement has just written (it comes from the address).
+    guard let id = prior.remoteID, prior.deposedKey == nil else { return }
+    let path = try context.local.path(ofID: id)
     if let written = prior.attributes["file_sha256"]?.stringValue, FileDigest.sha256(atPath: path) != written {
       return  // the file is another kubeconfig now (the replacement's): leave it, and the link to it
     }
@@ -99,12 +116,14 @@ public struct KubeconfigResource: ResourceType {
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    guard let path = prior.remoteID, FileManager.default.isReadableFile(atPath: path) else { return nil }
+    guard let id = prior.remoteID, let path = try? context.local.path(ofID: id),
+      FileManager.default.isReadableFile(atPath: path)
+    else { return nil }
     var attributes = prior.attributes
     if let link = try? context.local.liveKubeconfigLink() {
       attributes["live"] = .bool(Self.linkTarget(link, resolvesTo: path))
     }
-    return AppliedResource(remoteID: path, attributes: attributes)
+    return AppliedResource(remoteID: id, attributes: attributes)
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {

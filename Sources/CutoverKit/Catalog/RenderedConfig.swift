@@ -7,15 +7,19 @@ enum RenderedConfig {
   /// The `on_disk` value of a file as Cutover wrote it; anything else is drift.
   static let asRendered = "as rendered"
   static let editedOutside = "changed outside Cutover"
+  /// A file missing here is drift, not a resource gone: the host may still run what was delivered, so the record (and
+  /// the routes it holds for the guards) stays until the file is rendered again.
+  static let missing = "missing"
 
   /// How long a `deliver:` command may run.
   static let deliverTimeout = Duration.seconds(600)
 
-  /// Checks `check`, then writes `text` (0600, atomically) and runs the deliver command, if any.
-  /// - Returns: the path written.
+  /// Checks `check`, then writes `text` (0600, atomically) and runs the deliver command, if any. `secret`, when
+  /// given, is masked in everything the deliver command prints before it reaches the journal or an error.
+  /// - Returns: the id of the file written (its path inside the environment's directory).
   static func apply(
-    kind: String, host: String, address: String?, file: String, text: String, deliver: String?,
-    check: () async throws -> DaemonConfigCheck.Report, context: ActionContext
+    kind: String, host: String, address: String?, file: String, text: String, secret: String? = nil,
+    deliver: String?, check: () async throws -> DaemonConfigCheck.Report, context: ActionContext
   ) async throws -> String {
     let report: DaemonConfigCheck.Report
     do {
@@ -36,7 +40,8 @@ enum RenderedConfig {
       throw ResourceActionError(
         error.description.replacingOccurrences(of: "the kubeconfig", with: "the \(kind) config"))
     }
-    guard let deliver else { return path }
+    let id = context.local.id(ofPath: path)
+    guard let deliver else { return id }
 
     await context.reportStatus("delivering")
     var environment = ["CUTOVER_HOST": host, "CUTOVER_FILE": absolute(path), "CUTOVER_KIND": kind]
@@ -47,7 +52,8 @@ enum RenderedConfig {
     } catch {
       throw ResourceActionError("the deliver command could not run: \(error.localizedDescription)")
     }
-    let output = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    var output = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    if let secret, !secret.isEmpty { output = output.replacingOccurrences(of: secret, with: "(sensitive)") }
     if !output.isEmpty { await context.note("deliver: \(output)") }
     guard outcome.succeeded else {
       let tail = output.split(separator: "\n").suffix(5).joined(separator: "\n")
@@ -56,23 +62,37 @@ enum RenderedConfig {
           + (tail.isEmpty ? "" : ":\n\(tail)") + "\nthe file is rendered at \(path); the next apply delivers it again")
     }
     await context.reportStatus("delivered")
-    return path
+    return id
   }
 
-  /// The recorded attributes as the file on disk has them: `on_disk` says whether it is still what Cutover wrote.
-  /// Nil when the file is gone.
-  static func read(_ prior: RecordedResource, digest: (String) -> String) -> AppliedResource? {
-    guard let path = prior.remoteID, let data = FileManager.default.contents(atPath: path) else { return nil }
+  /// The recorded attributes as the file on disk has them: `on_disk` says whether it is still what Cutover wrote, or
+  /// that it is missing. Never nil: see ``missing``.
+  static func read(_ prior: RecordedResource, context: ActionContext, digest: (String) -> String) -> AppliedResource {
     var attributes = prior.attributes
+    guard let id = prior.remoteID, let path = try? context.local.path(ofID: id),
+      let data = FileManager.default.contents(atPath: path)
+    else {
+      attributes["on_disk"] = .string(missing)
+      return AppliedResource(remoteID: prior.remoteID ?? "", attributes: attributes)
+    }
     if let recorded = prior.attributes["rendered_sha256"]?.stringValue {
       let current = digest(String(decoding: data, as: UTF8.self))
       attributes["on_disk"] = .string(current == recorded ? asRendered : editedOutside)
     }
-    return AppliedResource(remoteID: path, attributes: attributes)
+    return AppliedResource(remoteID: id, attributes: attributes)
   }
 
-  static func delete(_ prior: RecordedResource) throws {
-    guard let path = prior.remoteID else { return }
+  /// Removes the file, unless it is no longer the one this object wrote. A deposed object's file is never removed: its
+  /// path comes from its address, so the replacement has already rendered the new file over it.
+  static func delete(_ prior: RecordedResource, context: ActionContext, digest: (String) -> String) throws {
+    guard let id = prior.remoteID, prior.deposedKey == nil else { return }
+    let path = try context.local.path(ofID: id)
+    guard let data = FileManager.default.contents(atPath: path) else { return }
+    if let recorded = prior.attributes["rendered_sha256"]?.stringValue,
+      digest(String(decoding: data, as: UTF8.self)) != recorded
+    {
+      return
+    }
     if unlink(path) != 0, errno != ENOENT {
       throw ResourceActionError("cannot delete \(path): \(String(cString: strerror(errno)))")
     }

@@ -11,6 +11,8 @@ public protocol ResourceType: Sendable {
 
   /// The resources of this type the desired state asks for.
   func expand(_ state: DesiredState) -> [DesiredResource]
+  /// What an operator should know before applying this type's resources (an input that cannot be read here).
+  func warnings(_ state: DesiredState) -> [String]
   /// The generation a resource belongs to, for the blue-green guards; nil for shared resources.
   func generation(of address: ResourceAddress) -> String?
 
@@ -46,9 +48,14 @@ public protocol ResourceType: Sendable {
   var onlyDestroyDeletes: Bool { get }
   /// Whether an object can be replaced by a new one; not when its identity is its address, as a domain's route.
   var isReplaceable: Bool { get }
+  /// Why deleting an object takes more than the object (for `onlyDestroyDeletes` types), as the guard says it.
+  var deletionRisk: String { get }
+  /// Why an object cannot be replaced (for types that are not replaceable), as the guard says it.
+  var replacementRefusal: String { get }
 }
 
 extension ResourceType {
+  public func warnings(_ state: DesiredState) -> [String] { [] }
   /// No listing: a type that cannot list its objects finds no conflicts.
   public func inventory(context: ActionContext) async throws -> [String: String] { [:] }
   /// Not adoptable: a type that cannot read an object by id cannot import one.
@@ -58,6 +65,8 @@ extension ResourceType {
   public func routedHosts(_ attributes: Attributes) -> [String] { [] }
   public var onlyDestroyDeletes: Bool { false }
   public var isReplaceable: Bool { true }
+  public var deletionRisk: String { "deleting it takes more than the object with it" }
+  public var replacementRefusal: String { "a new one cannot exist beside the old one" }
 }
 
 /// What the cloud holds for a resource after an action: its id there, and every attribute, computed ones included.

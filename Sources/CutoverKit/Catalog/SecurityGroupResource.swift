@@ -2,8 +2,10 @@ import OpenStack
 
 /// `security_group.<name>`: the group kept on the haproxy hosts, with its ingress rules derived from the
 /// load balancer's `ports` (ingress ports open, the Kubernetes API only to `api_from`, VRRP between the hosts).
-/// Neutron rules have no update: a changed rule is deleted and the new one created. Egress rules are Neutron's
-/// defaults and are left alone.
+/// Neutron rules have no update: a changed rule is deleted and the new one created (new ones first, so a port is never
+/// closed in between). Cutover manages the rules it created (described "Managed by Cutover") and any rule equal to
+/// one it wants; rules added by hand for anything else (SSH from the bastion, monitoring) and Neutron's default egress
+/// rules are left alone.
 public struct SecurityGroupResource: ResourceType {
   public init() {}
 
@@ -36,7 +38,7 @@ public struct SecurityGroupResource: ResourceType {
   {
     let groupName = attributes["name"]?.stringValue ?? address.name
     let id: String
-    if let resumed = context.resumeRemoteID {
+    if let resumed = context.resumeRemoteID, try await context.cloud.neutron.securityGroup(id: resumed) != nil {
       id = resumed
     } else {
       id = try await context.cloud.neutron.createSecurityGroup(
@@ -44,14 +46,15 @@ public struct SecurityGroupResource: ResourceType {
       ).id
       try await context.recordRemoteID(id)
     }
-    return try await converge(id: id, to: Self.rules(attributes), context: context)
+    return try await converge(id: id, to: Self.rules(attributes), previously: [], context: context)
   }
 
   public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
     -> AppliedResource
   {
     guard let id = prior.remoteID else { throw ResourceActionError("\(prior.address) has no recorded group id") }
-    return try await converge(id: id, to: Self.rules(attributes), context: context)
+    return try await converge(
+      id: id, to: Self.rules(attributes), previously: Self.rules(prior.attributes), context: context)
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
@@ -63,14 +66,14 @@ public struct SecurityGroupResource: ResourceType {
     guard let id = prior.remoteID, let group = try await context.cloud.neutron.securityGroup(id: id) else {
       return nil
     }
-    return applied(group)
+    return applied(group, known: Set(Self.rules(prior.attributes)))
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
     guard let groupName = attributes["name"]?.stringValue else { return nil }
     return try await context.cloud.neutron.securityGroups(name: groupName)
       .first { !context.knownRemoteIDs.contains($0.id) }
-      .map(applied)
+      .map { applied($0, known: Set(Self.rules(attributes))) }
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
@@ -79,23 +82,20 @@ public struct SecurityGroupResource: ResourceType {
   }
 
   public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? {
-    try await context.cloud.neutron.securityGroup(id: remoteID).map(applied)
+    try await context.cloud.neutron.securityGroup(id: remoteID).map { applied($0, known: []) }
   }
 
   // MARK: - Rules
 
-  /// Deletes the managed rules that are not wanted and creates the wanted ones that are missing.
-  private func converge(id: String, to wanted: [SecurityRule], context: ActionContext) async throws
-    -> AppliedResource
-  {
+  /// Creates the wanted rules that are missing, then deletes the managed rules no longer wanted (ours, or ones that
+  /// were wanted before): never a rule someone added for another purpose.
+  private func converge(
+    id: String, to wanted: [SecurityRule], previously: [SecurityRule], context: ActionContext
+  ) async throws -> AppliedResource {
     guard let group = try await context.cloud.neutron.securityGroup(id: id) else {
       throw ResourceActionError("security group \(id) no longer exists in Neutron")
     }
-    let existing = group.rules.compactMap { rule in Self.managed(rule).map { (rule.id, $0) } }
-    let wantedSet = Set(wanted)
-    for (ruleID, rule) in existing where !wantedSet.contains(rule) {
-      try await context.cloud.neutron.deleteSecurityGroupRule(id: ruleID)
-    }
+    let existing = group.rules.compactMap { rule in Self.shape(rule).map { (rule, $0) } }
     let present = Set(existing.map(\.1))
     for rule in wanted where !present.contains(rule) {
       do {
@@ -103,26 +103,42 @@ public struct SecurityGroupResource: ResourceType {
           SecurityGroupRuleCreateRequest(
             securityGroupID: id, direction: "ingress", ethertype: "IPv4", protocol: rule.protocol,
             portRangeMin: rule.port, portRangeMax: rule.port, remoteIPPrefix: rule.remoteIPPrefix,
-            description: "Managed by Cutover"))
+            description: Self.marker))
       } catch let error as OpenStackError where error.status == 409 {
         continue  // the rule exists already: a retried create, or an identical rule added by hand
       }
     }
+    let wantedSet = Set(wanted)
+    let ours = Set(previously)
+    for (rule, shape) in existing
+    where !wantedSet.contains(shape) && (rule.description == Self.marker || ours.contains(shape)) {
+      try await context.cloud.neutron.deleteSecurityGroupRule(id: rule.id)
+    }
     guard let settled = try await context.cloud.neutron.securityGroup(id: id) else {
       throw ResourceActionError("security group \(id) disappeared while its rules were set")
     }
-    return applied(settled)
+    return applied(settled, known: wantedSet)
   }
 
-  private func applied(_ group: SecurityGroup) -> AppliedResource {
-    let rules = Set(group.rules.compactMap(Self.managed)).sorted()
+  /// The rules Cutover manages in the group: those it created, and those equal to one it knows of (`known`: wanted or
+  /// recorded), so a matching rule made by hand is adopted rather than duplicated.
+  private func applied(_ group: SecurityGroup, known: Set<SecurityRule>) -> AppliedResource {
+    let rules = Set(
+      group.rules.compactMap { rule -> SecurityRule? in
+        guard let shape = Self.shape(rule), rule.description == Self.marker || known.contains(shape) else { return nil }
+        return shape
+      }
+    ).sorted()
     return AppliedResource(
       remoteID: group.id,
       attributes: ["name": .string(group.name), "rules": .list(rules.map(\.value)), "id": .string(group.id)])
   }
 
-  /// An IPv4 ingress rule on one port (or a protocol without ports) from a prefix: the kind Cutover manages.
-  private static func managed(_ rule: SecurityGroupRule) -> SecurityRule? {
+  /// The description of every rule Cutover creates.
+  static let marker = "Managed by Cutover"
+
+  /// An IPv4 ingress rule on one port (or a protocol without ports) from a prefix, the shape Cutover's rules have.
+  private static func shape(_ rule: SecurityGroupRule) -> SecurityRule? {
     guard rule.direction == "ingress", rule.ethertype == "IPv4", let proto = rule.protocol,
       rule.portRangeMin == rule.portRangeMax, rule.remoteGroupID == nil
     else { return nil }

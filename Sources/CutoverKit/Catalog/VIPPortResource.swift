@@ -4,14 +4,18 @@ import OpenStack
 /// anything else, and the VIP in the `allowed_address_pairs` of each haproxy host's port, so keepalived may move it
 /// between them (Neutron's port security drops traffic for addresses a port does not own). A host's port is the
 /// one holding the host's address. Other pairs on a host's port are kept.
+///
+/// Only a new VIP makes a new port: a port cannot take an address another port holds, so a replacement keeping the
+/// VIP could never be created. The network is sent when the port is made and not compared afterwards (moving the VIP
+/// to another network is `cutover destroy --target`, then apply); the name changes in place.
 public struct VIPPortResource: ResourceType {
   public init() {}
 
   public let name = "vip_port"
 
   public let schema = ResourceSchema([
-    AttributeSchema("name", .forcesReplacement),
-    AttributeSchema("network", .forcesReplacement),
+    AttributeSchema("name", .updatable),
+    AttributeSchema("network", .createOnly),
     AttributeSchema("vip", .forcesReplacement),
     AttributeSchema("hosts", .updatable),
     AttributeSchema("id", .computed(changesOnUpdate: false)),
@@ -27,7 +31,7 @@ public struct VIPPortResource: ResourceType {
           "name": .value(.string("\(balancer.name)-vip")),
           "network": .value(.string(balancer.network)),
           "vip": .value(.string(balancer.vip)),
-          "hosts": .value(.list(balancer.hosts.map { .string($0.address) })),
+          "hosts": .value(.list(balancer.hosts.map(\.address).sorted().map(Value.string))),
         ])
     ]
   }
@@ -55,21 +59,24 @@ public struct VIPPortResource: ResourceType {
     }
     let hosts = attributes["hosts"]?.stringList ?? []
     try await allow(vip, on: hosts, context: context)
-    return applied(port, network: network, hosts: hosts)
+    return applied(port, vip: vip, network: network, hosts: hosts)
   }
 
   public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
     -> AppliedResource
   {
-    guard let id = prior.remoteID, let port = try await context.cloud.neutron.port(id: id) else {
+    guard let id = prior.remoteID, var port = try await context.cloud.neutron.port(id: id) else {
       throw ResourceActionError("\(prior.address) no longer exists in Neutron")
     }
-    let vip = port.ipAddresses.first ?? prior.attributes["vip"]?.stringValue ?? ""
+    let vip = Self.vip(of: port, wanted: prior.attributes["vip"]?.stringValue)
+    if let name = attributes["name"]?.stringValue, name != port.name {
+      port = try await context.cloud.neutron.renamePort(id: id, name: name)
+    }
     let wanted = attributes["hosts"]?.stringList ?? []
     let removed = (prior.attributes["hosts"]?.stringList ?? []).filter { !wanted.contains($0) }
     try await disallow(vip, on: removed, context: context)
     try await allow(vip, on: wanted, context: context)
-    return applied(port, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: wanted)
+    return applied(port, vip: vip, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: wanted)
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
@@ -82,7 +89,7 @@ public struct VIPPortResource: ResourceType {
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
     guard let id = prior.remoteID, let port = try await context.cloud.neutron.port(id: id) else { return nil }
-    let vip = port.ipAddresses.first ?? ""
+    let vip = Self.vip(of: port, wanted: prior.attributes["vip"]?.stringValue)
     // The hosts whose ports still carry the VIP: a pair removed by hand shows as drift and is put back.
     var hosts: [String] = []
     let ports = try await context.cloud.neutron.ports()
@@ -90,7 +97,7 @@ public struct VIPPortResource: ResourceType {
       let hostPort = ports.first { $0.ipAddresses.contains(host) }
       if hostPort?.allowedAddressPairs.contains(where: { $0.ipAddress == vip }) == true { hosts.append(host) }
     }
-    return applied(port, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: hosts)
+    return applied(port, vip: vip, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: hosts)
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
@@ -99,7 +106,7 @@ public struct VIPPortResource: ResourceType {
       let port = try await context.cloud.neutron.ports(name: portName)
         .first(where: { !context.knownRemoteIDs.contains($0.id) && $0.ipAddresses.contains(vip) })
     else { return nil }
-    return applied(port, network: attributes["network"]?.stringValue ?? port.networkID, hosts: [])
+    return applied(port, vip: vip, network: attributes["network"]?.stringValue ?? port.networkID, hosts: [])
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
@@ -109,14 +116,13 @@ public struct VIPPortResource: ResourceType {
   }
 
   public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? {
-    guard let port = try await context.cloud.neutron.port(id: remoteID), let vip = port.ipAddresses.first else {
-      return nil
-    }
+    guard let port = try await context.cloud.neutron.port(id: remoteID) else { return nil }
+    let vip = Self.vip(of: port, wanted: nil)
     let network = try await NetworkLookup.networkName(id: port.networkID, context: context)
     let hosts = try await context.cloud.neutron.ports()
       .filter { $0.id != port.id && $0.allowedAddressPairs.contains { $0.ipAddress == vip } }
-      .compactMap(\.ipAddresses.first)
-    return applied(port, network: network, hosts: hosts)
+      .compactMap { $0.ipAddresses.first(where: IPv4.isAddress) }
+    return applied(port, vip: vip, network: network, hosts: hosts)
   }
 
   // MARK: - Host ports
@@ -145,10 +151,17 @@ public struct VIPPortResource: ResourceType {
     }
   }
 
-  private func applied(_ port: NetworkPort, network: String, hosts: [String]) -> AppliedResource {
+  /// The port's address that is the VIP: the one wanted when the port holds it, else its first IPv4 address (a
+  /// dual-stack port lists an IPv6 address too, in no promised order).
+  private static func vip(of port: NetworkPort, wanted: String?) -> String {
+    if let wanted, port.ipAddresses.contains(wanted) { return wanted }
+    return port.ipAddresses.first(where: IPv4.isAddress) ?? port.ipAddresses.first ?? ""
+  }
+
+  private func applied(_ port: NetworkPort, vip: String, network: String, hosts: [String]) -> AppliedResource {
     var attributes: Attributes = [
-      "name": .string(port.name), "network": .string(network), "vip": .string(port.ipAddresses.first ?? ""),
-      "hosts": .list(hosts.map(Value.string)), "id": .string(port.id),
+      "name": .string(port.name), "network": .string(network), "vip": .string(vip),
+      "hosts": .list(hosts.sorted().map(Value.string)), "id": .string(port.id),
     ]
     if let mac = port.macAddress { attributes["mac_address"] = .string(mac) }
     return AppliedResource(remoteID: port.id, attributes: attributes)

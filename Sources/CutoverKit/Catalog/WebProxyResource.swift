@@ -34,6 +34,8 @@ public struct WebProxyResource: ResourceType {
 
   /// A route is its domain: a "new" one would be the same route, and deleting the old one would delete both.
   public var isReplaceable: Bool { false }
+  public var deletionRisk: String { "deleting it deletes the route and its DNS record" }
+  public var replacementRefusal: String { "its identity is its address; deleting the old one would delete the new one" }
 
   public func routedHosts(_ attributes: Attributes) -> [String] {
     (attributes["backends"]?.stringList ?? []).compactMap(URLHost.of)

@@ -46,6 +46,10 @@ extension EnvironmentFile {
         for field in fields {
           if field.key == "name" {
             securityGroup.name = reader.nonEmptyString(field.value, at: "\(at).name")
+            if let name = securityGroup.name, !isObjectName(name) {
+              reader.report("\(at).name: '\(name)' is not a name (letters, digits, _ . -)", at: field.value)
+              valid = false
+            }
             if securityGroup.name == nil { valid = false }
           } else if let ranges = reader.stringList(field.value, at: "\(at).api_from") {
             for range in ranges where !IPv4.isCIDR(range) {
@@ -75,11 +79,21 @@ extension EnvironmentFile {
       }
     }
     if strings["public_ip"] != nil, strings["external_network"] == nil {
-      reader.report("\(path): public_ip needs external_network, the network the floating IP comes from", at: node)
+      reader.report(
+        "\(path).public_ip: needs external_network, the network the floating IP comes from",
+        at: nodesByKey["public_ip"])
+      valid = false
+    }
+    if strings["external_network"] != nil, strings["public_ip"] == nil {
+      reader.report(
+        "\(path).external_network: is used only with public_ip (the floating IP it gives); add public_ip or remove it",
+        at: nodesByKey["external_network"])
       valid = false
     }
     if let hosts, let vip = strings["vip"], hosts.contains(where: { $0.address == vip }) {
-      reader.report("\(path).vip: \(vip) is also a host's own address; the VIP must be an address of its own", at: node)
+      reader.report(
+        "\(path).vip: \(vip) is also a host's own address; the VIP must be an address of its own",
+        at: nodesByKey["vip"])
       valid = false
     }
     guard valid, let hosts, let ports, let keepalived, let network = strings["network"], let vip = strings["vip"]
@@ -221,7 +235,12 @@ extension EnvironmentFile {
         continue
       }
       switch field.key {
-      case "interface": interface = value
+      case "interface":
+        if value.range(of: "^[A-Za-z0-9_.:@-]{1,15}$", options: .regularExpression) == nil {
+          reader.report("\(at): '\(value)' is not a network interface name such as eth0", at: field.value)
+          valid = false
+        }
+        interface = value
       case "secret_file": secrets.append(.file(value))
       default:
         if value.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) == nil {
@@ -264,6 +283,10 @@ extension EnvironmentFile {
           continue
         }
         if field.key == "name" {
+          if !isObjectName(value) {
+            reader.report("\(at).name: '\(value)' is not a name (letters, digits, _ . -)", at: field.value)
+            valid = false
+          }
           group.name = value
         } else if serverGroupPolicies.contains(value) {
           group.policy = value
@@ -282,6 +305,11 @@ extension EnvironmentFile {
     }
     return valid ? groups : nil
   }
+}
+
+/// A name that can be part of a resource address and of an OpenStack object's name.
+private func isObjectName(_ text: String) -> Bool {
+  text.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil
 }
 
 /// IPv4 text checks for the load-balancer block.

@@ -23,8 +23,11 @@ public enum SecretSource: Sendable, Equatable, Codable, CustomStringConvertible 
       guard let text = String(data: data, encoding: .utf8) else {
         throw SecretUnavailable(message: "secret file \(path) is not UTF-8 text")
       }
-      let value =
-        text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
+      // One line ending, LF or CRLF, as an editor leaves it. "\r\n" is a single Character, so compare scalars.
+      var scalars = Substring(text).unicodeScalars
+      if scalars.last == "\n" { scalars.removeLast() }
+      if scalars.last == "\r" { scalars.removeLast() }
+      let value = String(scalars)
       guard !value.isEmpty else { throw SecretUnavailable(message: "secret file \(path) is empty") }
       return value
     }

@@ -32,13 +32,13 @@ struct GenerationGuards {
       let verb = change.action == .replace ? "replace" : "delete"
       if change.action == .replace, change.deposedKey == nil, !type.isReplaceable {
         messages.append(
-          "\(change.address) cannot be replaced (its identity is its address; deleting the old one would delete the"
-            + " new one): \(change.replacePaths.joined(separator: ", ")) differs from what the state records")
+          "\(change.address) cannot be replaced (\(type.replacementRefusal)):"
+            + " \(change.replacePaths.joined(separator: ", ")) differs from what the state records")
         continue
       }
       if plan.mode == .apply, change.action == .delete, change.deposedKey == nil, type.onlyDestroyDeletes {
         messages.append(
-          "\(change.address): deleting it deletes the route and its DNS record; if that is meant, run"
+          "\(change.address): \(type.deletionRisk); if that is meant, run"
             + " `cutover destroy \(plan.environment) --target \(change.address)`")
         continue
       }

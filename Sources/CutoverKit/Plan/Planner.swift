@@ -92,7 +92,8 @@ public struct Planner: Sendable {
     let plan = Plan(
       environment: request.environment, mode: request.mode, stateVersion: request.stateVersion,
       desiredDigest: Self.digest(of: desiredResources), changes: changes, desired: desiredResources,
-      drift: request.drift, warnings: failedObjects(request.recorded) + warnings(changes))
+      drift: request.drift,
+      warnings: failedObjects(request.recorded) + inputWarnings(request.desired) + warnings(changes))
     var violations = GenerationGuards(catalog: catalog).violations(
       of: plan, desiredLive: request.mode == .destroy ? nil : request.desired?.live, recorded: request.recorded)
     violations += unrecordedConflicts(plan, request: request)
@@ -304,6 +305,12 @@ public struct Planner: Sendable {
       let address = object.deposedKey.map { "\(object.address) (deposed \($0))" } ?? object.address.description
       return "\(address) is \(status) in the cloud" + (reason.map { ": \($0)" } ?? " (no reason given)")
     }
+  }
+
+  /// What the resource types cannot read of the desired state here (a secret a CI preview does not have).
+  private func inputWarnings(_ desired: DesiredState?) -> [String] {
+    guard let desired else { return [] }
+    return catalog.types.flatMap { $0.warnings(desired) }
   }
 
   private func warnings(_ changes: [PlannedChange]) -> [String] {

@@ -52,11 +52,8 @@ public struct Importer: Sendable {
     var rows: [Row] = []
     var adopted = Set<ResourceAddress>()
     for instance in instances {
-      if let holder = TofuState.heldElsewhere[instance.type] {
-        rows.append(
-          Row(
-            source: instance.address, address: nil, remoteID: instance.id,
-            note: "not adopted on its own: Cutover manages it as part of \(holder)"))
+      if let note = TofuState.heldElsewhere[instance.type] {
+        rows.append(Row(source: instance.address, address: nil, remoteID: instance.id, note: note))
         continue
       }
       guard let type = TofuState.cutoverType[instance.type] else {

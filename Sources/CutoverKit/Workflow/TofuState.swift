@@ -24,11 +24,14 @@ enum TofuState {
     "openstack_networking_floatingip_v2": "floating_ip",
   ]
 
-  /// Tofu types whose objects Cutover holds inside another resource, with where they are held.
+  /// Tofu types Cutover does not adopt as objects of their own, with the note the import table shows for them.
   static let heldElsewhere: [String: String] = [
-    "openstack_networking_secgroup_rule_v2": "security_group (its rules)",
-    "openstack_networking_floatingip_associate_v2": "floating_ip (its port_id)",
-    "openstack_networking_port_secgroup_associate_v2": "the haproxy hosts' own ports",
+    "openstack_networking_secgroup_rule_v2":
+      "not adopted on its own: Cutover manages it as part of security_group (its rules)",
+    "openstack_networking_floatingip_associate_v2":
+      "not adopted on its own: Cutover manages it as part of floating_ip (its port_id)",
+    "openstack_networking_port_secgroup_associate_v2":
+      "not adopted: the haproxy hosts' ports are the operator's; attach the security group when booting them",
   ]
 
   /// Every managed instance in the document.

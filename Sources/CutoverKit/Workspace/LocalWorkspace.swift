@@ -4,15 +4,37 @@ import Foundation
 /// `kube/`, the `kube.config` link to the live one, and the load balancer's rendered configs under `rendered/`.
 /// Everything here is private to its owner (directories 0700, files 0600): kubeconfigs hold client keys, keepalived
 /// configs the VRRP password.
+///
+/// State records these files by their path inside the directory (`kube/127d.config`), never by a path relative to
+/// wherever a command ran, so `cutover plan --state /srv/cutover/state` from another directory finds them.
 public struct LocalWorkspace: Sendable, Equatable {
-  /// `state/<env>`; nil when the command has no environment directory, and local resources cannot be applied.
-  public var directory: String?
+  /// `state/<env>`, absolute; nil when the command has no environment directory, and local resources cannot be
+  /// applied.
+  public let directory: String?
   /// Environment variables secrets are read from.
   public var environment: [String: String]
 
   public init(directory: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
-    self.directory = directory
+    self.directory = directory.map { path in
+      let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+      return (absolute as NSString).standardizingPath
+    }
     self.environment = environment
+  }
+
+  /// The file a recorded id names: the id is a path inside the directory (an absolute id is taken as it is).
+  public func path(ofID id: String) throws -> String {
+    if id.hasPrefix("/") { return id }
+    guard let directory else {
+      throw ResourceActionError("no local directory for this environment's kubeconfigs and rendered files")
+    }
+    return directory + "/" + id
+  }
+
+  /// The id state records for a file of the directory: its path inside it.
+  public func id(ofPath path: String) -> String {
+    guard let directory, path.hasPrefix(directory + "/") else { return path }
+    return String(path.dropFirst(directory.count + 1))
   }
 
   /// A workspace with no directory: any local resource fails with a clear error.

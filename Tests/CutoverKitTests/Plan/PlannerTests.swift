@@ -133,10 +133,10 @@ struct PlannerTests {
     #expect(cluster.unknownAfter.contains("template_id"))
     #expect(cluster.unknownAfter.contains("id"))
 
-    // A new cluster needs a new kubeconfig: its CA and API address are new.
-    #expect(plan.change("kubeconfig.128a")?.action == .replace)
+    // A new cluster needs a new kubeconfig (its CA and API address are new), written over the same file.
+    #expect(plan.change("kubeconfig.128a")?.action == .update)
     #expect(plan.change("cluster.127d")?.action == .noop)
-    #expect(plan.summary == PlanSummary(add: 3, change: 0, destroy: 3))
+    #expect(plan.summary == PlanSummary(add: 2, change: 1, destroy: 2))
   }
 
   @Test("a label change on the live generation is refused, naming the generation")
@@ -218,8 +218,8 @@ struct PlannerTests {
     #expect(cluster.action == .replace)
     #expect(cluster.reason == .replaceByRequest)
     #expect(cluster.replacePaths.isEmpty)
-    #expect(plan.change("kubeconfig.128a")?.action == .replace)
-    #expect(plan.summary == PlanSummary(add: 2, change: 0, destroy: 2))
+    #expect(plan.change("kubeconfig.128a")?.action == .update)
+    #expect(plan.summary == PlanSummary(add: 1, change: 1, destroy: 1))
   }
 
   // MARK: - What interrupted applies left

@@ -9,6 +9,16 @@ struct DesiredStateFixture: Sendable {
   /// The file's text.
   var text: String { lines.joined(separator: "\n") + "\n" }
 
+  /// A fixture holding `text` as it is.
+  init(text: String) {
+    lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if lines.last == "" { lines.removeLast() }
+  }
+
+  private init(lines: [String]) {
+    self.lines = lines
+  }
+
   /// The fixture as stored: one generation, 127d, live; five workers; two web proxies.
   static func eqiad1() throws -> DesiredStateFixture {
     guard let url = Bundle.module.url(forResource: "eqiad1", withExtension: "yaml", subdirectory: "Fixtures") else {

@@ -107,6 +107,27 @@ struct DriftTests {
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"], environment: environment))
   }
 
+  @Test("a VIP port renamed in Horizon is renamed back in place, keeping the VIP")
+  func vipPortRenamed() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    let environment = [DesiredStateFixture.vrrpSecretVariable: "vrrp-pw1"]
+    try requireExit(0, try await workspace.apply(environment: environment))
+    let portID = try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { cloud in
+      let port = try #require(try await cloud.neutron.ports(name: "paws-vip").first)
+      _ = try await cloud.neutron.renamePort(id: port.id, name: "keepalived-vip")
+      return port.id
+    }
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"], environment: environment))
+    #expect(plan.stdout.contains(#"name: "paws-vip" -> "keepalived-vip""#), "\(plan)")
+    #expect(plan.lastLine == "Plan: 0 to add, 1 to change, 0 to destroy.", "\(plan)")
+    try requireExit(0, try await workspace.apply(environment: environment))
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { cloud in
+      let port = try #require(try await cloud.neutron.port(id: portID))
+      #expect(port.name == "paws-vip")
+      #expect(port.ipAddresses.contains("172.16.1.171"))
+    }
+  }
+
   @Test("a keepalived.conf edited on disk is drift; a changed VRRP password is planned as (sensitive)")
   func keepalivedDrift() async throws {
     let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)

@@ -1,10 +1,13 @@
+import GRDB
 import Hummingbird
 import Logging
 import NIOCore
 
 /// A simulated OpenStack cloud (Keystone v3, Magnum v1, Neutron v2.0, Nova server groups and the Cloud VPS
 /// web-proxy API) served over HTTP on a loopback address, persisting its state in SQLite so consecutive processes
-/// see the same cloud.
+/// see the same cloud. It also plays the clusters' Kubernetes side (`/kubernetes/v1/…`), opens each built
+/// cluster's worker ingress ports on their 127.0.0.0/8 addresses, and optionally serves the web-proxy data plane
+/// (docs/simulator-kubernetes.md).
 ///
 /// ```swift
 /// let cloud = try await CloudSimulator.start(configuration: .init(buildSeconds: 0))
@@ -17,15 +20,19 @@ public final class CloudSimulator: Sendable {
   private let endpoint: ServerEndpoint
   private let store: CloudStore
   private let server: Task<Void, any Error>
+  private let ingress: IngressListeners?
+  private let dataPlane: DataPlaneFront?
 
   private init(
     configuration: SimulatorConfiguration, endpoint: ServerEndpoint, store: CloudStore,
-    server: Task<Void, any Error>
+    server: Task<Void, any Error>, ingress: IngressListeners?, dataPlane: DataPlaneFront?
   ) {
     self.configuration = configuration
     self.endpoint = endpoint
     self.store = store
     self.server = server
+    self.ingress = ingress
+    self.dataPlane = dataPlane
   }
 
   /// The TCP port the server listens on.
@@ -34,10 +41,30 @@ public final class CloudSimulator: Sendable {
   /// Keystone's URL, e.g. `http://127.0.0.1:PORT/identity/v3`.
   public var authURL: String { endpoint.baseURL + "/identity/v3" }
 
+  /// The port of the web-proxy data plane, when one is served (`SimulatorConfiguration.dataPlanePort`).
+  public var dataPlanePort: Int? { dataPlane?.port }
+
+  /// The data plane's URL, e.g. `http://127.0.0.1:PORT`; send requests there with the `Host` of a proxied domain.
+  public var dataPlaneURL: String? {
+    dataPlane.map { ServerEndpoint.url(host: endpoint.host, port: $0.port) }
+  }
+
+  /// Reads the simulated cloud's database directly (tests).
+  func withDatabase<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    try await store.database.read(body)
+  }
+
+  /// The addresses whose ingress port is open right now.
+  var ingressAddresses: Set<String> {
+    get async { await ingress?.addresses ?? [] }
+  }
+
   // MARK: - Lifecycle
 
   /// Starts the HTTP server on `host` (loopback only: anything outside 127.0.0.0/8 and ::1 is refused;
-  /// `localhost` means 127.0.0.1) and `port` (0 picks a free one); returns once it accepts connections.
+  /// `localhost` means 127.0.0.1) and `port` (0 picks a free one); returns once it accepts connections, the
+  /// ingress ports of the clusters built by then are open, and the data plane (if configured) listens.
+  /// - Throws: `CloudSimulatorError` when the server or the data plane cannot listen.
   public static func start(
     configuration: SimulatorConfiguration, host: String = "127.0.0.1", port: Int = 0
   ) async throws -> CloudSimulator {
@@ -58,6 +85,8 @@ public final class CloudSimulator: Sendable {
     FloatingIPRoutes(store: store).register(on: router)
     SecurityGroupRoutes(store: store).register(on: router)
     ServerGroupRoutes(store: store).register(on: router)
+    KubernetesRoutes(store: store).register(on: router)
+    let logger = makeLogger(level: configuration.logLevel)
 
     let (boundPorts, portSink) = AsyncStream.makeStream(of: Int.self)
     let application = Application(
@@ -69,15 +98,34 @@ public final class CloudSimulator: Sendable {
         portSink.yield(boundPort)
         portSink.finish()
       },
-      logger: makeLogger(level: configuration.logLevel)
+      logger: logger
     )
     let server = Task {
       defer { portSink.finish() }
       try await application.run()
     }
     for await _ in boundPorts {
-      return CloudSimulator(configuration: configuration, endpoint: endpoint, store: store, server: server)
+      let dataPlane: DataPlaneFront?
+      do {
+        dataPlane = try await configuration.dataPlanePort.asyncMap { port in
+          try await DataPlaneFront.start(host: bindHost, port: port, database: store.database, logger: logger)
+        }
+      } catch {
+        server.cancel()
+        _ = try? await server.value
+        store.close()
+        throw CloudSimulatorError.serverFailedToStart("the web-proxy data plane: \(error)")
+      }
+      let ingress = configuration.ingressPort.map { port in
+        IngressListeners(database: store.database, port: port, logger: logger)
+      }
+      await ingress?.start()
+      return CloudSimulator(
+        configuration: configuration, endpoint: endpoint, store: store, server: server, ingress: ingress,
+        dataPlane: dataPlane)
     }
+    // The server failed, or this task was cancelled while waiting: stop the server rather than await it forever.
+    server.cancel()
     defer { store.close() }
     do {
       try await server.value
@@ -87,8 +135,11 @@ public final class CloudSimulator: Sendable {
     throw CloudSimulatorError.serverFailedToStart("the server stopped before accepting connections")
   }
 
-  /// Stops the server (in-flight requests are cancelled) and closes the database. Calling it twice is harmless.
+  /// Stops the ingress listeners, the data plane and the server (in-flight requests are cancelled) and closes the
+  /// database. Calling it twice is harmless.
   public func shutdown() async {
+    await ingress?.stop()
+    await dataPlane?.stop()
     server.cancel()
     _ = try? await server.value
     store.close()
@@ -104,5 +155,15 @@ public final class CloudSimulator: Sendable {
     var logger = Logger(label: "cutover.simulator", factory: { StreamLogHandler.standardError(label: $0) })
     logger.logLevel = level
     return logger
+  }
+}
+
+// MARK: - Optional
+
+extension Optional {
+  /// `map` with an asynchronous transform.
+  fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+    guard let self else { return nil }
+    return try await transform(self)
   }
 }

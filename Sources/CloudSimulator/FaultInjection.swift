@@ -17,10 +17,16 @@ public struct FaultInjection: Sendable, Equatable {
   /// Worker counts that named clusters are resized to behind the client's back (as by someone in Horizon) the
   /// moment their create completes: cluster name → node count.
   public var nodeCountDrift: [String: Int]
+  /// Helm release names whose install or upgrade fails on every simulated cluster: the release is recorded with
+  /// status `failed` and the PUT answers 500 with a helm-like message.
+  public var failingReleases: Set<String>
+  /// Manifest names whose server-side apply fails the same way.
+  public var failingManifests: Set<String>
 
   public init(
     errorRate: Double = 0, rateLimitRate: Double = 0, latency: Duration = .zero, failingClusters: Set<String> = [],
-    lostAnswerRate: Double = 0, nodeCountDrift: [String: Int] = [:]
+    lostAnswerRate: Double = 0, nodeCountDrift: [String: Int] = [:], failingReleases: Set<String> = [],
+    failingManifests: Set<String> = []
   ) {
     self.errorRate = errorRate
     self.rateLimitRate = rateLimitRate
@@ -28,6 +34,8 @@ public struct FaultInjection: Sendable, Equatable {
     self.failingClusters = failingClusters
     self.lostAnswerRate = lostAnswerRate
     self.nodeCountDrift = nodeCountDrift
+    self.failingReleases = failingReleases
+    self.failingManifests = failingManifests
   }
 }
 

@@ -19,6 +19,16 @@ public struct SimulatorConfiguration: Sendable {
   public var faults: FaultInjection
   /// Level at which the simulator logs to standard error; nil (the default) keeps it silent.
   public var logLevel: Logger.Level?
+  /// The ingress NodePort every worker node of a built cluster answers HTTP on, at its own 127.0.0.0/8 address,
+  /// while the simulator runs (30001, as PAWS's ingress-nginx); nil serves no node at all.
+  public var ingressPort: Int?
+  /// Port on 127.0.0.1 of the web-proxy data plane, which routes requests by `Host` to the backends of that
+  /// domain's web-proxy route; 0 picks a free port, nil (the default) serves none.
+  public var dataPlanePort: Int?
+  /// The /24 block of 127.0.0.0/8 (`second octet × 256 + third octet`, 256…65535) a new cloud starts handing
+  /// node addresses out from; nil draws one at random. Only read when the database is created, so a persisted cloud keeps its
+  /// addresses; distinct blocks keep simulators running side by side from binding the same node address.
+  public var nodeAddressBlock: Int?
   /// How long an issued token stays valid (one hour, like Keystone's default); tests shorten it.
   var tokenLifetimeSeconds: Double = 3600
 
@@ -32,6 +42,9 @@ public struct SimulatorConfiguration: Sendable {
     self.applicationCredentialSecret = "simulator-secret"
     self.faults = faults
     self.logLevel = nil
+    self.ingressPort = 30001
+    self.dataPlanePort = nil
+    self.nodeAddressBlock = nil
   }
 }
 
@@ -64,14 +77,21 @@ extension SimulatorConfiguration {
     /// Comma-separated `NAME=COUNT`: each named cluster is resized to COUNT workers behind the client's back as
     /// soon as its create completes.
     public static let nodeCountDrift = "CUTOVER_SIMULATOR_DRIFT_NODE_COUNT"
+    /// Comma-separated Helm release names whose install or upgrade fails.
+    public static let failingReleases = "CUTOVER_SIMULATOR_FAIL_RELEASES"
+    /// Comma-separated manifest names whose apply fails.
+    public static let failingManifests = "CUTOVER_SIMULATOR_FAIL_MANIFESTS"
+    /// The ingress NodePort worker nodes answer on (1…65535), or 0 for none.
+    public static let ingressPort = "CUTOVER_SIMULATOR_INGRESS_PORT"
     /// trace, debug, info, notice, warning, error or critical; logs go to standard error.
     public static let logLevel = "CUTOVER_SIMULATOR_LOG_LEVEL"
   }
 
   /// Reads CUTOVER_SIMULATOR_BUILD_SECONDS, CUTOVER_SIMULATOR_ERROR_RATE, CUTOVER_SIMULATOR_RATE_LIMIT_RATE,
-  /// CUTOVER_SIMULATOR_LOST_ANSWER_RATE, CUTOVER_SIMULATOR_LATENCY_MS, CUTOVER_SIMULATOR_FAIL_CLUSTERS
-  /// (comma-separated names), CUTOVER_SIMULATOR_DRIFT_NODE_COUNT (comma-separated `NAME=COUNT`) and
-  /// CUTOVER_SIMULATOR_LOG_LEVEL (trace…critical) over the defaults. An unset or empty variable keeps the default;
+  /// CUTOVER_SIMULATOR_LOST_ANSWER_RATE, CUTOVER_SIMULATOR_LATENCY_MS, CUTOVER_SIMULATOR_FAIL_CLUSTERS,
+  /// CUTOVER_SIMULATOR_FAIL_RELEASES and CUTOVER_SIMULATOR_FAIL_MANIFESTS (comma-separated names),
+  /// CUTOVER_SIMULATOR_DRIFT_NODE_COUNT (comma-separated `NAME=COUNT`), CUTOVER_SIMULATOR_INGRESS_PORT (0 for none)
+  /// and CUTOVER_SIMULATOR_LOG_LEVEL (trace…critical) over the defaults. An unset or empty variable keeps the default;
   /// an unparsable one throws `SimulatorConfigurationError`.
   public static func fromEnvironment(
     _ environment: [String: String], databasePath: String?, project: String
@@ -97,9 +117,24 @@ extension SimulatorConfiguration {
     {
       configuration.faults.latency = .microseconds(Int64((milliseconds * 1000).rounded()))
     }
-    if let names = reader.text(EnvironmentKey.failingClusters) {
-      let list = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-      configuration.faults.failingClusters = Set(list)
+    if let names = reader.names(EnvironmentKey.failingClusters) {
+      configuration.faults.failingClusters = names
+    }
+    if let names = reader.names(EnvironmentKey.failingReleases) {
+      configuration.faults.failingReleases = names
+    }
+    if let names = reader.names(EnvironmentKey.failingManifests) {
+      configuration.faults.failingManifests = names
+    }
+    if let port = try reader.number(
+      EnvironmentKey.ingressPort, in: 0...65_535, expectation: "a port from 1 to 65535, or 0 for none")
+    {
+      guard port.rounded() == port else {
+        throw SimulatorConfigurationError(
+          variable: EnvironmentKey.ingressPort, value: reader.text(EnvironmentKey.ingressPort) ?? "",
+          expectation: "a port from 1 to 65535, or 0 for none")
+      }
+      configuration.ingressPort = port == 0 ? nil : Int(port)
     }
     if let drift = try reader.nodeCounts(EnvironmentKey.nodeCountDrift) {
       configuration.faults.nodeCountDrift = drift
@@ -125,6 +160,12 @@ private struct EnvironmentReader {
   func text(_ key: String) -> String? {
     guard let raw = environment[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
     return raw
+  }
+
+  /// Comma-separated names, blanks dropped.
+  func names(_ key: String) -> Set<String>? {
+    guard let raw = text(key) else { return nil }
+    return Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
   }
 
   /// Comma-separated `NAME=COUNT` entries (`paws-127d=3,paws-128a=0`); a later entry for a name wins.

@@ -95,8 +95,11 @@ actor CloudAccess {
     case .real(let real):
       config = real
     case .simulated(let databasePath, let project):
-      let settings = try SimulatorConfiguration.fromEnvironment(
-        ProcessInfo.processInfo.environment, databasePath: databasePath, project: project)
+      let environment = ProcessInfo.processInfo.environment
+      var settings = try SimulatorConfiguration.fromEnvironment(
+        environment, databasePath: databasePath, project: project)
+      // A command's simulator lives for one command and serves no traffic: no worker ingress listeners unless asked.
+      if environment[SimulatorConfiguration.EnvironmentKey.ingressPort] == nil { settings.ingressPort = nil }
       let simulator = try await CloudSimulator.start(configuration: settings)
       self.simulator = simulator
       config = CloudConfig(

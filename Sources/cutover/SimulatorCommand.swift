@@ -15,6 +15,11 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).") var port = 0
     @Option(help: "SQLite file keeping the simulated cloud; omitted: in memory.") var database: String?
     @Option(help: "The project (its id equals its name).") var project = "paws"
+    @Option(
+      help: ArgumentHelp(
+        "Also serve the web-proxy data plane on this port of 127.0.0.1 (0 picks a free one), routing by Host to "
+          + "each proxied domain's backends; omitted: none."))
+    var dataPlanePort: Int?
     @Option(help: "Also write a clouds.yaml (mode 0600) with an entry `simulator` that reaches this server.")
     var cloudsYaml: String?
     @Flag(name: .customLong("no-color"), help: "Accepted as everywhere; this command prints no colour.")
@@ -22,12 +27,16 @@ struct SimulatorCommand: AsyncParsableCommand {
 
     func validate() throws {
       guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+      if let dataPlanePort, !(0...65_535).contains(dataPlanePort) {
+        throw ValidationError("--data-plane-port must be from 0 to 65535")
+      }
     }
 
     func run() async throws {
       try await reportingErrors {
-        let settings = try SimulatorConfiguration.fromEnvironment(
+        var settings = try SimulatorConfiguration.fromEnvironment(
           ProcessInfo.processInfo.environment, databasePath: database, project: project)
+        settings.dataPlanePort = dataPlanePort
         let simulator = try await CloudSimulator.start(configuration: settings, port: port)
         if let cloudsYaml {
           try writeCloudsYAML(to: cloudsYaml, simulator: simulator, settings: settings)
@@ -38,6 +47,12 @@ struct SimulatorCommand: AsyncParsableCommand {
         Terminal.line("  application_credential_id: \(settings.applicationCredentialID)")
         Terminal.line("  application_credential_secret: \(settings.applicationCredentialSecret) (a fixed test secret)")
         Terminal.line("  project: \(settings.project)")
+        if let dataPlaneURL = simulator.dataPlaneURL {
+          Terminal.line("  data plane: \(dataPlaneURL) (web-proxy routes by Host)")
+        }
+        if let ingressPort = settings.ingressPort {
+          Terminal.line("  ingress: port \(ingressPort) on every worker node address of a built cluster")
+        }
         if let cloudsYaml {
           Terminal.line(
             "  clouds.yaml: \(cloudsYaml) (entry `simulator`; OS_CLIENT_CONFIG_FILE=\(cloudsYaml) --cloud simulator)")

@@ -36,10 +36,12 @@ import Testing
     #expect(!failed.acceptsUpdates)
   }
 
-  @Test func addressesSkipTheFirstBlockAndBroadcastOctets() {
-    #expect(NodeAddressAllocator.address(forIndex: 0) == "127.0.1.1")
-    #expect(NodeAddressAllocator.address(forIndex: 253) == "127.0.1.254")
-    #expect(NodeAddressAllocator.address(forIndex: 254) == "127.0.2.1")
-    #expect(NodeAddressAllocator.address(forIndex: 254 * 255) == "127.1.0.1")
+  @Test func addressesStartInTheCloudsBlockAndSkipBroadcastOctets() {
+    #expect(NodeAddressAllocator.address(forIndex: 0, firstBlock: 256) == "127.1.0.1")
+    #expect(NodeAddressAllocator.address(forIndex: 253, firstBlock: 256) == "127.1.0.254")
+    #expect(NodeAddressAllocator.address(forIndex: 254, firstBlock: 256) == "127.1.1.1")
+    #expect(NodeAddressAllocator.address(forIndex: 0, firstBlock: 300) == "127.1.44.1")
+    #expect(NodeAddressAllocator.address(forIndex: 254, firstBlock: 65_535) == "127.1.0.1", "blocks wrap around")
+    #expect(NodeAddressAllocator.address(forIndex: 0, firstBlock: 65_535) == "127.255.255.1")
   }
 }

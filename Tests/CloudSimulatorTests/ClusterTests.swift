@@ -75,10 +75,14 @@ import Testing
       #expect(built["node_addresses"]?.arrayValue?.count == 2)
       #expect(built["api_address"] != .null)
 
+      let deleteSent = ContinuousClock.now
       #expect(try await cloud.magnum(.DELETE, "/clusters/\(uuid)", token: token).status == 204)
       let deleting = try await cloud.cluster(uuid, token: token)
-      #expect(deleting.status == 200)
-      #expect(deleting.json["status"] == "DELETE_IN_PROGRESS")
+      // The delete takes a quarter of the build time (1 s); on a loaded machine the read may come later than that.
+      if deleteSent.duration(to: .now) < .milliseconds(900) {
+        #expect(deleting.status == 200)
+        #expect(deleting.json["status"] == "DELETE_IN_PROGRESS")
+      }
       _ = try await Polling.until(timeout: .seconds(20), "the cluster was never deleted") { () async throws -> Bool? in
         try await cloud.cluster(uuid, token: token).status == 404 ? true : nil
       }

@@ -53,6 +53,30 @@ import Testing
     }
   }
 
+  @Test func nodeAddressesComeFromTheCloudsOwnBlockWhichOutlivesTheProcess() async throws {
+    let path = Self.temporaryDatabasePath()
+    defer { Self.removeDatabase(at: path) }
+    var configuration = SimulatorConfiguration(databasePath: path, buildSeconds: 0)
+    configuration.nodeAddressBlock = 300  // 127.1.44.0/24
+    configuration.ingressPort = nil
+    let token = try await SimulatorHarness.with(configuration) { cloud in
+      let token = try await cloud.issueToken()
+      let template = try await cloud.createTemplate(token: token)
+      let cluster = try await cloud.createCluster(token: token, name: "paws-1", template: template, workers: 2)
+      let shown = try await cloud.cluster(cluster, token: token).json
+      #expect(shown["master_addresses"] == ["127.1.44.1"])
+      #expect(shown["node_addresses"] == ["127.1.44.2", "127.1.44.3"])
+      return token
+    }
+    configuration.nodeAddressBlock = 5000  // Ignored: the cloud already has its block.
+    try await SimulatorHarness.with(configuration) { cloud in
+      let template = try await cloud.createTemplate(token: token, name: "another")
+      let cluster = try await cloud.createCluster(token: token, name: "paws-2", template: template, workers: 1)
+      let shown = try await cloud.cluster(cluster, token: token).json
+      #expect(shown["node_addresses"] == ["127.1.44.5"])
+    }
+  }
+
   @Test func aClusterKeepsBuildingWhileNoSimulatorRuns() async throws {
     let path = Self.temporaryDatabasePath()
     defer { Self.removeDatabase(at: path) }
@@ -127,6 +151,23 @@ import Testing
     let subnets = try migrated.read { db in try SubnetRecord.order(Column("name")).fetchAll(db) }
     #expect(subnets.map(\.name) == ["cloud-eqiad1-floating", "vxlan-dualstack-ipv4"])
     #expect(subnets.map(\.cidr) == ["185.15.56.0/25", "172.16.0.0/21"])
+    try migrated.close()
+  }
+
+  @Test func aCloudFromBeforeAddressBlocksContinuesInABlockOfItsOwn() throws {
+    let path = Self.temporaryDatabasePath()
+    defer { Self.removeDatabase(at: path) }
+    try FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    let earlier = try DatabaseQueue(path: path)
+    try CloudDatabase.migrator.migrate(earlier, upTo: "v4-cloud-vps-subnets")
+    // Three addresses handed out the old way: 127.0.1.1 to 127.0.1.3.
+    try earlier.write { db in try CounterRecord(name: NodeAddressAllocator.counterName, value: 3).insert(db) }
+    try earlier.close()
+
+    let migrated = try CloudDatabase.open(path: path, nodeAddressBlock: 400)
+    let next = try migrated.write { db in try NodeAddressAllocator.allocate(2, in: db) }
+    #expect(next == ["127.1.144.4", "127.1.144.5"])
     try migrated.close()
   }
 }

@@ -9,7 +9,9 @@ struct KillResumeTests {
   @Test("killed while the cluster builds: the next apply waits for that cluster instead of creating another")
   func killDuringClusterCreate() async throws {
     let workspace = try Workspace.with(.eqiad1())
-    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "5"]
+    // Long enough that the kill lands while the cluster builds even when CI's two cores run every suite at once (the
+    // resumed apply waits out the rest of it).
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "20"]
     let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
     try await first.waitForOutput("cluster.127d: CREATE_IN_PROGRESS", timeout: .seconds(60))
     let killed = try await first.killAndWait()
@@ -36,7 +38,7 @@ struct KillResumeTests {
   func killAfterTemplateCreate() async throws {
     let workspace = try Workspace.with(.eqiad1())
     // Long enough that the kill lands while the cluster still builds, even on a loaded machine.
-    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "6"]
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "20"]
     let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
     try await first.waitForOutput("cluster_template.127d: Creation complete", timeout: .seconds(60))
     try await first.killAndWait()

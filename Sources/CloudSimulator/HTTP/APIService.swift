@@ -12,6 +12,9 @@ enum APIService: Sendable {
   case network
   /// Nova under `/compute` (API v2.1 under `/compute/v2.1`).
   case compute
+  /// The simulated clusters' Kubernetes side under `/kubernetes` (not in the catalog; see
+  /// docs/simulator-kubernetes.md).
+  case kubernetes
   /// Anything else.
   case unrouted
 
@@ -20,6 +23,7 @@ enum APIService: Sendable {
   static let webProxyPrefix = "/proxy"
   static let networkPrefix = "/network"
   static let computePrefix = "/compute"
+  static let kubernetesPrefix = "/kubernetes"
 
   init(path: String) {
     if Self.path(path, isUnder: Self.identityPrefix) {
@@ -32,6 +36,8 @@ enum APIService: Sendable {
       self = .network
     } else if Self.path(path, isUnder: Self.computePrefix) {
       self = .compute
+    } else if Self.path(path, isUnder: Self.kubernetesPrefix) {
+      self = .kubernetes
     } else {
       self = .unrouted
     }
@@ -56,7 +62,7 @@ enum APIService: Sendable {
       return trimmed != Self.networkPrefix
     case .compute:
       return trimmed != Self.computePrefix && trimmed != Self.computePrefix + "/v2.1"
-    case .webProxy:
+    case .webProxy, .kubernetes:
       return true
     }
   }
@@ -99,9 +105,30 @@ enum APIService: Sendable {
         Self.novaFaultName(for: error.status): ["code": .int(error.status.code), "message": .string(error.message)]
       ]
       return JSONResponse.make(error.status, body, headers: headers)
+    case .kubernetes:
+      return JSONResponse.make(error.status, Self.kubernetesStatus(error), headers: headers)
     case .webProxy, .unrouted:
       return JSONResponse.text(error.status, error.message, headers: headers)
     }
+  }
+
+  /// A Kubernetes `Status` object (`{"kind": "Status", "status": "Failure", "reason": "NotFound", …}`).
+  private static func kubernetesStatus(_ error: ServiceError) -> JSONValue {
+    let reason: String
+    switch error.status.code {
+    case 400: reason = "BadRequest"
+    case 404: reason = "NotFound"
+    case 409: reason = "Conflict"
+    case 413: reason = "RequestEntityTooLarge"
+    case 429: reason = "TooManyRequests"
+    case 500: reason = "InternalError"
+    case 503: reason = "ServiceUnavailable"
+    default: reason = error.status.reasonPhrase.replacingOccurrences(of: " ", with: "")
+    }
+    return [
+      "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
+      "message": .string(error.message), "reason": .string(reason), "code": .int(error.status.code),
+    ]
   }
 
   private static func keystoneError(_ error: ServiceError, headers: HTTPFields) -> Response {
@@ -169,6 +196,9 @@ enum APIService: Sendable {
     case .compute:
       return "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log "
         + "if possible. (injected fault)"
+    case .kubernetes:
+      return "an error on the server (\"Internal Server Error\") has prevented the request from succeeding "
+        + "(injected fault)"
     case .webProxy, .unrouted:
       return "Internal Server Error (injected fault)"
     }

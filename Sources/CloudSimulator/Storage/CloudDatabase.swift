@@ -7,7 +7,8 @@ enum CloudDatabase {
 
   /// An in-memory database when `path` is nil; otherwise a WAL-mode file created with mode 0600 that other
   /// processes may open at the same time (writers wait on each other through SQLite's busy timeout).
-  static func open(path: String?) throws -> DatabaseQueue {
+  /// A cloud created now starts its node addresses in `nodeAddressBlock` (random when nil).
+  static func open(path: String?, nodeAddressBlock: Int? = nil) throws -> DatabaseQueue {
     var configuration = Configuration()
     configuration.label = "CloudSimulator"
     configuration.foreignKeysEnabled = true
@@ -21,6 +22,7 @@ enum CloudDatabase {
       queue = try DatabaseQueue(configuration: configuration)
     }
     try migrator.migrate(queue)
+    try queue.write { db in try NodeAddressAllocator.ensureBlock(preferred: nodeAddressBlock, in: db) }
     return queue
   }
 
@@ -108,6 +110,34 @@ enum CloudDatabase {
       // The premade subnets take Cloud VPS's names and CIDRs (they were 127.0.0.0/8 stand-ins).
       for subnet in SubnetRecord.premade {
         try subnet.update(db)
+      }
+    }
+    migrator.registerMigration("v5-kubernetes-releases-and-manifests") { db in
+      try db.create(table: ReleaseRecord.databaseTableName) { table in
+        table.column("clusterUUID", .text).notNull()
+          .references(ClusterRecord.databaseTableName, onDelete: .cascade)
+        table.column("namespace", .text).notNull()
+        table.column("name", .text).notNull()
+        table.column("revision", .integer).notNull()
+        table.column("status", .text).notNull()
+        table.column("chart", .text).notNull()
+        table.column("version", .text)
+        table.column("valuesSHA256", .text).notNull()
+        table.column("setSHA256", .text)
+        table.column("wait", .boolean).notNull()
+        table.column("lastDeployed", .double).notNull()
+        table.primaryKey(["clusterUUID", "namespace", "name"])
+      }
+      try db.create(table: ManifestRecord.databaseTableName) { table in
+        table.column("clusterUUID", .text).notNull()
+          .references(ClusterRecord.databaseTableName, onDelete: .cascade)
+        table.column("name", .text).notNull()
+        table.column("revision", .integer).notNull()
+        table.column("status", .text).notNull()
+        table.column("sha256", .text).notNull()
+        table.column("kinds", .text).notNull()
+        table.column("lastApplied", .double).notNull()
+        table.primaryKey(["clusterUUID", "name"])
       }
     }
     return migrator

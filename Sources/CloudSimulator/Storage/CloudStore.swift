@@ -8,7 +8,8 @@ final class CloudStore: Sendable {
   let endpoint: ServerEndpoint
 
   init(configuration: SimulatorConfiguration, endpoint: ServerEndpoint) throws {
-    self.database = try CloudDatabase.open(path: configuration.databasePath)
+    self.database = try CloudDatabase.open(
+      path: configuration.databasePath, nodeAddressBlock: configuration.nodeAddressBlock)
     self.configuration = configuration
     self.endpoint = endpoint
   }

@@ -21,6 +21,11 @@ final class ServerEndpoint: Sendable {
 
   /// `http://127.0.0.1:PORT` (IPv6 hosts in brackets).
   var baseURL: String {
+    Self.url(host: host, port: port)
+  }
+
+  /// `http://HOST:PORT`, an IPv6 host in brackets.
+  static func url(host: String, port: Int) -> String {
     let hostPart = host.contains(":") ? "[\(host)]" : host
     return "http://\(hostPart):\(port)"
   }

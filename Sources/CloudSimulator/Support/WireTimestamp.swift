@@ -23,6 +23,11 @@ enum WireTimestamp {
     utcComponents(secondsSince1970.rounded(.down)) { date, time in "\(date)T\(time)Z" }
   }
 
+  /// Kubernetes and Helm: RFC 3339 `2016-12-21T01:36:04Z` (whole seconds, UTC, `Z`), as `metav1.Time` writes it.
+  static func kubernetes(_ secondsSince1970: Double) -> String {
+    neutron(secondsSince1970)
+  }
+
   // MARK: - Calendar
 
   private static func utcComponents(_ seconds: Double, _ compose: (String, String) -> String) -> String {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Testing
 
 @testable import CloudSimulator
@@ -32,7 +33,14 @@ final class SimulatorHarness: Sendable {
     }
   }
 
+  /// Starts a simulator; unless the configuration names one, its node addresses come from a block of 127.0.0.0/8
+  /// no other harness of this test process uses, so simulators running in parallel never both listen on the same
+  /// node address.
   static func start(_ configuration: SimulatorConfiguration) async throws -> SimulatorHarness {
+    var configuration = configuration
+    if configuration.nodeAddressBlock == nil {
+      configuration.nodeAddressBlock = AddressBlocks.next()
+    }
     let cloud = try await CloudSimulator.start(configuration: configuration)
     return SimulatorHarness(cloud: cloud, http: HTTPClient(eventLoopGroupProvider: .singleton))
   }
@@ -63,6 +71,28 @@ final class SimulatorHarness: Sendable {
     let buffer = try await response.body.collect(upTo: 4 << 20)
     return WireResponse(
       status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+  }
+
+  /// Sends a request to an absolute URL (a node's ingress port, the data plane) and reads the whole response.
+  func send(
+    _ method: HTTPMethod, url: String, body: String? = nil, headers: [(String, String)] = [],
+    timeout: TimeAmount = .seconds(10)
+  ) async throws -> WireResponse {
+    var request = HTTPClientRequest(url: url)
+    request.method = method
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    if let body { request.body = .bytes(ByteBuffer(string: body)) }
+    let response = try await http.execute(request, timeout: timeout)
+    let buffer = try await response.body.collect(upTo: 4 << 20)
+    return WireResponse(
+      status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+  }
+
+  /// Sends a request to the simulated Kubernetes side of a cluster (`/kubernetes/v1/clusters/{cluster}` + path).
+  func kubernetes(
+    _ method: HTTPMethod, cluster: String, _ path: String, token: String, body: JSONValue? = nil
+  ) async throws -> WireResponse {
+    try await send(method, "/kubernetes/v1/clusters/\(cluster)" + path, token: token, body: body)
   }
 
   /// Sends a Magnum request with a microversion header (`container-infra 1.10` unless told otherwise).
@@ -111,6 +141,21 @@ final class SimulatorHarness: Sendable {
     try await Polling.until(timeout: timeout, "cluster \(identifier) never reached \(status)") {
       let response = try await self.cluster(identifier, token: token)
       return response.json["status"]?.stringValue == status ? response.json : nil
+    }
+  }
+}
+
+// MARK: - Node address blocks
+
+/// Hands each harness its own /24 block of node addresses, from a random start so that other test processes
+/// (drawing their blocks at random) are unlikely to meet it.
+enum AddressBlocks {
+  private static let counter = Mutex(Int.random(in: 256...60_000))
+
+  static func next() -> Int {
+    counter.withLock { block in
+      defer { block = block >= 65_000 ? 256 : block + 1 }
+      return block
     }
   }
 }

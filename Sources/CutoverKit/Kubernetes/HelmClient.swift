@@ -1,0 +1,158 @@
+import Foundation
+
+/// Runs helm for Cutover: deploys, reads back and removes releases on a generation's cluster.
+///
+/// Each method builds its command with ``HelmCommands``, runs it through ``ProcessRunner`` with a deadline, and
+/// returns the parsed answer, or the run's (scrubbed) output for the journal. A release that does not exist is
+/// `nil`, not an error, so refresh and destroy can tell "gone" from "broken".
+public struct HelmClient: Sendable {
+  /// The helm executable: a bare name looked up on `PATH`, or a path.
+  public var executable: String
+  /// Runs the processes.
+  public var runner: ProcessRunner
+  /// The helm version that will run the commands (from ``KubernetesToolCheck``); decides version-specific flags.
+  public var helmVersion: ToolVersion?
+  /// Variables added to helm's environment (`HELM_CACHE_HOME`, a proxy), on top of Cutover's own.
+  public var environment: [String: String]
+  /// The deadline of commands that only read (`status`, `get values`, `version`, `repo add`).
+  public var readTimeout: Duration
+  /// The deadline of `helm dependency update`, which downloads subcharts.
+  public var dependencyUpdateTimeout: Duration
+  /// Added to Helm's own timeout to make a deploy's or uninstall's deadline (see ``deadline(forHelmTimeout:)``).
+  public var deadlineMargin: Duration
+
+  /// Helm's own default `--timeout`, used when a release sets none.
+  public static let helmDefaultTimeout: Duration = .seconds(5 * 60)
+
+  public init(
+    executable: String = "helm", runner: ProcessRunner = ProcessRunner(), helmVersion: ToolVersion? = nil,
+    environment: [String: String] = [:], readTimeout: Duration = .seconds(120),
+    dependencyUpdateTimeout: Duration = .seconds(600), deadlineMargin: Duration = .seconds(300)
+  ) {
+    self.executable = executable
+    self.runner = runner
+    self.helmVersion = helmVersion
+    self.environment = environment
+    self.readTimeout = readTimeout
+    self.dependencyUpdateTimeout = dependencyUpdateTimeout
+    self.deadlineMargin = deadlineMargin
+  }
+
+  /// How long Cutover lets a deploy or uninstall run before killing helm.
+  ///
+  /// Helm's `--timeout` bounds each Kubernetes operation (the wait for resources, each hook's Job), not the whole
+  /// command, and with rollback-on-failure a failed wait is followed by a rollback under the same timeout. Twice
+  /// Helm's timeout plus a margin lets Helm fail by itself, with its own message and its release record consistent,
+  /// in all but pathological cases; killing it earlier leaves the release `pending-*`.
+  public func deadline(forHelmTimeout timeout: Duration?) -> Duration {
+    (timeout ?? Self.helmDefaultTimeout) * 2 + deadlineMargin
+  }
+
+  private var commands: KubernetesCommandRunner {
+    KubernetesCommandRunner(runner: runner, environment: environment)
+  }
+
+  // MARK: - Changing releases
+
+  /// Deploys a release: `helm dependency update` first for a local chart that asks for it, then
+  /// `helm upgrade --install`.
+  ///
+  /// - Parameters:
+  ///   - workingDirectory: Where relative chart and values-file paths (`./paws`, `paws/secrets.yaml`) resolve: the
+  ///     directory holding the environment's files.
+  /// - Returns: Each command run, with its output, in order, for the journal.
+  /// - Throws: ``KubernetesToolError``; a failure carries helm's last lines.
+  public func upgradeInstall(
+    _ release: HelmReleaseRequest, target: KubernetesTarget, workingDirectory: String? = nil
+  ) async throws(KubernetesToolError) -> [ToolRun] {
+    var runs: [ToolRun] = []
+    if release.dependencyUpdate, release.isLocalChart {
+      runs.append(try await dependencyUpdate(chartPath: release.chart, workingDirectory: workingDirectory))
+    }
+    let command = HelmCommands.upgradeInstall(release, target: target, helm: executable, helmVersion: helmVersion)
+    runs.append(
+      try await commands.run(
+        command, workingDirectory: workingDirectory, timeout: deadline(forHelmTimeout: release.timeout)))
+    return runs
+  }
+
+  /// Runs `helm dependency update PATH`.
+  public func dependencyUpdate(
+    chartPath: String, workingDirectory: String? = nil
+  ) async throws(KubernetesToolError) -> ToolRun {
+    try await commands.run(
+      HelmCommands.dependencyUpdate(chartPath: chartPath, helm: executable), workingDirectory: workingDirectory,
+      timeout: dependencyUpdateTimeout)
+  }
+
+  /// Runs `helm repo add --force-update NAME URL`.
+  public func repoAdd(name: String, url: String) async throws(KubernetesToolError) -> ToolRun {
+    try await commands.run(HelmCommands.repoAdd(name: name, url: url, helm: executable), timeout: readTimeout)
+  }
+
+  /// Uninstalls a release and waits for its objects to be gone.
+  ///
+  /// - Returns: The run, or `nil` when there was no such release (nothing to do, which is not a failure).
+  public func uninstall(
+    release: String, namespace: String, target: KubernetesTarget, timeout: Duration? = nil
+  ) async throws(KubernetesToolError) -> ToolRun? {
+    let command = HelmCommands.uninstall(
+      release: release, namespace: namespace, target: target, timeout: timeout, helm: executable)
+    let outcome = try await commands.outcome(
+      of: command, workingDirectory: nil, timeout: deadline(forHelmTimeout: timeout))
+    if KubernetesCommandRunner.isReleaseNotFound(outcome) { return nil }
+    return try commands.requireSuccess(outcome, of: command)
+  }
+
+  // MARK: - Reading releases
+
+  /// Reads a release's state with `helm status -o json`.
+  ///
+  /// - Returns: The status, or `nil` when the release does not exist.
+  public func status(
+    release: String, namespace: String, target: KubernetesTarget
+  ) async throws(KubernetesToolError) -> HelmReleaseStatus? {
+    let command = HelmCommands.status(release: release, namespace: namespace, target: target, helm: executable)
+    guard let run = try await readRelease(command) else { return nil }
+    do {
+      return try HelmReleaseStatus(helmStatusOutput: run.output)
+    } catch {
+      throw .unreadableOutput(command: command.displayLine, problem: error.description)
+    }
+  }
+
+  /// Reads the values a release was installed with (`helm get values -o json`, user-supplied values only).
+  ///
+  /// The answer holds whatever the values files held, secrets included: compare it, never print or journal it.
+  ///
+  /// - Returns: The values (empty when it was installed with none), or `nil` when the release does not exist.
+  public func userValues(
+    release: String, namespace: String, target: KubernetesTarget
+  ) async throws(KubernetesToolError) -> [String: Value]? {
+    let command = HelmCommands.getValues(release: release, namespace: namespace, target: target, helm: executable)
+    guard let run = try await readRelease(command) else { return nil }
+    do {
+      return try HelmReleaseValues.parse(run.output)
+    } catch {
+      // The problem quotes the start of the output, which may be a secret; say only what was wrong.
+      throw .unreadableOutput(command: command.displayLine, problem: "its answer is not a JSON object or null")
+    }
+  }
+
+  /// Reads helm's version (`helm version --template {{.Version}}`).
+  public func version() async throws(KubernetesToolError) -> ToolVersion {
+    let command = HelmCommands.version(helm: executable)
+    let run = try await commands.run(command, timeout: readTimeout)
+    do {
+      return try ToolVersion.parseHelmVersion(run.output)
+    } catch {
+      throw .unreadableOutput(command: command.displayLine, problem: error.description)
+    }
+  }
+
+  private func readRelease(_ command: KubernetesCommand) async throws(KubernetesToolError) -> ToolRun? {
+    let outcome = try await commands.outcome(of: command, workingDirectory: nil, timeout: readTimeout)
+    if KubernetesCommandRunner.isReleaseNotFound(outcome) { return nil }
+    return try commands.requireSuccess(outcome, of: command)
+  }
+}

@@ -15,7 +15,7 @@ struct Cutover: AsyncParsableCommand {
     version: "0.1.0",
     subcommands: [
       ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, RefreshCommand.self,
-      ImportCommand.self,
+      ImportCommand.self, GenerationCommand.self,
       StateCommand.self, GraphCommand.self, SimulatorCommand.self,
     ]
   )

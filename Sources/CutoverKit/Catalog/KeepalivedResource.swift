@@ -45,7 +45,10 @@ public struct KeepalivedResource: ResourceType {
       ]
       if let secret { attributes["secret"] = .value(.string(secret)) }
       if let deliver = host.deliver ?? balancer.deliver { attributes["deliver"] = .value(.string(deliver)) }
-      return DesiredResource(address: ResourceAddress(type: name, name: host.name), attributes: attributes)
+      // Neutron drops traffic to the VIP on a port whose allowed address pairs lack it: the pairs come first.
+      return DesiredResource(
+        address: ResourceAddress(type: name, name: host.name), attributes: attributes,
+        dependsOn: [ResourceAddress(type: "vip_port", name: balancer.name)])
     }
   }
 

@@ -4,7 +4,7 @@ import Foundation
 /// the live generation's control-plane nodes (6443) or its workers' ingress NodePort (80, 443). Switching `live:`
 /// changes the backends, so the file is rendered, checked and delivered again in place. Its backends count as
 /// routes for the guards: a generation haproxy still sends traffic to is never deleted.
-public struct HAProxyResource: ResourceType {
+public struct HAProxyResource: RenderedConfigResource {
   public init() {}
 
   public let name = "haproxy"
@@ -42,37 +42,11 @@ public struct HAProxyResource: ResourceType {
     }
   }
 
-  public func generation(of address: ResourceAddress) -> String? { nil }
-
-  public var nameAttribute: String { "host" }
-
   public func routedHosts(_ attributes: Attributes) -> [String] {
     (attributes["control_plane"]?.stringList ?? []) + (attributes["ingress"]?.stringList ?? [])
   }
 
-  // MARK: - Actions
-
-  public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
-    -> AppliedResource
-  {
-    try await render(attributes, host: attributes["host"]?.stringValue ?? address.name, context: context)
-  }
-
-  public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
-    -> AppliedResource
-  {
-    try await render(attributes, host: prior.attributes["host"]?.stringValue ?? prior.address.name, context: context)
-  }
-
-  public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    try RenderedConfig.delete(prior, context: context, digest: { FileDigest.sha256(Data($0.utf8)) })
-  }
-
-  public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    RenderedConfig.read(prior, context: context) { FileDigest.sha256(Data($0.utf8)) }
-  }
-
-  public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? { nil }
+  // MARK: - Rendering
 
   /// The configuration the attributes describe.
   static func config(_ attributes: Attributes, host: String) -> HAProxyConfig {
@@ -86,7 +60,11 @@ public struct HAProxyResource: ResourceType {
     return HAProxyConfig(host: host, frontends: frontends)
   }
 
-  private func render(_ attributes: Attributes, host: String, context: ActionContext) async throws -> AppliedResource {
+  func digest(_ text: String) -> String {
+    FileDigest.sha256(Data(text.utf8))
+  }
+
+  func render(_ attributes: Attributes, host: String, context: ActionContext) async throws -> AppliedResource {
     let config = Self.config(attributes, host: host)
     guard config.frontends.allSatisfy({ !$0.servers.isEmpty }) else {
       throw ResourceActionError(

@@ -4,7 +4,7 @@ import Foundation
 /// host's priority, unicast to the other hosts (OpenStack networks drop multicast VRRP), and the VRRP password read
 /// from `secret_file` or `secret_env` when the file is rendered. Plans and state hold only the password's digest,
 /// so a changed password shows as `(sensitive)`; the rendered file (0600) is the one place it is written.
-public struct KeepalivedResource: ResourceType {
+public struct KeepalivedResource: RenderedConfigResource {
   public init() {}
 
   public let name = "keepalived"
@@ -65,41 +65,14 @@ public struct KeepalivedResource: ResourceType {
     }
   }
 
-  public func generation(of address: ResourceAddress) -> String? { nil }
-
-  public var nameAttribute: String { "host" }
-
-  // MARK: - Actions
-
-  public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
-    -> AppliedResource
-  {
-    try await render(attributes, host: attributes["host"]?.stringValue ?? address.name, context: context)
-  }
-
-  public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
-    -> AppliedResource
-  {
-    try await render(attributes, host: prior.attributes["host"]?.stringValue ?? prior.address.name, context: context)
-  }
-
-  public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    try RenderedConfig.delete(
-      prior, context: context, digest: { FileDigest.sha256(Data(Self.maskingPassword(in: $0).utf8)) })
-  }
-
-  public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    RenderedConfig.read(prior, context: context) { text in
-      // The digest is of the text with the password masked, as it was recorded.
-      FileDigest.sha256(Data(Self.maskingPassword(in: text).utf8))
-    }
-  }
-
-  public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? { nil }
-
   // MARK: - Rendering
 
-  private func render(_ attributes: Attributes, host: String, context: ActionContext) async throws -> AppliedResource {
+  /// The digest of the text with the password masked, as `renderRedacted` gives it.
+  func digest(_ text: String) -> String {
+    FileDigest.sha256(Data(Self.maskingPassword(in: text).utf8))
+  }
+
+  func render(_ attributes: Attributes, host: String, context: ActionContext) async throws -> AppliedResource {
     guard let described = attributes["secret_source"]?.stringValue, let source = Self.source(described: described)
     else { throw ResourceActionError("no VRRP secret source is named") }
     let secret: String

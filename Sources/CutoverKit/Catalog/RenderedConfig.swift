@@ -1,5 +1,43 @@
 import Foundation
 
+/// A resource that is a config file rendered for one load-balancer host (`haproxy.<host>`, `keepalived.<host>`):
+/// creating and updating both render, check and deliver it; reading compares the file with what was written.
+protocol RenderedConfigResource: ResourceType {
+  /// Renders, checks, writes and delivers the file for `host`.
+  func render(_ attributes: Attributes, host: String, context: ActionContext) async throws -> AppliedResource
+  /// The digest recorded as `rendered_sha256` of a file's text.
+  func digest(_ text: String) -> String
+}
+
+extension RenderedConfigResource {
+  public var nameAttribute: String { "host" }
+
+  public func generation(of address: ResourceAddress) -> String? { nil }
+
+  public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    try await render(attributes, host: attributes["host"]?.stringValue ?? address.name, context: context)
+  }
+
+  public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    try await render(attributes, host: prior.attributes["host"]?.stringValue ?? prior.address.name, context: context)
+  }
+
+  public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
+    try RenderedConfig.delete(prior, context: context, digest: digest)
+  }
+
+  public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
+    RenderedConfig.read(prior, context: context, digest: digest)
+  }
+
+  /// A config is written in one step: an interrupted create leaves nothing to adopt, and rendering again is harmless.
+  public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? { nil }
+}
+
 /// What the `haproxy.<host>` and `keepalived.<host>` resources share: a config file rendered under
 /// `state/<env>/rendered/<host>/`, checked by the real daemon before it is written, and handed to the operator's
 /// `deliver:` command after it changed. A file the daemon rejects is neither written nor delivered.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks Cutover on synthetic environments (see README "Performance").
-#   scripts/benchmark.sh [GENERATIONS...]     default: 499 4999 (1,000 and 10,000 resources)
+#   scripts/benchmark.sh [GENERATIONS...]     default: 333 3333 (about 1,000 and 10,000 resources)
 # For each size: applies the environment on the simulated cloud with no build delay (the apply time), then
 # times `plan --no-refresh` over the recorded state (wall time and peak memory, best of 5).
 set -euo pipefail
@@ -11,7 +11,7 @@ swift build -c release --product cutover --scratch-path "$scratch" >"${TMPDIR:-/
   || { echo "release build failed: see ${TMPDIR:-/tmp}/cutover-bench-build.log" >&2; exit 1; }
 binary="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/cutover"
 sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(499 4999)
+[ ${#sizes[@]} -gt 0 ] || sizes=(333 3333)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export CUTOVER_SIMULATOR_BUILD_SECONDS=0 NO_COLOR=1
@@ -19,10 +19,10 @@ export CUTOVER_SIMULATOR_BUILD_SECONDS=0 NO_COLOR=1
 for generations in "${sizes[@]}"; do
   dir="$work/$generations"
   python3 scripts/synthetic-environment.py "$generations" "$dir" >/dev/null
-  resources=$((2 * generations + 2))
   start=$(date +%s.%N)
   (cd "$dir" && "$binary" apply bench --simulate --auto-approve --parallelism 10 >"$dir/apply.log")
   end=$(date +%s.%N)
+  resources=$(cd "$dir" && "$binary" state list bench | wc -l)
   printf 'apply   %6d resources: %7.2f s\n' "$resources" "$(echo "$end - $start" | bc)"
   best=""
   rss=""

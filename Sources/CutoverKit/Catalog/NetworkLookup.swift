@@ -22,6 +22,6 @@ enum NetworkLookup {
 
   /// The port holding `address` as a fixed IP, if any (a haproxy host's port).
   static func port(holding address: String, context: ActionContext) async throws -> NetworkPort? {
-    try await context.cloud.neutron.ports().first { $0.ipAddresses.contains(address) }
+    try await context.cloud.neutron.ports(fixedIPAddress: address).first { $0.ipAddresses.contains(address) }
   }
 }

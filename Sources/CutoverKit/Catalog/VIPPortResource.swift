@@ -74,8 +74,9 @@ public struct VIPPortResource: ResourceType {
     }
     let wanted = attributes["hosts"]?.stringList ?? []
     let removed = (prior.attributes["hosts"]?.stringList ?? []).filter { !wanted.contains($0) }
-    try await disallow(vip, on: removed, context: context)
+    // New hosts first, so the VIP is never allowed nowhere while keepalived moves it.
     try await allow(vip, on: wanted, context: context)
+    try await disallow(vip, on: removed, context: context)
     return applied(port, vip: vip, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: wanted)
   }
 

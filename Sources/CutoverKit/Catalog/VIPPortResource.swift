@@ -122,7 +122,7 @@ public struct VIPPortResource: ResourceType {
     let network = try await NetworkLookup.networkName(id: port.networkID, context: context)
     let hosts = try await context.cloud.neutron.ports()
       .filter { $0.id != port.id && $0.allowedAddressPairs.contains { $0.ipAddress == vip } }
-      .compactMap { $0.ipAddresses.first(where: IPv4.isAddress) }
+      .compactMap { $0.ipAddresses.first(where: IPAddressText.isIPv4) }
     return applied(port, vip: vip, network: network, hosts: hosts)
   }
 
@@ -156,7 +156,7 @@ public struct VIPPortResource: ResourceType {
   /// dual-stack port lists an IPv6 address too, in no promised order).
   private static func vip(of port: NetworkPort, wanted: String?) -> String {
     if let wanted, port.ipAddresses.contains(wanted) { return wanted }
-    return port.ipAddresses.first(where: IPv4.isAddress) ?? port.ipAddresses.first ?? ""
+    return port.ipAddresses.first(where: IPAddressText.isIPv4) ?? port.ipAddresses.first ?? ""
   }
 
   private func applied(_ port: NetworkPort, vip: String, network: String, hosts: [String]) -> AppliedResource {

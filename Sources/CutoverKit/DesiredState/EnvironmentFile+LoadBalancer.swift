@@ -52,7 +52,7 @@ extension EnvironmentFile {
             }
             if securityGroup.name == nil { valid = false }
           } else if let ranges = reader.stringList(field.value, at: "\(at).api_from") {
-            for range in ranges where !IPv4.isCIDR(range) {
+            for range in ranges where !IPAddressText.isIPv4CIDR(range) {
               reader.report("\(at).api_from: '\(range)' is not an IPv4 range such as 172.16.0.0/21", at: field.value)
               valid = false
             }
@@ -67,7 +67,7 @@ extension EnvironmentFile {
           valid = false
           continue
         }
-        if ["vip", "public_ip"].contains(entry.key), !IPv4.isAddress(value) {
+        if ["vip", "public_ip"].contains(entry.key), !IPAddressText.isIPv4(value) {
           reader.report("\(at): '\(value)' is not an IPv4 address such as 172.16.1.171", at: entry.value)
           valid = false
         }
@@ -149,7 +149,7 @@ extension EnvironmentFile {
           }
           host.name = value
         case "address":
-          if !IPv4.isAddress(value) {
+          if !IPAddressText.isIPv4(value) {
             reader.report("\(fieldPath): '\(value)' is not an IPv4 address", at: field.value)
             valid = false
           }
@@ -310,22 +310,4 @@ extension EnvironmentFile {
 /// A name that can be part of a resource address and of an OpenStack object's name.
 private func isObjectName(_ text: String) -> Bool {
   text.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil
-}
-
-/// IPv4 text checks for the load-balancer block.
-enum IPv4 {
-  static func isAddress(_ text: String) -> Bool {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    return parts.count == 4
-      && parts.allSatisfy { part in
-        !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
-          && Int(part)! <= 255 && (part == "0" || !part.hasPrefix("0"))
-      }
-  }
-
-  static func isCIDR(_ text: String) -> Bool {
-    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count == 2, isAddress(String(parts[0])), let bits = Int(parts[1]) else { return false }
-    return (0...32).contains(bits)
-  }
 }

@@ -28,6 +28,11 @@ enum IPAddressText {
     return (0...32).contains(prefix)
   }
 
+  /// An IPv4 range with its prefix, such as `172.16.0.0/21`.
+  static func isIPv4CIDR(_ text: String) -> Bool {
+    text.contains("/") && isIPv4WithOptionalPrefix(text)
+  }
+
   /// Orders addresses numerically for IPv4 (so `10.0.0.9` comes before `10.0.0.10`), then anything else as text, so
   /// a rendered file does not change when the cloud lists the same nodes in another order.
   static func ascending(_ lhs: String, _ rhs: String) -> Bool {

@@ -87,23 +87,30 @@ public struct CloudClients: Sendable {
   public var neutron: NeutronClient
   public var nova: NovaClient
   public var local: LocalWorkspace
+  /// Deploys releases and applies manifests on a generation's cluster.
+  public var kubernetes: any KubernetesDriver
 
   public init(
     magnum: MagnumClient, webProxy: WebProxyClient, neutron: NeutronClient, nova: NovaClient,
-    local: LocalWorkspace = .none
+    local: LocalWorkspace = .none, kubernetes: any KubernetesDriver = UnavailableKubernetesDriver()
   ) {
     self.magnum = magnum
     self.webProxy = webProxy
     self.neutron = neutron
     self.nova = nova
     self.local = local
+    self.kubernetes = kubernetes
   }
 
   /// Every client over one Keystone session.
-  public init(session: OpenStackSession, local: LocalWorkspace = .none) {
+  public init(
+    session: OpenStackSession, local: LocalWorkspace = .none,
+    kubernetes: any KubernetesDriver = UnavailableKubernetesDriver()
+  ) {
     self.init(
       magnum: MagnumClient(session: session), webProxy: WebProxyClient(session: session),
-      neutron: NeutronClient(session: session), nova: NovaClient(session: session), local: local)
+      neutron: NeutronClient(session: session), nova: NovaClient(session: session), local: local,
+      kubernetes: kubernetes)
   }
 }
 

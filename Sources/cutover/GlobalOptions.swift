@@ -26,19 +26,28 @@ struct GlobalOptions: ParsableArguments {
 
   func loadDesired(_ environment: String) throws -> DesiredState {
     try EnvironmentName.validate(environment)
-    return try EnvironmentFile.load(environment: environment, path: paths.desiredStateFile(environment))
+    return try EnvironmentFile.load(
+      environment: environment, path: paths.desiredStateFile(environment), sourceDirectory: paths.sourceDirectory)
   }
 
   func openStore(_ environment: String) throws -> StateStore {
     try StateStore(path: paths.stateFile(environment), environment: environment)
   }
 
+  /// The environment's local files: `state/<env>`, and where its charts, values files and manifests resolve.
+  func localWorkspace(_ environment: String) -> LocalWorkspace {
+    LocalWorkspace(directory: paths.localDirectory(environment), sourceDirectory: paths.sourceDirectory)
+  }
+
   /// Resolves the cloud without touching the network, so a missing `clouds.yaml` stops the run before any call.
-  func cloudAccess(for desired: DesiredState) throws -> CloudAccess {
+  /// - Parameter probesIngress: whether the command sends requests to the workers' ingress ports (`generation
+  ///   verify`), so the simulator must serve them.
+  func cloudAccess(for desired: DesiredState, probesIngress: Bool = false) throws -> CloudAccess {
     if simulate {
       return CloudAccess(
         simulated: paths.simulatedCloudFile(desired.environment), project: desired.project,
-        local: LocalWorkspace(directory: paths.localDirectory(desired.environment)))
+        local: localWorkspace(desired.environment),
+        ingressPort: probesIngress ? desired.webProxies?.port ?? 30001 : nil)
     }
     let environment = ProcessInfo.processInfo.environment
     // As the openstack CLI: an explicit choice (--cloud, then OS_CLOUD) wins over the file's default.
@@ -51,7 +60,7 @@ struct GlobalOptions: ParsableArguments {
       let config = try CloudConfigLoader.load(
         cloud: name, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath,
         homeDirectory: environment["HOME"] ?? NSHomeDirectory())
-      return CloudAccess(config: config, local: LocalWorkspace(directory: paths.localDirectory(desired.environment)))
+      return CloudAccess(config: config, local: localWorkspace(desired.environment))
     } catch {
       throw CutoverError.cloud(
         "cannot use cloud '\(name)': \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")
@@ -64,7 +73,8 @@ struct GlobalOptions: ParsableArguments {
 actor CloudAccess {
   private enum Source {
     case real(CloudConfig)
-    case simulated(databasePath: String, project: String)
+    /// `ingressPort`: where the simulated workers answer, for a command that probes them; nil serves none.
+    case simulated(databasePath: String, project: String, ingressPort: Int?)
   }
 
   private let source: Source
@@ -77,8 +87,8 @@ actor CloudAccess {
     self.local = local
   }
 
-  init(simulated databasePath: String, project: String, local: LocalWorkspace) {
-    source = .simulated(databasePath: databasePath, project: project)
+  init(simulated databasePath: String, project: String, local: LocalWorkspace, ingressPort: Int? = nil) {
+    source = .simulated(databasePath: databasePath, project: project, ingressPort: ingressPort)
     self.local = local
   }
 
@@ -91,15 +101,17 @@ actor CloudAccess {
   func clients() async throws -> CloudClients {
     if let connection { return connection.clients }
     let config: CloudConfig
+    var kubernetes: (@Sendable (OpenStackSession) -> any KubernetesDriver)?
     switch source {
     case .real(let real):
       config = real
-    case .simulated(let databasePath, let project):
+    case .simulated(let databasePath, let project, let ingressPort):
       let environment = ProcessInfo.processInfo.environment
       var settings = try SimulatorConfiguration.fromEnvironment(
         environment, databasePath: databasePath, project: project)
-      // A command's simulator lives for one command and serves no traffic: no worker ingress listeners unless asked.
-      if environment[SimulatorConfiguration.EnvironmentKey.ingressPort] == nil { settings.ingressPort = nil }
+      // A command's simulator lives for one command and serves no traffic: no worker ingress listeners unless the
+      // command probes them (or the variable asks for them).
+      if environment[SimulatorConfiguration.EnvironmentKey.ingressPort] == nil { settings.ingressPort = ingressPort }
       let simulator = try await CloudSimulator.start(configuration: settings)
       self.simulator = simulator
       config = CloudConfig(
@@ -107,8 +119,10 @@ actor CloudAccess {
         auth: .applicationCredential(
           id: settings.applicationCredentialID, name: nil, secret: settings.applicationCredentialSecret,
           userName: nil, userID: nil, userDomainName: nil))
+      let url = simulator.kubernetesURL
+      kubernetes = { SimulatedKubernetesDriver(session: $0, baseURL: url) }
     }
-    let connection = try CloudConnection(config: config, local: local)
+    let connection = try CloudConnection(config: config, local: local, kubernetes: kubernetes)
     self.connection = connection
     return connection.clients
   }

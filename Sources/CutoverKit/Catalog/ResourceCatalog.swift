@@ -14,6 +14,8 @@ public struct ResourceCatalog: Sendable {
     ClusterTemplateResource(),
     ClusterResource(),
     KubeconfigResource(),
+    ManifestResource(),
+    HelmReleaseResource(),
     WebProxyResource(),
     SecurityGroupResource(),
     ServerGroupResource(),

@@ -15,13 +15,17 @@ public struct WebProxyResource: ResourceType {
   public func expand(_ state: DesiredState) -> [DesiredResource] {
     guard let proxies = state.webProxies, let live = state.live else { return [] }
     let cluster = ResourceAddress(type: "cluster", name: live)
+    // Traffic moves only once what serves it is deployed on the live generation.
+    let releases = (state.generation(live)?.releases ?? []).map {
+      HelmReleaseResource.address(generation: live, name: $0.name)
+    }
     return proxies.domains.map { domain in
       DesiredResource(
         address: ResourceAddress(type: name, name: domain),
         attributes: [
           "domain": .value(.string(domain)),
           "backends": .reference(Reference(cluster, "node_addresses", format: "http://{}:\(proxies.port)")),
-        ])
+        ], dependsOn: releases)
     }
   }
 

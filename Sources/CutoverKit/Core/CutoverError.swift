@@ -22,6 +22,9 @@ public enum CutoverError: Error, LocalizedError, Sendable {
   case cloud(String)
   /// The user declined the apply at the confirmation prompt (exit 1).
   case cancelled(String)
+  /// A blue-green step refused to go on: a generation that does not verify, a retire within its grace period
+  /// (exit 1).
+  case refused(String)
 
   /// The process exit code documented in the README.
   public var exitCode: Int32 {
@@ -29,7 +32,8 @@ public enum CutoverError: Error, LocalizedError, Sendable {
     case .invalidDesiredState: return 65
     case .usage: return 64
     case .stateLocked: return 75
-    case .guardViolation, .stalePlan, .dependencyCycle, .applyFailed, .state, .cloud, .cancelled: return 1
+    case .guardViolation, .stalePlan, .dependencyCycle, .applyFailed, .state, .cloud, .cancelled, .refused:
+      return 1
     }
   }
 
@@ -56,6 +60,8 @@ public enum CutoverError: Error, LocalizedError, Sendable {
     case .cloud(let message):
       return message
     case .cancelled(let message):
+      return message
+    case .refused(let message):
       return message
     }
   }

@@ -48,13 +48,19 @@ public struct Generation: Sendable, Equatable, Codable {
   public var id: String
   public var template: TemplateSpec
   public var cluster: ClusterSpec
+  /// Helm releases, deployed in this order after the manifests.
   public var releases: [ReleaseSpec]
+  /// Plain Kubernetes manifests, applied before the releases.
+  public var manifests: [ManifestSpec]
 
-  public init(id: String, template: TemplateSpec, cluster: ClusterSpec, releases: [ReleaseSpec]) {
+  public init(
+    id: String, template: TemplateSpec, cluster: ClusterSpec, releases: [ReleaseSpec], manifests: [ManifestSpec] = []
+  ) {
     self.id = id
     self.template = template
     self.cluster = cluster
     self.releases = releases
+    self.manifests = manifests
   }
 }
 
@@ -126,7 +132,7 @@ public struct ClusterSpec: Sendable, Equatable, Codable {
   }
 }
 
-/// A Helm release deployed into every generation (executed from a later version on; validated now).
+/// A Helm release deployed into a generation.
 public struct ReleaseSpec: Sendable, Equatable, Codable {
   public var name: String
   public var chart: String
@@ -138,6 +144,12 @@ public struct ReleaseSpec: Sendable, Equatable, Codable {
   public var wait: Bool
   public var dependencyUpdate: Bool
   public var sensitive: [String]
+  /// The digest (`sha256:…`) of each values file, in `values` order; nil when the file was parsed without reading
+  /// the files it names.
+  public var valuesSHA256: [String]?
+  /// The digest of a local chart directory's files (without the `charts/` that dependency update fills); nil for a
+  /// repository chart, or when the files were not read.
+  public var chartSHA256: String?
 
   public init(
     name: String, chart: String, version: String? = nil, namespace: String, values: [String] = [],
@@ -157,14 +169,39 @@ public struct ReleaseSpec: Sendable, Equatable, Codable {
   }
 }
 
+/// A plain Kubernetes manifest file applied server-side to a generation (`kubectl apply --server-side -f`).
+public struct ManifestSpec: Sendable, Equatable, Codable {
+  /// The manifest's name in addresses: `manifest.<gen>.<name>`.
+  public var name: String
+  /// The file, relative to the directory holding `clusters/`.
+  public var file: String
+  /// The digest (`sha256:…`) of the file; nil when the file was not read.
+  public var sha256: String?
+  /// The `kind` of each document in the file, in order.
+  public var kinds: [String]
+
+  public init(name: String, file: String, sha256: String? = nil, kinds: [String] = []) {
+    self.name = name
+    self.file = file
+    self.sha256 = sha256
+    self.kinds = kinds
+  }
+}
+
 /// The Cloud VPS web proxies that send each domain to every worker of the live generation.
 public struct WebProxies: Sendable, Equatable, Codable {
   /// The ingress NodePort on each worker.
   public var port: Int
   public var domains: [String]
+  /// The path `generation verify` asks each worker for, with each domain's `Host`: the hub's health check.
+  public var healthPath: String
 
-  public init(port: Int, domains: [String]) {
+  /// The health path of JupyterHub, which PAWS runs.
+  public static let defaultHealthPath = "/hub/health"
+
+  public init(port: Int, domains: [String], healthPath: String = WebProxies.defaultHealthPath) {
     self.port = port
     self.domains = domains
+    self.healthPath = healthPath
   }
 }

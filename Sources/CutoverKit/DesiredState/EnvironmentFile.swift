@@ -8,7 +8,7 @@ public enum EnvironmentFile {
     "environment", "cloud", "project", "name_prefix", "defaults", "generations", "live", "web_proxies",
     "load_balancer",
   ]
-  static let generationKeys = ["template", "cluster", "releases"]
+  static let generationKeys = ["template", "cluster", "releases", "manifests"]
   static let templateKeys = [
     "coe", "image", "keypair", "flavor", "master_flavor", "external_network", "fixed_network", "fixed_subnet",
     "network_driver", "docker_storage_driver", "docker_volume_size", "dns_nameserver", "floating_ip_enabled",
@@ -18,13 +18,16 @@ public enum EnvironmentFile {
   static let releaseKeys = [
     "name", "chart", "version", "namespace", "values", "set", "timeout", "wait", "dependency_update", "sensitive",
   ]
+  static let manifestKeys = ["name", "file"]
 
-  /// Loads and checks the file for an environment.
+  /// Loads and checks the file for an environment, and the files it names.
   /// - Parameters:
   ///   - environment: the environment name, which must match the file's `environment:`.
   ///   - path: the file's path as the user should see it in messages.
+  ///   - sourceDirectory: where relative chart, values-file and manifest paths resolve; the directory holding the
+  ///     file's directory when nil (`.` for `clusters/eqiad1.yaml`).
   /// - Throws: `CutoverError.invalidDesiredState` with every problem found.
-  public static func load(environment: String, path: String) throws -> DesiredState {
+  public static func load(environment: String, path: String, sourceDirectory: String? = nil) throws -> DesiredState {
     guard let data = FileManager.default.contents(atPath: path) else {
       let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
       throw CutoverError.invalidDesiredState([
@@ -35,11 +38,17 @@ public enum EnvironmentFile {
     guard let text = String(data: data, encoding: .utf8) else {
       throw CutoverError.invalidDesiredState([Diagnostic(file: path, line: 0, column: 0, message: "not UTF-8 text")])
     }
-    return try parse(text, environment: environment, file: path)
+    let base = sourceDirectory ?? WorkspacePaths(clustersDirectory: (path as NSString).deletingLastPathComponent)
+      .sourceDirectory
+    return try parse(text, environment: environment, file: path, sourceDirectory: base)
   }
 
   /// Parses the text of an environment file.
-  public static func parse(_ text: String, environment: String, file: String) throws -> DesiredState {
+  /// - Parameter sourceDirectory: where to read the values files, local charts and manifests it names, recording
+  ///   their digests; nil to leave them unread (and their digests nil).
+  public static func parse(
+    _ text: String, environment: String, file: String, sourceDirectory: String? = nil
+  ) throws -> DesiredState {
     let root: Node
     do {
       guard let composed = try Yams.compose(yaml: text) else {
@@ -52,6 +61,7 @@ public enum EnvironmentFile {
       throw CutoverError.invalidDesiredState([diagnostic(for: error, file: file)])
     }
     var reader = YAMLReader(file: file)
+    reader.sourceDirectory = sourceDirectory.map(LocalWorkspace.absolute)
     let state = read(root, environment: environment, reader: &reader)
     if let state, reader.diagnostics.isEmpty { return state }
     throw CutoverError.invalidDesiredState(reader.diagnostics)
@@ -151,6 +161,7 @@ public enum EnvironmentFile {
       switch entry.key {
       case "template": _ = readTemplate(entry.value, path: "\(path).template", reader: &reader)
       case "cluster": _ = readCluster(entry.value, path: "\(path).cluster", reader: &reader)
+      case "manifests": _ = readManifests(entry.value, path: "\(path).manifests", reader: &reader)
       default: _ = readReleases(entry.value, path: "\(path).releases", reader: &reader)
       }
     }
@@ -164,15 +175,17 @@ public enum EnvironmentFile {
     var template: TemplateSpec?
     var cluster: ClusterSpec?
     var releases: [ReleaseSpec] = []
+    var manifests: [ManifestSpec] = []
     for entry in entries {
       switch entry.key {
       case "template": template = readTemplate(entry.value, path: "\(path).template", reader: &reader)
       case "cluster": cluster = readCluster(entry.value, path: "\(path).cluster", reader: &reader)
+      case "manifests": manifests = readManifests(entry.value, path: "\(path).manifests", reader: &reader) ?? []
       default: releases = readReleases(entry.value, path: "\(path).releases", reader: &reader) ?? []
       }
     }
     guard let template, let cluster else { return nil }
-    return Generation(id: id, template: template, cluster: cluster, releases: releases)
+    return Generation(id: id, template: template, cluster: cluster, releases: releases, manifests: manifests)
   }
 
   private static func readTemplate(_ node: Node, path: String, reader: inout YAMLReader) -> TemplateSpec? {
@@ -279,10 +292,13 @@ public enum EnvironmentFile {
     else { return nil }
     var release = ReleaseSpec(name: "", chart: "", namespace: "")
     var valid = true
+    var valuesNode: Node?
+    var chartNode: Node?
     for entry in entries {
       let at = "\(path).\(entry.key)"
       switch entry.key {
       case "values":
+        valuesNode = entry.value
         if let files = reader.stringList(entry.value, at: at) { release.values = files } else { valid = false }
       case "sensitive":
         if let keys = reader.stringList(entry.value, at: at) { release.sensitive = keys } else { valid = false }
@@ -312,25 +328,108 @@ public enum EnvironmentFile {
         }
         switch entry.key {
         case "name": release.name = value
-        case "chart": release.chart = value
+        case "chart":
+          release.chart = value
+          chartNode = entry.value
         case "version": release.version = value
         default: release.namespace = value
         }
       }
     }
     guard valid, !release.name.isEmpty, !release.chart.isEmpty, !release.namespace.isEmpty else { return nil }
+    if reader.checksRequiredKeys, let base = reader.sourceDirectory {
+      readReleaseFiles(&release, base: base, path: path, valuesNode: valuesNode, chartNode: chartNode, reader: &reader)
+    }
     return release
+  }
+
+  /// Records the digests of a release's values files and local chart, reporting each missing one at its line.
+  private static func readReleaseFiles(
+    _ release: inout ReleaseSpec, base: String, path: String, valuesNode: Node?, chartNode: Node?,
+    reader: inout YAMLReader
+  ) {
+    var digests: [String] = []
+    let elements: [Node] = valuesNode.flatMap { if case .sequence(let list) = $0 { Array(list) } else { nil } } ?? []
+    for (index, file) in release.values.enumerated() {
+      do {
+        digests.append(try SourceFiles.fileDigest(file, in: base))
+      } catch {
+        reader.report(
+          "\(path).values[\(index)]: values file '\(file)': \(error.message)",
+          at: index < elements.count ? elements[index] : valuesNode)
+      }
+    }
+    if digests.count == release.values.count { release.valuesSHA256 = digests }
+    if HelmReleaseRequest(release).isLocalChart {
+      do {
+        release.chartSHA256 = try SourceFiles.chartDigest(release.chart, in: base)
+      } catch {
+        reader.report("\(path).chart: local chart '\(release.chart)': \(error.message)", at: chartNode)
+      }
+    }
+  }
+
+  private static func readManifests(_ node: Node, path: String, reader: inout YAMLReader) -> [ManifestSpec]? {
+    if reader.isNull(node) { return [] }
+    guard case .sequence(let sequence) = node else {
+      reader.report("\(path): expected a list of manifests ({name, file}), found \(reader.kind(of: node))", at: node)
+      return nil
+    }
+    var manifests: [ManifestSpec] = []
+    var names = Set<String>()
+    for (index, element) in sequence.enumerated() {
+      let at = "\(path)[\(index)]"
+      guard let entries = reader.mapping(element, at: at, allowed: manifestKeys, required: ["name", "file"]) else {
+        continue
+      }
+      var manifest = ManifestSpec(name: "", file: "")
+      var fileNode: Node?
+      for entry in entries {
+        guard let value = reader.nonEmptyString(entry.value, at: "\(at).\(entry.key)") else { continue }
+        if entry.key == "name" {
+          if value.range(of: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", options: .regularExpression) == nil {
+            reader.report("\(at).name: '\(value)' is not a manifest name (lower-case letters, digits, '-')", at: entry.value)
+          }
+          manifest.name = value
+        } else {
+          manifest.file = value
+          fileNode = entry.value
+        }
+      }
+      guard !manifest.name.isEmpty, !manifest.file.isEmpty else { continue }
+      if !names.insert(manifest.name).inserted {
+        reader.report("\(at).name: manifest '\(manifest.name)' is declared twice", at: element)
+      }
+      if reader.checksRequiredKeys, let base = reader.sourceDirectory {
+        do {
+          (manifest.sha256, manifest.kinds) = try SourceFiles.manifest(manifest.file, in: base)
+        } catch {
+          reader.report("\(at).file: manifest '\(manifest.file)': \(error.message)", at: fileNode)
+        }
+      }
+      manifests.append(manifest)
+    }
+    return manifests
   }
 
   private static func readWebProxies(_ node: Node, reader: inout YAMLReader) -> WebProxies? {
     guard
       let entries = reader.mapping(
-        node, at: "web_proxies", allowed: ["port", "domains"], required: ["port", "domains"])
+        node, at: "web_proxies", allowed: ["port", "domains", "health_path"], required: ["port", "domains"])
     else { return nil }
     var port: Int?
     var domains: [String]?
+    var healthPath = WebProxies.defaultHealthPath
     for entry in entries {
-      if entry.key == "port" {
+      if entry.key == "health_path" {
+        if let path = reader.nonEmptyString(entry.value, at: "web_proxies.health_path") {
+          if path.hasPrefix("/"), !path.contains(where: \.isWhitespace) {
+            healthPath = path
+          } else {
+            reader.report("web_proxies.health_path: '\(path)' is not a URL path (it starts with /)", at: entry.value)
+          }
+        }
+      } else if entry.key == "port" {
         port = reader.int(entry.value, at: "web_proxies.port", in: 1...65_535)
       } else if let list = reader.stringList(entry.value, at: "web_proxies.domains") {
         domains = list
@@ -343,7 +442,7 @@ public enum EnvironmentFile {
       }
     }
     guard let port, let domains else { return nil }
-    return WebProxies(port: port, domains: domains)
+    return WebProxies(port: port, domains: domains, healthPath: healthPath)
   }
 
   /// The longest duration accepted: a week, far beyond any Magnum build or Helm install.

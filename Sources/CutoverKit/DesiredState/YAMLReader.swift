@@ -9,6 +9,9 @@ struct YAMLReader {
   /// When false, `mapping` does not report missing required keys: for checking the shape of a part (`defaults`, a
   /// generation's own settings) that is only complete once merged.
   var checksRequiredKeys = true
+  /// Where the files the desired state names (values files, local charts, manifests) are read, to record their
+  /// digests; nil to parse without reading them.
+  var sourceDirectory: String?
   /// Problems already reported, by position and text without the path prefix, so a value every generation inherits
   /// from `defaults` is reported once, at its own line, however many generations read it.
   private var reported = Set<String>()

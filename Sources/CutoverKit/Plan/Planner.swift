@@ -80,7 +80,8 @@ public struct Planner: Sendable {
         PlannedChange(
           address: prior.address, deposedKey: prior.deposedKey, action: .delete, reason: reason,
           before: redacted(prior.attributes, type: prior.address.type), after: nil,
-          sensitive: sensitiveNames(prior.address.type), priorDependencies: prior.dependencies,
+          sensitive: sensitiveNames(prior.address.type).filter { prior.attributes[$0] != nil },
+          priorDependencies: prior.dependencies,
           remoteID: prior.remoteID))
     }
 
@@ -144,7 +145,10 @@ public struct Planner: Sendable {
     }
     let schema = type.schema
     let computed = schema.attributes.filter { !$0.isInput }
-    let sensitive = sensitiveNames(type.name)
+    // Only the sensitive attributes this resource has (a release without secret values has none to show).
+    let sensitive = sensitiveNames(type.name).filter {
+      known[$0] != nil || unknown.contains($0) || prior?.attributes[$0] != nil
+    }
 
     if let prior, prior.status == .tainted {
       return PlannedChange(

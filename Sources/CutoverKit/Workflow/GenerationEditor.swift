@@ -183,7 +183,7 @@ public enum GenerationEditor {
   }
 
   /// Where a `#` comment starts in the rest of a line, outside quoted scalars; nil when there is none.
-  private static func commentStart(in characters: [Character]) -> Int? {
+  static func commentStart(in characters: [Character]) -> Int? {
     var quote: Character?
     var index = 0
     while index < characters.count {
@@ -216,13 +216,13 @@ public enum GenerationEditor {
     return nil
   }
 
-  private static func dropCarriageReturn(_ line: String) -> String {
+  static func dropCarriageReturn(_ line: String) -> String {
     line.hasSuffix("\r") ? String(line.dropLast()) : line
   }
 }
 
 /// Where each entry of `generations:` sits in the file's lines.
-private struct GenerationsLayout {
+struct GenerationsLayout {
   struct Entry {
     var id: String
     /// The 0-based column of the entry's key.
@@ -302,6 +302,8 @@ public enum GenerationEditError: Error, LocalizedError, Sendable, Equatable {
   case cannotEdit(file: String, reason: String)
   /// The edited file could not be written; the original is untouched (exit 1).
   case writeFailed(file: String, reason: String)
+  /// Another edit (`live:`, removing a generation) cannot be made by changing lines (exit 1).
+  case cannotChange(file: String, edit: String, reason: String)
 
   public var errorDescription: String? {
     switch self {
@@ -309,6 +311,8 @@ public enum GenerationEditError: Error, LocalizedError, Sendable, Equatable {
       return "\(file): cannot add a generation by inserting lines: \(reason); the file was not changed"
     case .writeFailed(let file, let reason):
       return "\(file): cannot write the new generation: \(reason); the file was not changed"
+    case .cannotChange(let file, let edit, let reason):
+      return "\(file): cannot \(edit): \(reason); the file was not changed"
     }
   }
 }

@@ -8,7 +8,12 @@ public final class CloudConnection: Sendable {
   private let transport: AsyncHTTPClientTransport
 
   /// Builds the clients; makes no network call (authentication happens on the first request).
-  public init(config: CloudConfig, local: LocalWorkspace = .none, retry: RetryPolicy = RetryPolicy()) throws {
+  /// - Parameter kubernetes: the Kubernetes driver over the connection's session; the real `helm` and `kubectl` when
+  ///   nil.
+  public init(
+    config: CloudConfig, local: LocalWorkspace = .none, retry: RetryPolicy = RetryPolicy(),
+    kubernetes: (@Sendable (OpenStackSession) -> any KubernetesDriver)? = nil
+  ) throws {
     self.config = config
     do {
       transport = try AsyncHTTPClientTransport(cacertPath: config.cacertPath, insecure: config.insecure)
@@ -16,7 +21,7 @@ public final class CloudConnection: Sendable {
       throw CutoverError.cloud("cannot set up TLS for \(config.authURL): \(error.localizedDescription)")
     }
     let session = OpenStackSession(config: config, transport: transport, retry: retry)
-    clients = CloudClients(session: session, local: local)
+    clients = CloudClients(session: session, local: local, kubernetes: kubernetes?(session) ?? HelmKubectlDriver())
   }
 
   public func close() async {

@@ -13,13 +13,31 @@ public struct LocalWorkspace: Sendable, Equatable {
   public let directory: String?
   /// Environment variables secrets are read from.
   public var environment: [String: String]
+  /// Where the desired state's relative chart, values-file and manifest paths resolve (the directory holding
+  /// `clusters/`), absolute; nil when the command has none, and releases and manifests cannot be applied.
+  public let sourceDirectory: String?
 
-  public init(directory: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
-    self.directory = directory.map { path in
-      let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-      return (absolute as NSString).standardizingPath
-    }
+  public init(
+    directory: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    sourceDirectory: String? = nil
+  ) {
+    self.directory = directory.map(Self.absolute)
     self.environment = environment
+    self.sourceDirectory = sourceDirectory.map(Self.absolute)
+  }
+
+  /// `path` made absolute against the working directory, and standardized.
+  static func absolute(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return (absolute as NSString).standardizingPath
+  }
+
+  /// The directory relative chart, values-file and manifest paths resolve in.
+  public func sources() throws -> String {
+    guard let sourceDirectory else {
+      throw ResourceActionError("no source directory for this environment's charts, values files and manifests")
+    }
+    return sourceDirectory
   }
 
   /// The file a recorded id names: the id is a path inside the directory (an absolute id is taken as it is).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an environment's files live: `clusters/<env>.yaml`, `state/<env>.sqlite`, and the simulated cloud beside it.
 public struct WorkspacePaths: Sendable, Equatable {
   public var clustersDirectory: String
@@ -24,6 +26,13 @@ public struct WorkspacePaths: Sendable, Equatable {
   /// `state/<env>`: the environment's kubeconfigs and rendered load-balancer configs.
   public func localDirectory(_ environment: String) -> String {
     join(stateDirectory, environment)
+  }
+
+  /// Where relative chart, values-file and manifest paths of the desired state resolve: the directory holding the
+  /// clusters directory (`.` for the default `clusters`), so `paws/secrets.yaml` sits beside `clusters/`.
+  public var sourceDirectory: String {
+    let parent = (clustersDirectory as NSString).deletingLastPathComponent
+    return parent.isEmpty ? "." : parent
   }
 
   private func join(_ directory: String, _ file: String) -> String {

@@ -76,6 +76,16 @@ struct DesiredStateFixture: Sendable {
     throw FixtureError("'\(fragment)' does not occur in the desired state")
   }
 
+  /// The index of the first line `matches` accepts.
+  func lineIndex(where matches: (String) -> Bool) throws -> Int {
+    try index(where: matches)
+  }
+
+  /// Inserts `newLines` after the line at `index`.
+  mutating func insertLines(_ newLines: [String], after index: Int) {
+    lines.insert(contentsOf: newLines, at: index + 1)
+  }
+
   private func index(where matches: (String) -> Bool) throws -> Int {
     guard let index = lines.firstIndex(where: matches) else {
       throw FixtureError("Fixtures/eqiad1.yaml no longer has the line this edit replaces")

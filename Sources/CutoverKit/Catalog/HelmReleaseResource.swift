@@ -1,0 +1,278 @@
+import Foundation
+import OpenStack
+
+/// `helm_release.<gen>.<name>`: a Helm release deployed into one generation's cluster with that generation's
+/// kubeconfig, after the generation's manifests and the releases declared before it.
+///
+/// Everything a deploy depends on is an attribute, so a change to any of it plans an upgrade: the chart and its
+/// version (or, for a local chart, a digest of its files), each values file's digest (never its content: a values
+/// file may hold the hub's secrets), and the `set:` values, those that look secret (or are listed under
+/// `sensitive:`) held apart as one sensitive attribute that prints as `(sensitive)`. A release the cluster reports
+/// failed, or whose values someone changed with helm by hand, shows as drift and is deployed again.
+public struct HelmReleaseResource: ResourceType {
+  public init() {}
+
+  public let name = "helm_release"
+
+  /// What `values_on_cluster` says while the release runs with the values Cutover deployed.
+  static let asDeployed = "as deployed"
+  /// What it says when they differ (a `helm upgrade --set …` by hand).
+  static let changedOutside = "changed outside Cutover"
+
+  public let schema = ResourceSchema([
+    AttributeSchema("cluster_id", .updatable),
+    AttributeSchema("release", .forcesReplacement),
+    AttributeSchema("namespace", .forcesReplacement),
+    AttributeSchema("chart", .updatable),
+    AttributeSchema("version", .updatable),
+    AttributeSchema("chart_sha256", .updatable),
+    AttributeSchema("values", .updatable),
+    AttributeSchema("values_sha256", .updatable),
+    AttributeSchema("set", .updatable),
+    AttributeSchema("set_sensitive", .updatable, sensitive: true),
+    AttributeSchema("status", .updatable),
+    AttributeSchema("values_on_cluster", .updatable),
+    AttributeSchema("timeout", .createOnly),
+    AttributeSchema("wait", .createOnly),
+    AttributeSchema("dependency_update", .createOnly),
+    AttributeSchema("revision", .computed(changesOnUpdate: true)),
+    AttributeSchema("last_deployed", .computed(changesOnUpdate: true)),
+    AttributeSchema("values_fingerprint", .computed(changesOnUpdate: true)),
+  ])
+
+  public func expand(_ state: DesiredState) -> [DesiredResource] {
+    state.generations.flatMap { generation in
+      let cluster = ResourceAddress(type: "cluster", name: generation.id)
+      let kubeconfig = ResourceAddress(type: "kubeconfig", name: generation.id)
+      let manifests = generation.manifests.map { ManifestResource.address(generation: generation.id, name: $0.name) }
+      var previous: ResourceAddress?
+      return generation.releases.map { release in
+        let address = Self.address(generation: generation.id, name: release.name)
+        let policy = SensitiveValuePolicy(listedKeys: release.sensitive)
+        var shown: [String: Value] = [:]
+        var hidden: [String: Value] = [:]
+        for (key, value) in release.set {
+          // A map holding a secret somewhere inside is hidden whole, so the deploy still has every value of it.
+          if policy.isSensitive(key) || policy.redacted(value, at: key) != value {
+            hidden[key] = value
+          } else {
+            shown[key] = value
+          }
+        }
+        var attributes: [String: AttributeExpression] = [
+          "cluster_id": .reference(Reference(cluster, "id")),
+          "release": .value(.string(release.name)),
+          "namespace": .value(.string(release.namespace)),
+          "chart": .value(.string(release.chart)),
+          "values": .value(.list(release.values.map(Value.string))),
+          "set": .value(.map(shown)),
+          "status": .value(.string("deployed")),
+          "values_on_cluster": .value(.string(Self.asDeployed)),
+          "wait": .value(.bool(release.wait)),
+          "dependency_update": .value(.bool(release.dependencyUpdate)),
+        ]
+        if let version = release.version { attributes["version"] = .value(.string(version)) }
+        if let chart = release.chartSHA256 { attributes["chart_sha256"] = .value(.string(chart)) }
+        if let digests = release.valuesSHA256 {
+          attributes["values_sha256"] = .value(.list(digests.map(Value.string)))
+        }
+        // Carried whole for the deploy; state and plans hold only its digest.
+        if !hidden.isEmpty { attributes["set_sensitive"] = .value(.map(hidden)) }
+        if let minutes = release.timeoutMinutes { attributes["timeout"] = .value(.int(minutes)) }
+        let order = [kubeconfig] + manifests + (previous.map { [$0] } ?? [])
+        previous = address
+        return DesiredResource(address: address, attributes: attributes, dependsOn: order)
+      }
+    }
+  }
+
+  /// `helm_release.<generation>.<release>`.
+  static func address(generation: String, name: String) -> ResourceAddress {
+    ResourceAddress(type: "helm_release", name: "\(generation).\(name)")
+  }
+
+  public func generation(of address: ResourceAddress) -> String? {
+    address.name.split(separator: ".", maxSplits: 1).first.map(String.init)
+  }
+
+  public var nameAttribute: String { "release" }
+
+  // MARK: - Actions
+
+  public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    try await deploy(attributes, address: address, context: context)
+  }
+
+  public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    try await deploy(attributes, address: prior.address, context: context)
+  }
+
+  /// `helm upgrade --install`: the same call installs a new release, upgrades one, and deploys one again after a
+  /// failure or a change by hand.
+  private func deploy(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
+    -> AppliedResource
+  {
+    let cluster = try Self.cluster(attributes, address: address, context: context)
+    let deployment = try Self.deployment(attributes, context: context)
+    // A saved plan holds digests: the files must still be the ones planned, or helm would deploy something unseen.
+    if let planned = attributes["values_sha256"]?.stringList {
+      let current = try deployment.request.valuesFiles.map { file in
+        try Self.digest(ofValuesFile: file, context: context)
+      }
+      if current != planned {
+        throw ResourceActionError("a values file of \(address) changed since the plan; plan again")
+      }
+    }
+    let deployed: DeployedRelease
+    do {
+      deployed = try await context.cloud.kubernetes.deploy(deployment, on: cluster, note: context.note)
+    } catch let error as KubernetesDriverError {
+      throw ResourceActionError(error.message)
+    }
+    let remoteID = "\(deployed.namespace)/\(deployed.name)"
+    try await context.recordRemoteID(remoteID)
+    return AppliedResource(remoteID: remoteID, attributes: Self.recorded(attributes, deployed, fingerprint: nil))
+  }
+
+  public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
+    guard case .ready(let cluster) = try await Self.clusterState(prior.attributes, address: prior.address, context: context)
+    else { return }  // the cluster is gone (and the release with it), or being deleted or rebuilt
+    let timeout = prior.attributes["timeout"]?.intValue.map { Duration.seconds($0 * 60) }
+    do {
+      try await context.cloud.kubernetes.uninstall(
+        name: Self.releaseName(prior), namespace: Self.namespace(prior), timeout: timeout, on: cluster,
+        note: context.note)
+    } catch let error as KubernetesDriverError {
+      throw ResourceActionError(error.message)
+    }
+  }
+
+  public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
+    let cluster: KubernetesCluster
+    switch try await Self.clusterState(prior.attributes, address: prior.address, context: context) {
+    case .gone: return nil
+    case .busy: return AppliedResource(remoteID: prior.remoteID ?? "", attributes: prior.attributes)
+    case .ready(let ready): cluster = ready
+    }
+    let deployed: DeployedRelease?
+    do {
+      deployed = try await context.cloud.kubernetes.release(
+        name: Self.releaseName(prior), namespace: Self.namespace(prior), on: cluster)
+    } catch let error as KubernetesDriverError {
+      throw ResourceActionError("cannot read \(prior.address): \(error.message)")
+    }
+    guard let deployed else { return nil }
+    let recordedFingerprint = prior.attributes["values_fingerprint"]?.stringValue
+    return AppliedResource(
+      remoteID: prior.remoteID ?? "\(deployed.namespace)/\(deployed.name)",
+      attributes: Self.recorded(prior.attributes, deployed, fingerprint: recordedFingerprint))
+  }
+
+  public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
+    // `upgrade --install` of an interrupted create is harmless: deploying again is how it is finished.
+    nil
+  }
+
+  // MARK: - Attributes
+
+  /// The attributes to record after a deploy or a read: the inputs, and the cluster's answer. `fingerprint` is the
+  /// values fingerprint recorded at the last deploy (nil right after a deploy, which records the new one).
+  static func recorded(_ inputs: Attributes, _ deployed: DeployedRelease, fingerprint: String?) -> Attributes {
+    var result = inputs
+    result["status"] = .string(deployed.status)
+    result["revision"] = .int(deployed.revision)
+    if let date = deployed.lastDeployed {
+      result["last_deployed"] = .string(ISO8601DateFormatter().string(from: date))
+    }
+    let current = deployed.valuesFingerprint.map(Value.string) ?? .null
+    if let fingerprint {
+      result["values_on_cluster"] = .string(
+        current.stringValue == nil || current.stringValue == fingerprint ? asDeployed : changedOutside)
+    } else {
+      result["values_fingerprint"] = current
+      result["values_on_cluster"] = .string(asDeployed)
+    }
+    return result
+  }
+
+  static func releaseName(_ prior: RecordedResource) -> String {
+    prior.attributes["release"]?.stringValue
+      ?? String(prior.address.name.split(separator: ".", maxSplits: 1).last ?? "")
+  }
+
+  static func namespace(_ prior: RecordedResource) -> String {
+    prior.attributes["namespace"]?.stringValue ?? "default"
+  }
+
+  /// What the driver is asked to deploy.
+  static func deployment(_ attributes: Attributes, context: ActionContext) throws -> ReleaseDeployment {
+    var set = attributes["set"]?.mapValue ?? [:]
+    let hidden = attributes["set_sensitive"]
+    if let hidden, ResourceSchema.isDigest(hidden) {
+      throw ResourceActionError("the sensitive set: values are not known here (the plan holds their digest); plan again")
+    }
+    for (key, value) in hidden?.mapValue ?? [:] { set[key] = value }
+    let request = HelmReleaseRequest(
+      name: attributes["release"]?.stringValue ?? "", chart: attributes["chart"]?.stringValue ?? "",
+      version: attributes["version"]?.stringValue, namespace: attributes["namespace"]?.stringValue ?? "default",
+      valuesFiles: attributes["values"]?.stringList ?? [], set: set,
+      timeout: attributes["timeout"]?.intValue.map { .seconds($0 * 60) },
+      wait: attributes["wait"]?.boolValue ?? true, rollbackOnFailure: true,
+      dependencyUpdate: attributes["dependency_update"]?.boolValue ?? false,
+      sensitiveKeys: (hidden?.mapValue ?? [:]).keys.sorted())
+    var values = CanonicalEncoding()
+    for digest in attributes["values_sha256"]?.stringList ?? [] { values.append(.string(digest)) }
+    if let chart = attributes["chart_sha256"] { values.append(chart) }
+    return ReleaseDeployment(
+      request: request, valuesSHA256: "sha256:" + values.sha256Hex,
+      setSHA256: Value.map(set).sensitiveDigest.stringValue ?? "", workingDirectory: try context.local.sources())
+  }
+
+  static func digest(ofValuesFile file: String, context: ActionContext) throws -> String {
+    let base = try context.local.sources()
+    do {
+      return try SourceFiles.fileDigest(file, in: base)
+    } catch {
+      throw ResourceActionError("values file \(file): \(error.message)")
+    }
+  }
+
+  // MARK: - The cluster
+
+  /// The generation's cluster and kubeconfig, for a deploy: both must exist.
+  static func cluster(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) throws
+    -> KubernetesCluster
+  {
+    guard let id = attributes["cluster_id"]?.stringValue else {
+      throw ResourceActionError("\(address) needs the id of its generation's cluster")
+    }
+    guard let generation = address.name.split(separator: ".", maxSplits: 1).first.map(String.init) else {
+      throw ResourceActionError("\(address) names no generation")
+    }
+    return KubernetesCluster(clusterID: id, kubeconfig: try context.local.kubeconfigPath(generation: generation))
+  }
+
+  /// Where the cluster of a recorded release or manifest stands.
+  enum ClusterState {
+    /// Magnum no longer has it, or it failed or is being deleted: nothing runs on it.
+    case gone
+    /// It is being built, resized or upgraded, or such a change failed: its Kubernetes side cannot be asked now.
+    case busy
+    case ready(KubernetesCluster)
+  }
+
+  static func clusterState(_ attributes: Attributes, address: ResourceAddress, context: ActionContext)
+    async throws -> ClusterState
+  {
+    guard let id = attributes["cluster_id"]?.stringValue,
+      let found = try await context.cloud.magnum.cluster(id: id),
+      !found.status.hasPrefix("DELETE"), found.status != "CREATE_FAILED"
+    else { return .gone }
+    guard found.status.hasSuffix("_COMPLETE") else { return .busy }
+    return .ready(try Self.cluster(attributes, address: address, context: context))
+  }
+}

@@ -1,0 +1,103 @@
+import Crypto
+import Foundation
+import Yams
+
+/// Reads the files the desired state names besides itself (values files, local charts, manifests) into digests, so a
+/// plan notices that one changed without ever holding its content (a values file may hold the hub's secrets).
+///
+/// Relative paths resolve in one directory, the one holding `clusters/`, whatever directory a command runs in.
+enum SourceFiles {
+  /// The problem with a file, said as the desired state's diagnostic.
+  struct Problem: Error {
+    var message: String
+  }
+
+  /// The absolute path of `path`, resolved in `base`.
+  static func resolve(_ path: String, in base: String) -> String {
+    if path.hasPrefix("/") { return path }
+    if path == "~" || path.hasPrefix("~/") {
+      return (path as NSString).expandingTildeInPath
+    }
+    return ((base.hasSuffix("/") ? base : base + "/") + path as NSString).standardizingPath
+  }
+
+  /// The digest (`sha256:…`) of a regular file.
+  static func fileDigest(_ path: String, in base: String) throws(Problem) -> String {
+    let resolved = resolve(path, in: base)
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
+      throw Problem(message: "no such file (looked for \(resolved))")
+    }
+    guard !isDirectory.boolValue else { throw Problem(message: "\(resolved) is a directory, not a file") }
+    guard let data = FileManager.default.contents(atPath: resolved) else {
+      throw Problem(message: "\(resolved) cannot be read")
+    }
+    return "sha256:" + FileDigest.sha256(data)
+  }
+
+  /// The directories of a chart that are not its source: what `helm dependency update` downloads into `charts/`
+  /// and its scratch `tmpcharts/`, so a deploy does not make the next plan see a changed chart.
+  static let generatedChartEntries: Set<String> = ["charts", "tmpcharts"]
+
+  /// The digest (`sha256:…`) of a local chart: every file's path inside the chart and its content, in path order.
+  static func chartDigest(_ path: String, in base: String) throws(Problem) -> String {
+    let resolved = resolve(path, in: base)
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw Problem(message: "no chart directory (looked for \(resolved))")
+    }
+    guard FileManager.default.fileExists(atPath: resolved + "/Chart.yaml") else {
+      throw Problem(message: "\(resolved) has no Chart.yaml, so it is not a Helm chart")
+    }
+    guard let enumerator = FileManager.default.enumerator(atPath: resolved) else {
+      throw Problem(message: "\(resolved) cannot be read")
+    }
+    var files: [String] = []
+    while let entry = enumerator.nextObject() as? String {
+      let first = entry.split(separator: "/", maxSplits: 1).first.map(String.init) ?? entry
+      if generatedChartEntries.contains(first) { continue }
+      var entryIsDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: resolved + "/" + entry, isDirectory: &entryIsDirectory),
+        !entryIsDirectory.boolValue
+      {
+        files.append(entry)
+      }
+    }
+    var hash = SHA256()
+    for file in files.sorted() {
+      guard let data = FileManager.default.contents(atPath: resolved + "/" + file) else {
+        throw Problem(message: "\(resolved)/\(file) cannot be read")
+      }
+      hash.update(data: Data("\(file)\0\(data.count)\0".utf8))
+      hash.update(data: data)
+    }
+    return "sha256:" + hash.finalize().map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// The digest and the `kind` of each document of a manifest file.
+  static func manifest(_ path: String, in base: String) throws(Problem) -> (sha256: String, kinds: [String]) {
+    let digest = try fileDigest(path, in: base)
+    let resolved = resolve(path, in: base)
+    guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8)
+    else { throw Problem(message: "\(resolved) is not UTF-8 text") }
+    var kinds: [String] = []
+    do {
+      for document in try Yams.compose_all(yaml: text) {
+        guard case .mapping(let mapping) = document else {
+          if case .scalar(let scalar) = document, scalar.string.isEmpty || document.tagName == .null { continue }
+          throw Problem(message: "\(resolved): every document must be a Kubernetes object (a mapping)")
+        }
+        guard let kind = mapping["kind"]?.string, !kind.isEmpty else {
+          throw Problem(message: "\(resolved): a document has no `kind`")
+        }
+        kinds.append(kind)
+      }
+    } catch let problem as Problem {
+      throw problem
+    } catch {
+      throw Problem(message: "\(resolved) is not valid YAML: \(error)")
+    }
+    guard !kinds.isEmpty else { throw Problem(message: "\(resolved) holds no Kubernetes object") }
+    return (digest, kinds)
+  }
+}

@@ -83,6 +83,7 @@ let package = Package(
       dependencies: [
         "CutoverKit", "OpenStack", "TestSupport",
         .product(name: "Yams", package: "Yams"),
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "X509", package: "swift-certificates"),
         .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -41,6 +41,10 @@ public final class CloudSimulator: Sendable {
   /// Keystone's URL, e.g. `http://127.0.0.1:PORT/identity/v3`.
   public var authURL: String { endpoint.baseURL + "/identity/v3" }
 
+  /// The simulated clusters' Kubernetes API, e.g. `http://127.0.0.1:PORT/kubernetes/v1` (not in the Keystone
+  /// catalog; see docs/simulator-kubernetes.md).
+  public var kubernetesURL: String { endpoint.baseURL + "/kubernetes/v1" }
+
   /// The port of the web-proxy data plane, when one is served (`SimulatorConfiguration.dataPlanePort`).
   public var dataPlanePort: Int? { dataPlane?.port }
 

@@ -79,11 +79,50 @@ public actor OpenStackSession {
     headers: [(String, String)] = [],
     idempotent: Bool? = nil
   ) async throws -> HTTPResponse {
-    let service = Self.serviceName(for: serviceTypes)
+    try await authenticatedSend(
+      service: Self.serviceName(for: serviceTypes), method: method, path: path, body: body, headers: headers,
+      idempotent: idempotent
+    ) { token in
+      try resolvedEndpoint(token: token, serviceTypes: serviceTypes, method: method, path: path)
+    }
+  }
+
+  /// Authenticated request to a service outside the catalog (the simulator's Kubernetes API), `path` appended to
+  /// `baseURL`, with the same token, retries, re-authentication and errors as
+  /// ``send(serviceTypes:method:path:body:headers:idempotent:)``.
+  ///
+  /// - Parameters:
+  ///   - service: The short name errors and logs use (`kubernetes`).
+  ///   - idempotent: whether repeating the call is harmless; nil means "every method but `POST`".
+  public func send(
+    baseURL: String,
+    service: String,
+    method: String,
+    path: String,
+    body: Data? = nil,
+    headers: [(String, String)] = [],
+    idempotent: Bool? = nil
+  ) async throws -> HTTPResponse {
+    try await authenticatedSend(
+      service: service, method: method, path: path, body: body, headers: headers, idempotent: idempotent
+    ) { _ in baseURL }
+  }
+
+  /// Sends with the current token to the base URL `endpoint` gives for that token; on a 401, discards the token and
+  /// tries once more with a new one.
+  private func authenticatedSend(
+    service: String,
+    method: String,
+    path: String,
+    body: Data?,
+    headers: [(String, String)],
+    idempotent: Bool?,
+    endpoint: (KeystoneToken) throws -> String
+  ) async throws -> HTTPResponse {
     var reauthenticated = false
     while true {
       let token = try await currentToken()
-      let base = try resolvedEndpoint(token: token, serviceTypes: serviceTypes, method: method, path: path)
+      let base = try endpoint(token)
       var requestHeaders = headers
       requestHeaders.append(("X-Auth-Token", token.value))
       if !headers.contains(where: { $0.0.lowercased() == "accept" }) {

@@ -132,6 +132,12 @@ struct ApplyRun {
     _ plan: Plan, store: StateStore, cloud: CloudAccess, parallelism: Int, command: String, color: Bool
   ) async throws {
     let clients = try await cloud.clients()
+    let problems = await KubernetesWork.problems(for: plan, driver: clients.kubernetes)
+    if !problems.isEmpty {
+      throw CutoverError.refused(
+        "cannot apply: " + problems.joined(separator: "; ") + "; nothing was changed (the plan deploys releases or "
+          + "manifests)")
+    }
     let executor = Executor(
       store: store, cloud: clients, parallelism: parallelism, polling: await cloud.polling,
       progressInterval: .seconds(10))

@@ -6,7 +6,10 @@ import Foundation
 struct GenerationCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "generation", abstract: "Work with an environment's blue-green generations.",
-    subcommands: [GenerationNewCommand.self])
+    subcommands: [
+      GenerationNewCommand.self, GenerationStatusCommand.self, GenerationVerifyCommand.self,
+      GenerationSwitchCommand.self, GenerationRollbackCommand.self, GenerationRetireCommand.self,
+    ])
 }
 
 /// `cutover generation new ENV [--from GEN] [--id ID]`: add a generation to `clusters/ENV.yaml` by inserting lines.
@@ -59,16 +62,23 @@ struct GenerationNewCommand: AsyncParsableCommand {
 
   /// The plan command to run next, with the options that point it at the same files and cloud.
   private var planCommand: String {
-    var words = ["cutover", "plan", environment]
-    if global.clusters != "clusters" { words += ["--clusters", global.clusters] }
-    if global.state != "state" { words += ["--state", global.state] }
-    if global.simulate { words.append("--simulate") }
-    if let cloud = global.cloud { words += ["--cloud", cloud] }
-    return words.map(shellQuoted).joined(separator: " ")
+    global.commandLine(["plan", environment])
+  }
+}
+
+extension GlobalOptions {
+  /// A `cutover` command line with `words`, and the options that point it at the same files and cloud as this run.
+  func commandLine(_ words: [String]) -> String {
+    var all = ["cutover"] + words
+    if clusters != "clusters" { all += ["--clusters", clusters] }
+    if state != "state" { all += ["--state", state] }
+    if simulate { all.append("--simulate") }
+    if let cloud { all += ["--cloud", cloud] }
+    return all.map(Self.shellQuoted).joined(separator: " ")
   }
 
   /// A word as a shell reads it back: as it is when plain, else in single quotes.
-  private func shellQuoted(_ word: String) -> String {
+  static func shellQuoted(_ word: String) -> String {
     let plain = word.unicodeScalars.allSatisfy {
       CharacterSet.alphanumerics.contains($0) || "_./=:@%+-".unicodeScalars.contains($0)
     }

@@ -62,35 +62,64 @@ struct StateCommand: AsyncParsableCommand {
   }
 
   struct History: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Every past apply: who, when, what, outcome.")
+    static let configuration = CommandConfiguration(
+      abstract: "Every past apply, verification and switch of live: who, when, what, outcome.")
     @Argument(help: "The environment.") var environment: String
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
       try await reportingErrors {
         let store = try existingStore(environment, global)
-        let history = try store.history()
-        if history.isEmpty { Terminal.line("No applies recorded for \(environment) yet.") }
-        for apply in history {
-          let took = apply.finishedAt.map { " in \(Int($0.timeIntervalSince(apply.startedAt).rounded()))s" } ?? ""
-          Terminal.line(
-            "#\(apply.id) \(Timestamps.format(apply.startedAt)) \(apply.user)@\(apply.host) pid \(apply.pid)"
-              + " `cutover \(apply.command)` serial \(apply.serial) \(apply.summary): \(apply.outcome.rawValue)\(took)")
-          if let error = apply.error { Terminal.line("    error: \(error)") }
-          for action in apply.actions {
-            let address = action.deposedKey.map { "\(action.address) (deposed \($0))" } ?? action.address.description
-            var line = "    \(action.action) \(address): \(action.status.rawValue)"
-            if let id = action.remoteID { line += " [id=\(id)]" }
-            if let finished = action.finishedAt {
-              line += " after \(Int(finished.timeIntervalSince(action.startedAt).rounded()))s"
-            }
-            if let error = action.error { line += " — \(error)" }
-            Terminal.line(line)
-            // What happened along the way: cloud statuses, retries, a daemon's warnings, a deliver command's output.
-            for detail in action.detail?.split(separator: "\n") ?? [] { Terminal.line("        \(detail)") }
-          }
+        // Applies, verifications and switches of the live generation, in the order they happened.
+        var entries: [(at: Date, lines: [String])] = try store.history().map { (Self.started($0), Self.lines(of: $0)) }
+        entries += try store.verifications().map { check in
+          let outcome = check.passed ? "passed" : "failed"
+          var lines = [
+            "\(Timestamps.format(check.at)) \(check.user)@\(check.host) `cutover \(check.command)` verified "
+              + "\(check.generation): \(outcome)"
+          ]
+          lines += check.checks.filter { !check.passed || $0.hasPrefix("FAIL") }.map { "    \($0)" }
+          return (check.at, lines)
+        }
+        entries += try store.switches().map { change in
+          let forced = change.forced ? " (forced past a failed verification)" : ""
+          return (
+            change.at,
+            [
+              "\(Timestamps.format(change.at)) \(change.user)@\(change.host) `cutover \(change.command)` switched live "
+                + "\(change.fromGeneration ?? "(none)") -> \(change.toGeneration)\(forced)"
+            ]
+          )
+        }
+        if entries.isEmpty { Terminal.line("No applies recorded for \(environment) yet.") }
+        for entry in entries.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }) {
+          for line in entry.element.lines { Terminal.line(line) }
         }
       }
+    }
+
+    private static func started(_ apply: ApplyRecord) -> Date { apply.startedAt }
+
+    private static func lines(of apply: ApplyRecord) -> [String] {
+      let took = apply.finishedAt.map { " in \(Int($0.timeIntervalSince(apply.startedAt).rounded()))s" } ?? ""
+      var lines = [
+        "#\(apply.id) \(Timestamps.format(apply.startedAt)) \(apply.user)@\(apply.host) pid \(apply.pid)"
+          + " `cutover \(apply.command)` serial \(apply.serial) \(apply.summary): \(apply.outcome.rawValue)\(took)"
+      ]
+      if let error = apply.error { lines.append("    error: \(error)") }
+      for action in apply.actions {
+        let address = action.deposedKey.map { "\(action.address) (deposed \($0))" } ?? action.address.description
+        var line = "    \(action.action) \(address): \(action.status.rawValue)"
+        if let id = action.remoteID { line += " [id=\(id)]" }
+        if let finished = action.finishedAt {
+          line += " after \(Int(finished.timeIntervalSince(action.startedAt).rounded()))s"
+        }
+        if let error = action.error { line += " — \(error)" }
+        lines.append(line)
+        // What happened along the way: cloud statuses, retries, a daemon's warnings, a deliver command's output.
+        for detail in action.detail?.split(separator: "\n") ?? [] { lines.append("        \(detail)") }
+      }
+      return lines
     }
   }
 

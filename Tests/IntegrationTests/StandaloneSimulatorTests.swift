@@ -39,4 +39,33 @@ struct StandaloneSimulatorTests {
     #expect(server.stderr.contains("already exists"), "\(server)")
     #expect(try String(contentsOfFile: workspace.path("clouds.yaml"), encoding: .utf8) == existing)
   }
+
+  @Test("against a real cloud, releases need helm and kubectl: without them the plan warns and apply refuses")
+  func releasesNeedHelm() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+    let cloudsYAML = workspace.path("clouds.yaml")
+    let server = try workspace.start(
+      ["simulator", "serve", "--port", "0", "--database", workspace.path("cloud.sqlite"), "--clouds-yaml", cloudsYAML],
+      environment: ["CUTOVER_SIMULATOR_BUILD_SECONDS": "0"])
+    try await server.waitForOutput("Ctrl-C stops it.", timeout: .seconds(60))
+    // A PATH with neither helm nor kubectl on it.
+    let empty = workspace.path("empty-bin")
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+    let real = ["OS_CLIENT_CONFIG_FILE": cloudsYAML, "PATH": empty]
+
+    let plan = try requireExit(
+      0, try await workspace.run(["plan", "eqiad1", "--cloud", "simulator"], environment: real))
+    #expect(plan.stdout.contains("helm not found on PATH"), "\(plan)")
+    #expect(plan.stdout.contains("cannot be applied from this machine"), "\(plan)")
+    let apply = try requireExit(
+      1, try await workspace.run(["apply", "eqiad1", "--cloud", "simulator", "--auto-approve"], environment: real))
+    #expect(apply.stderr.contains("cannot apply: helm not found on PATH"), "\(apply)")
+    #expect(apply.stderr.contains("nothing was changed"), "\(apply)")
+    _ = try await server.killAndWait()
+    let snapshot = try await SimulatedCloud.snapshot(databasePath: workspace.path("cloud.sqlite"))
+    #expect(snapshot.clusters.isEmpty, "nothing was created")
+  }
 }

@@ -139,7 +139,8 @@ public struct HelmReleaseResource: ResourceType {
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    guard case .ready(let cluster) = try await Self.clusterState(prior.attributes, address: prior.address, context: context)
+    guard
+      case .ready(let cluster) = try await Self.clusterState(prior.attributes, address: prior.address, context: context)
     else { return }  // the cluster is gone (and the release with it), or being deleted or rebuilt
     let timeout = prior.attributes["timeout"]?.intValue.map { Duration.seconds($0 * 60) }
     do {
@@ -213,7 +214,8 @@ public struct HelmReleaseResource: ResourceType {
     var set = attributes["set"]?.mapValue ?? [:]
     let hidden = attributes["set_sensitive"]
     if let hidden, ResourceSchema.isDigest(hidden) {
-      throw ResourceActionError("the sensitive set: values are not known here (the plan holds their digest); plan again")
+      throw ResourceActionError(
+        "the sensitive set: values are not known here (the plan holds their digest); plan again")
     }
     for (key, value) in hidden?.mapValue ?? [:] { set[key] = value }
     let request = HelmReleaseRequest(

@@ -100,7 +100,8 @@ public struct ManifestResource: ResourceType {
     let cluster: KubernetesCluster
     switch try await HelmReleaseResource.clusterState(prior.attributes, address: prior.address, context: context) {
     case .gone: return nil
-    case .busy: return AppliedResource(remoteID: prior.remoteID ?? Self.remoteID(prior.address), attributes: prior.attributes)
+    case .busy:
+      return AppliedResource(remoteID: prior.remoteID ?? Self.remoteID(prior.address), attributes: prior.attributes)
     case .ready(let ready): cluster = ready
     }
     let manifest = try Self.application(prior.attributes, address: prior.address, context: context, current: false)

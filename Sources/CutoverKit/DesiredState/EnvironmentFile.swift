@@ -38,7 +38,9 @@ public enum EnvironmentFile {
     guard let text = String(data: data, encoding: .utf8) else {
       throw CutoverError.invalidDesiredState([Diagnostic(file: path, line: 0, column: 0, message: "not UTF-8 text")])
     }
-    let base = sourceDirectory ?? WorkspacePaths(clustersDirectory: (path as NSString).deletingLastPathComponent)
+    let base =
+      sourceDirectory
+      ?? WorkspacePaths(clustersDirectory: (path as NSString).deletingLastPathComponent)
       .sourceDirectory
     return try parse(text, environment: environment, file: path, sourceDirectory: base)
   }
@@ -388,7 +390,8 @@ public enum EnvironmentFile {
         guard let value = reader.nonEmptyString(entry.value, at: "\(at).\(entry.key)") else { continue }
         if entry.key == "name" {
           if value.range(of: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", options: .regularExpression) == nil {
-            reader.report("\(at).name: '\(value)' is not a manifest name (lower-case letters, digits, '-')", at: entry.value)
+            reader.report(
+              "\(at).name: '\(value)' is not a manifest name (lower-case letters, digits, '-')", at: entry.value)
           }
           manifest.name = value
         } else {

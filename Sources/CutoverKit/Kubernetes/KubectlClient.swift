@@ -51,6 +51,23 @@ public struct KubectlClient: Sendable {
       timeout: writeTimeout)
   }
 
+  /// The objects of a manifest file that exist on the cluster, as `kind.group/name`
+  /// (`storageclass.storage.k8s.io/standard`); empty when none does.
+  ///
+  /// - Parameters:
+  ///   - workingDirectory: Where a relative `file` resolves.
+  public func get(
+    file: String, target: KubernetesTarget, workingDirectory: String? = nil
+  ) async throws(KubernetesToolError) -> [String] {
+    let run = try await commands.run(
+      KubectlCommands.get(file: file, target: target, kubectl: executable), workingDirectory: workingDirectory,
+      timeout: readTimeout)
+    // Standard error is interleaved (`Warning: …`, a group-readable kubeconfig): only `kind/name` lines are names.
+    return run.output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      $0.contains("/") && !$0.contains(where: \.isWhitespace)
+    }
+  }
+
   /// Lists the cluster's nodes with their readiness and internal addresses.
   public func nodes(target: KubernetesTarget) async throws(KubernetesToolError) -> [KubernetesNode] {
     let command = KubectlCommands.getNodes(target: target, kubectl: executable)

@@ -29,6 +29,13 @@ public enum KubectlCommands {
     KubernetesCommand(tool: kubectl, arguments: connection(target) + ["delete", "--ignore-not-found", "-f", file])
   }
 
+  /// `kubectl --kubeconfig PATH get -f FILE -o name --ignore-not-found`: one `kind/name` line per object of the file
+  /// that exists, nothing when none does (so a manifest whose objects are gone reads as gone, not as an error).
+  public static func get(file: String, target: KubernetesTarget, kubectl: String = "kubectl") -> KubernetesCommand {
+    KubernetesCommand(
+      tool: kubectl, arguments: connection(target) + ["get", "-f", file, "-o", "name", "--ignore-not-found"])
+  }
+
   /// `kubectl --kubeconfig PATH get nodes -o json`: every node's Ready condition and addresses, for verification
   /// and for the web proxies' backends.
   public static func getNodes(target: KubernetesTarget, kubectl: String = "kubectl") -> KubernetesCommand {

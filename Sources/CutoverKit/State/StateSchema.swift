@@ -62,6 +62,44 @@ enum StateSchema {
           );
           """)
     }
+    migrator.registerMigration("v2: generation switches") { db in
+      // One row per change of the live generation (`generation switch`, `rollback`), so `rollback` knows where to
+      // go back to and `retire` knows how long ago a generation stopped serving.
+      try db.execute(
+        sql: """
+          CREATE TABLE switches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            environment TEXT NOT NULL,
+            from_generation TEXT,
+            to_generation TEXT NOT NULL,
+            at DOUBLE NOT NULL,
+            user TEXT NOT NULL,
+            host TEXT NOT NULL,
+            command TEXT NOT NULL,
+            forced BOOLEAN NOT NULL DEFAULT 0
+          );
+          CREATE INDEX switches_by_from ON switches(from_generation);
+          CREATE INDEX switches_by_to ON switches(to_generation);
+          """)
+    }
+    migrator.registerMigration("v3: generation verifications") { db in
+      // One row per `generation verify` (and the verification a switch runs first), with its checklist, so the
+      // history tells the cutover story: verified, switched, rolled back, retired.
+      try db.execute(
+        sql: """
+          CREATE TABLE verifications (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            environment TEXT NOT NULL,
+            generation TEXT NOT NULL,
+            passed BOOLEAN NOT NULL,
+            checks TEXT NOT NULL,
+            at DOUBLE NOT NULL,
+            user TEXT NOT NULL,
+            host TEXT NOT NULL,
+            command TEXT NOT NULL
+          );
+          """)
+    }
     return migrator
   }
 }

@@ -332,6 +332,104 @@ public final class StateStore: Sendable {
       finishedAt: finished.map(Date.init(timeIntervalSince1970:)), detail: row["detail"], error: row["error"])
   }
 
+  // MARK: - Generation switches
+
+  /// Records that the live generation changed, with who changed it, where, and how.
+  /// - Parameters:
+  ///   - from: the generation live before; nil when none was.
+  ///   - to: the generation live from now on.
+  ///   - command: the command that switched (`generation switch eqiad1 128a`).
+  ///   - forced: whether `--force` overrode a failed verification.
+  ///   - at: when the switch happened; now unless given.
+  /// - Returns: the recorded switch.
+  @discardableResult
+  public func recordSwitch(
+    from: String?, to: String, command: String, identity: ProcessIdentity, forced: Bool, at: Date = Date()
+  ) throws -> GenerationSwitch {
+    try write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO switches (environment, from_generation, to_generation, at, user, host, command, forced)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          environment, from, to, at.timeIntervalSince1970, identity.user, identity.host, command, forced,
+        ])
+      return GenerationSwitch(
+        id: db.lastInsertedRowID, environment: environment, fromGeneration: from, toGeneration: to,
+        at: Date(timeIntervalSince1970: at.timeIntervalSince1970), user: identity.user, host: identity.host,
+        command: command, forced: forced)
+    }
+  }
+
+  /// Every recorded switch, oldest first (newest last).
+  public func switches() throws -> [GenerationSwitch] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM switches ORDER BY id").map(Self.generationSwitch(from:))
+    }
+  }
+
+  /// The most recent switch, if any: its `fromGeneration` is where `rollback` goes back to.
+  public func lastSwitch() throws -> GenerationSwitch? {
+    try read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM switches ORDER BY id DESC LIMIT 1").map(Self.generationSwitch(from:))
+    }
+  }
+
+  /// When `generation` last stopped being live (a switch from it to another generation); nil when it never did.
+  public func switchedAway(from generation: String) throws -> Date? {
+    try switches().switchedAway(from: generation)
+  }
+
+  /// When `generation` last became live through a switch; nil when it never did.
+  public func switchedTo(_ generation: String) throws -> Date? {
+    try switches().switchedTo(generation)
+  }
+
+  private static func generationSwitch(from row: Row) -> GenerationSwitch {
+    GenerationSwitch(
+      id: row["id"], environment: row["environment"], fromGeneration: row["from_generation"],
+      toGeneration: row["to_generation"], at: Date(timeIntervalSince1970: row["at"]), user: row["user"],
+      host: row["host"], command: row["command"], forced: row["forced"])
+  }
+
+  // MARK: - Verifications
+
+  /// Records a generation's verification and its checklist (one `PASS …`/`FAIL …` line per check).
+  @discardableResult
+  public func recordVerification(
+    generation: String, passed: Bool, checks: [String], command: String, identity: ProcessIdentity, at: Date = Date()
+  ) throws -> GenerationVerificationRecord {
+    try write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO verifications (environment, generation, passed, checks, at, user, host, command)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          environment, generation, passed, checks.joined(separator: "\n"), at.timeIntervalSince1970, identity.user,
+          identity.host, command,
+        ])
+      return GenerationVerificationRecord(
+        id: db.lastInsertedRowID, generation: generation, passed: passed, checks: checks,
+        at: Date(timeIntervalSince1970: at.timeIntervalSince1970), user: identity.user, host: identity.host,
+        command: command)
+    }
+  }
+
+  /// Every recorded verification, oldest first.
+  public func verifications() throws -> [GenerationVerificationRecord] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM verifications ORDER BY id").map { row in
+        let checks: String = row["checks"]
+        return GenerationVerificationRecord(
+          id: row["id"], generation: row["generation"], passed: row["passed"],
+          checks: checks.isEmpty ? [] : checks.components(separatedBy: "\n"),
+          at: Date(timeIntervalSince1970: row["at"]), user: row["user"], host: row["host"], command: row["command"])
+      }
+    }
+  }
+
   // MARK: - Lock lease
 
   /// Takes the lock lease, or throws `CutoverError.stateLocked` naming the live holder.

@@ -64,7 +64,8 @@ extension GenerationEditor {
     var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let layout = try GenerationsLayout(text: text, lines: lines, file: file)
     guard let entry = layout.entries.first(where: { $0.id == id }) else {
-      throw GenerationEditError.cannotChange(file: file, edit: edit, reason: "generations: does not list \(id) as a key")
+      throw GenerationEditError.cannotChange(
+        file: file, edit: edit, reason: "generations: does not list \(id) as a key")
     }
     guard layout.entries.count > 1 else {
       throw GenerationEditError.cannotChange(file: file, edit: edit, reason: "it is the only generation")

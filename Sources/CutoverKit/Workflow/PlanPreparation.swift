@@ -44,10 +44,14 @@ public struct PlanPreparation: Sendable {
       let result = try await Refresher(catalog: catalog, cloud: try await cloud()).refresh(recorded)
       (recorded, drift, inventory) = (result.resources, result.drift, result.inventory)
     }
-    let plan = try Planner(catalog: catalog).plan(
+    var plan = try Planner(catalog: catalog).plan(
       Planner.Request(
         environment: environment, desired: desired, recorded: recorded, stateVersion: try store.version(), mode: mode,
         targets: targets, replace: replace, drift: drift, inventory: inventory))
+    if KubernetesWork.needed(by: plan) {
+      plan.warnings += KubernetesWork.warnings(
+        await KubernetesWork.problems(for: plan, driver: try await cloud().kubernetes))
+    }
     return Outcome(plan: plan, notes: notes)
   }
 

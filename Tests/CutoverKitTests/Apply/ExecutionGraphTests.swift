@@ -48,7 +48,10 @@ struct ExecutionGraphTests {
     let cluster = try step(.create, "cluster.127d", in: graph)
     let proxy = try step(.create, "web_proxy.hub-paws.wmcloud.org", in: graph)
     #expect(graph.dependencies[cluster] == [template])
-    #expect(graph.dependencies[proxy] == [cluster])
+    let releases = try ["ingress-nginx", "paws", "prometheus"].map {
+      try step(.create, "helm_release.127d.\($0)", in: graph)
+    }
+    #expect(graph.dependencies[proxy] == Set([cluster] + releases))
   }
 
   @Test("a replacement deletes the old object only after the new one is created")

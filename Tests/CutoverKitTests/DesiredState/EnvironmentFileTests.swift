@@ -1,3 +1,4 @@
+import Crypto
 import CutoverKit
 import Foundation
 import Testing
@@ -77,9 +78,22 @@ struct EnvironmentFileTests {
     #expect(state.generation("127d")?.template.labels["kube_tag"] == "v1.27.8-rancher2")
   }
 
-  @Test("load reads the file from disk the same as parse reads its text")
+  @Test("load reads the file from disk the same as parse reads its text, and records the digests of the files it names")
   func loadMatchesParse() throws {
-    let loaded = try EnvironmentFile.load(environment: "eqiad1", path: Fixture.path("environments/eqiad1.yaml"))
+    var loaded = try EnvironmentFile.load(environment: "eqiad1", path: Fixture.path("environments/eqiad1.yaml"))
+    // Relative paths resolve beside the directory holding the file: Fixtures/paws/….
+    let paws = try #require(loaded.generation("127d")?.releases.first { $0.name == "paws" })
+    let secrets = try Data(contentsOf: URL(fileURLWithPath: try Fixture.path("paws/secrets.yaml")))
+    #expect(
+      paws.valuesSHA256?.first == "sha256:" + SHA256.hash(data: secrets).map { String(format: "%02x", $0) }.joined())
+    #expect(paws.valuesSHA256?.count == 2)
+    #expect(paws.chartSHA256?.hasPrefix("sha256:") == true)
+    for index in loaded.generations.indices {
+      for release in loaded.generations[index].releases.indices {
+        loaded.generations[index].releases[release].valuesSHA256 = nil
+        loaded.generations[index].releases[release].chartSHA256 = nil
+      }
+    }
     #expect(loaded == state)
   }
 

@@ -26,7 +26,7 @@ extension KubernetesTests {
           + " --force-conflicts -f m.yaml")
     }
 
-    @Test("delete ignores what is already gone; get nodes and version ask for JSON")
+    @Test("delete and get ignore what is already gone; get nodes and version ask for JSON")
     func otherCommands() {
       #expect(
         KubectlCommands.delete(file: "manifests/ingress.yaml", target: target).arguments == [
@@ -36,6 +36,11 @@ extension KubernetesTests {
       #expect(
         KubectlCommands.getNodes(target: target).arguments == [
           "--kubeconfig", "state/eqiad1/kube/128a.config", "get", "nodes", "-o", "json",
+        ])
+      #expect(
+        KubectlCommands.get(file: "manifests/storageclass.yaml", target: target).arguments == [
+          "--kubeconfig", "state/eqiad1/kube/128a.config", "get", "-f", "manifests/storageclass.yaml", "-o", "name",
+          "--ignore-not-found",
         ])
       #expect(KubectlCommands.version().arguments == ["version", "--client", "-o", "json"])
       #expect(KubectlCommands.version(kubectl: "/usr/local/bin/kubectl").tool == "/usr/local/bin/kubectl")

@@ -48,7 +48,9 @@ struct PlannerTests {
     #expect(
       plan.changes.map(\.address.description) == [
         "cluster_template.127d", "cluster.127d", "cluster_template.128a", "cluster.128a", "kubeconfig.127d",
-        "kubeconfig.128a", "web_proxy.hub-paws.wmcloud.org", "web_proxy.public-paws.wmcloud.org",
+        "helm_release.127d.ingress-nginx", "helm_release.127d.paws", "helm_release.127d.prometheus",
+        "kubeconfig.128a", "helm_release.128a.ingress-nginx", "helm_release.128a.paws",
+        "helm_release.128a.prometheus", "web_proxy.hub-paws.wmcloud.org", "web_proxy.public-paws.wmcloud.org",
       ])
   }
 
@@ -72,7 +74,12 @@ struct PlannerTests {
     let proxy = try #require(plan.change("web_proxy.hub-paws.wmcloud.org"))
     #expect(proxy.unknownAfter == ["backends"])
     #expect(proxy.after == ["domain": "hub-paws.wmcloud.org"])
-    #expect(proxy.dependencies == [ResourceAddress("cluster.127d")])
+    // The route moves only once what serves it is deployed: the live cluster and its releases.
+    #expect(
+      proxy.dependencies == [
+        ResourceAddress("cluster.127d"), ResourceAddress("helm_release.127d.ingress-nginx"),
+        ResourceAddress("helm_release.127d.paws"), ResourceAddress("helm_release.127d.prometheus"),
+      ])
   }
 
   @Test("a state that matches the desired state plans no-ops only")
@@ -136,7 +143,10 @@ struct PlannerTests {
     // A new cluster needs a new kubeconfig (its CA and API address are new), written over the same file.
     #expect(plan.change("kubeconfig.128a")?.action == .update)
     #expect(plan.change("cluster.127d")?.action == .noop)
-    #expect(plan.summary == PlanSummary(add: 2, change: 1, destroy: 2))
+    // Its releases are deployed again, onto the new cluster.
+    #expect(plan.change("helm_release.128a.paws")?.action == .update)
+    #expect(plan.change("helm_release.128a.paws")?.unknownAfter.contains("cluster_id") == true)
+    #expect(plan.summary == PlanSummary(add: 2, change: 4, destroy: 2))
   }
 
   @Test("a label change on the live generation is refused, naming the generation")
@@ -155,10 +165,12 @@ struct PlannerTests {
     #expect(
       Set(deletes.map(\.address)) == [
         ResourceAddress("kubeconfig.128a"), ResourceAddress("cluster.128a"), ResourceAddress("cluster_template.128a"),
+        ResourceAddress("helm_release.128a.ingress-nginx"), ResourceAddress("helm_release.128a.paws"),
+        ResourceAddress("helm_release.128a.prometheus"),
       ])
     #expect(deletes.allSatisfy { $0.reason == .deleteBecauseNoResourceConfig })
     #expect(plan.change("cluster.128a")?.remoteID == "cluster-128a")
-    #expect(plan.summary == PlanSummary(add: 0, change: 0, destroy: 3))
+    #expect(plan.summary == PlanSummary(add: 0, change: 0, destroy: 6))
   }
 
   @Test("removing a generation the recorded proxies still point at is refused, naming it and the proxies")
@@ -219,7 +231,7 @@ struct PlannerTests {
     #expect(cluster.reason == .replaceByRequest)
     #expect(cluster.replacePaths.isEmpty)
     #expect(plan.change("kubeconfig.128a")?.action == .update)
-    #expect(plan.summary == PlanSummary(add: 1, change: 1, destroy: 1))
+    #expect(plan.summary == PlanSummary(add: 1, change: 4, destroy: 1))
   }
 
   // MARK: - What interrupted applies left

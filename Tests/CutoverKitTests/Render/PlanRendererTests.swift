@@ -9,7 +9,7 @@ struct PlanRendererTests {
   @Test("text ends with the Plan line counting adds, changes and destroys")
   func textEndsWithSummary() throws {
     let changes = TextPlanRenderer(color: false).render(try GoldenPlan.everyKindOfChange.plan())
-    #expect(changes.hasSuffix("\nPlan: 5 to add, 4 to change, 5 to destroy.\n"))
+    #expect(changes.hasSuffix("\nPlan: 8 to add, 7 to change, 8 to destroy.\n"))
     let none = TextPlanRenderer(color: false).render(try GoldenPlan.noChanges.plan())
     #expect(none.hasSuffix("\nPlan: 0 to add, 0 to change, 0 to destroy.\n"))
   }

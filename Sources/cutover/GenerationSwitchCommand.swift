@@ -1,0 +1,265 @@
+import ArgumentParser
+import CutoverKit
+import Foundation
+import OpenStack
+
+/// `cutover generation verify ENV GEN`: the checklist a generation must pass before traffic moves to it.
+struct GenerationVerifyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Check a generation is ready to serve: cluster built, nodes Ready, releases deployed, hub answering.",
+    discussion: """
+      Each check prints PASS or FAIL with its reason. The last asks every worker's ingress port for the health path \
+      (web_proxies.health_path, default /hub/health) with the Host of each proxied domain, as the web proxies will. \
+      Exit 0 only when every check passes; 1 otherwise.
+      """)
+
+  @Argument(help: "The environment, such as eqiad1.") var environment: String
+  @Argument(help: "The generation, such as 128a.") var generation: String
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    try await reportingErrors {
+      let desired = try global.loadDesired(environment)
+      let cloud = try global.cloudAccess(for: desired, probesIngress: true)
+      let store = try global.openStore(environment)
+      try await withEnvironment(store: store, cloud: cloud, command: "generation verify", lock: false) {
+        let verification = try await GenerationChecks.verify(
+          generation, desired: desired, store: store, cloud: cloud, command: "generation verify \(environment)")
+        guard verification.passed else {
+          throw CutoverError.refused(
+            "generation \(generation) did not verify: \(verification.failures.count) of "
+              + "\(verification.checks.count) checks failed")
+        }
+        Terminal.line("generation \(generation) verified: \(verification.checks.count) checks passed")
+      }
+    }
+  }
+}
+
+/// Verification as the generation commands run it: the checklist printed as it is, and recorded in the journal.
+enum GenerationChecks {
+  static func verify(
+    _ generation: String, desired: DesiredState, store: StateStore, cloud: CloudAccess, command: String
+  ) async throws -> GenerationVerification {
+    let clients = try await cloud.clients()
+    let http = try AsyncHTTPClientTransport()
+    let verification: GenerationVerification
+    do {
+      verification = try await GenerationVerifier(
+        desired: desired, recorded: try store.resources(), access: GenerationAccess(cloud: clients), http: http,
+        healthPath: desired.webProxies?.healthPath ?? WebProxies.defaultHealthPath
+      ).verify(generation)
+    } catch {
+      try? await http.shutdown()
+      throw error
+    }
+    try? await http.shutdown()
+    Terminal.line("Verifying generation \(generation) of \(desired.environment):")
+    for check in verification.checks { Terminal.line("  " + check.line) }
+    try store.recordVerification(
+      generation: generation, passed: verification.passed, checks: verification.lines, command: command,
+      identity: .current)
+    return verification
+  }
+}
+
+/// `cutover generation switch ENV GEN`: make GEN live.
+struct GenerationSwitchCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "switch",
+    abstract: "Verify a generation, make it live, and move the web proxies, haproxy backends and kube.config to it.",
+    discussion: """
+      GEN must pass `cutover generation verify` (--force switches anyway). Then `live:` in clusters/ENV.yaml is \
+      set to GEN, by rewriting that one line, and only what a switch touches is planned and applied: the web \
+      proxies' backends, the haproxy backends and the kube.config link (with anything they depend on that is not \
+      yet as declared). The previous live generation is recorded, and the command to go back is printed.
+      """)
+
+  @Argument(help: "The environment, such as eqiad1.") var environment: String
+  @Argument(help: "The generation to make live, such as 128a.") var generation: String
+  @Flag(help: "Switch even if the generation does not verify.") var force = false
+  @Flag(help: "Switch without asking for confirmation.") var autoApprove = false
+  @Option(help: "How many actions may run at once.") var parallelism = 10
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    try await reportingErrors {
+      try await GenerationSwitchRun(
+        environment: environment, generation: generation, force: force, autoApprove: autoApprove,
+        parallelism: parallelism, global: global, command: "generation switch \(environment) \(generation)"
+      ).run()
+    }
+  }
+}
+
+/// `cutover generation rollback ENV`: switch back to the generation that was live before the last switch.
+struct GenerationRollbackCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rollback",
+    abstract: "Switch back to the generation that was live before the last switch (which must still verify).")
+
+  @Argument(help: "The environment, such as eqiad1.") var environment: String
+  @Flag(help: "Switch back even if that generation does not verify.") var force = false
+  @Flag(help: "Switch without asking for confirmation.") var autoApprove = false
+  @Option(help: "How many actions may run at once.") var parallelism = 10
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    try await reportingErrors {
+      let desired = try global.loadDesired(environment)
+      let store = try global.openStore(environment)
+      guard let live = desired.live,
+        let last = try store.switches().last(where: { $0.toGeneration == live }),
+        let previous = last.fromGeneration
+      else {
+        throw CutoverError.usage(
+          "no switch to the live generation \(desired.live ?? "(none)") is recorded for \(environment), so there is "
+            + "nothing to roll back to; name the generation instead: cutover generation switch \(environment) GEN")
+      }
+      guard desired.generation(previous) != nil else {
+        throw CutoverError.refused(
+          "cannot roll back to \(previous): it is no longer declared in "
+            + "\(global.paths.desiredStateFile(environment)) (it was retired)")
+      }
+      Terminal.line(
+        "Rolling back \(environment) from \(live) to \(previous), live before the switch of \(Timestamps.format(last.at))."
+      )
+      try await GenerationSwitchRun(
+        environment: environment, generation: previous, force: force, autoApprove: autoApprove,
+        parallelism: parallelism, global: global, command: "generation rollback \(environment)"
+      ).run()
+    }
+  }
+}
+
+/// The switch: verify, plan the switch's resources against the edited file, confirm, write the file, apply, record.
+struct GenerationSwitchRun {
+  var environment: String
+  var generation: String
+  var force: Bool
+  var autoApprove: Bool
+  var parallelism: Int
+  var global: GlobalOptions
+  var command: String
+
+  func run() async throws {
+    let desired = try global.loadDesired(environment)
+    let path = global.paths.desiredStateFile(environment)
+    guard desired.generation(generation) != nil else {
+      let known = desired.generations.map(\.id).joined(separator: ", ")
+      throw CutoverError.usage("no generation \(generation) in \(path) (generations: \(known))")
+    }
+    guard let previous = desired.live, previous != generation else {
+      Terminal.line("\(generation) is already live in \(environment); nothing to switch.")
+      return
+    }
+    let cloud = try global.cloudAccess(for: desired, probesIngress: true)
+    let store = try global.openStore(environment)
+    try await withEnvironment(store: store, cloud: cloud, command: command) {
+      let verification = try await GenerationChecks.verify(
+        generation, desired: desired, store: store, cloud: cloud, command: command)
+      if !verification.passed {
+        let failed = "\(verification.failures.count) of \(verification.checks.count) checks failed"
+        guard force else {
+          throw CutoverError.refused(
+            "refusing to switch \(environment) to \(generation): it did not verify (\(failed)); nothing was changed."
+              + " Fix what failed, or pass --force to switch anyway")
+        }
+        Terminal.warning("switching to \(generation) although it did not verify (\(failed)), as --force asks")
+      }
+
+      let original = try EnvironmentFileRewriter.read(environment: environment, path: path)
+      let edited = try GenerationEditor.setLive(in: original, environment: environment, file: path, to: generation)
+      let next = try EnvironmentFile.parse(
+        edited, environment: environment, file: path, sourceDirectory: global.paths.sourceDirectory)
+      let targets = Self.switchTargets(next, from: previous)
+      let outcome = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }).plan(
+        environment: environment, desired: next, mode: .apply, refresh: true, targets: targets)
+      for note in outcome.notes { Terminal.warning(note) }
+      let plan = outcome.plan
+      Terminal.line()
+      Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: path))
+      if plan.hasChanges, !autoApprove {
+        try confirm()
+      }
+      try EnvironmentFileRewriter.replace(path: path, original: original, with: edited)
+      Terminal.line("\(path): live: \(previous) -> \(generation)")
+      let clock = ContinuousClock()
+      let started = clock.now
+      do {
+        if plan.hasChanges {
+          try await ApplyRun.execute(
+            plan, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
+        }
+      } catch {
+        Terminal.error(
+          "the switch to \(generation) did not complete; \(path) now says live: \(generation). Run "
+            + "`\(rerun(["apply", environment]))` to finish it, or `\(rerun(["generation", "switch", environment, previous]))`"
+            + " to go back")
+        throw error
+      }
+      let took = clock.now - started
+      _ = try store.recordSwitch(
+        from: previous, to: generation, command: command, identity: .current, forced: !verification.passed)
+      Terminal.line(
+        "Switched \(environment) from \(previous) to \(generation) in \(Format.seconds(took)). To roll back: "
+          + rerun(["generation", "rollback", environment]))
+    }
+  }
+
+  /// What a switch touches: every web proxy and haproxy backend (they follow `live:`) and the two generations'
+  /// kubeconfigs (the `kube.config` link moves); the planner adds what those depend on.
+  static func switchTargets(_ desired: DesiredState, from previous: String) -> [ResourceAddress] {
+    let catalog = ResourceCatalog.standard
+    let routing = catalog.expand(desired).map(\.address).filter { $0.type == "web_proxy" || $0.type == "haproxy" }
+    let kubeconfigs = [previous, desired.live].compactMap { $0 }.filter { desired.generation($0) != nil }.map {
+      ResourceAddress(type: "kubeconfig", name: $0)
+    }
+    return routing + kubeconfigs
+  }
+
+  private func confirm() throws {
+    guard Terminal.inputIsTerminal else {
+      throw CutoverError.usage(
+        "refusing to switch without confirmation: standard input is not a terminal; review the plan and pass "
+          + "--auto-approve")
+    }
+    Terminal.out("\nSwitch \(environment) to \(generation)?\n  Only 'yes' is accepted.\n\n  Enter a value: ")
+    guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+      throw CutoverError.cancelled("switch cancelled; nothing was changed")
+    }
+    Terminal.line()
+  }
+
+  /// A cutover command line with the options that point it at the same files and cloud.
+  private func rerun(_ words: [String]) -> String {
+    global.commandLine(words)
+  }
+}
+
+/// `cutover generation status ENV`: one table of every generation.
+struct GenerationStatusCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status",
+    abstract: "Show every generation: cluster status, workers, releases, age, role, what routes to it, switches.")
+
+  @Argument(help: "The environment, such as eqiad1.") var environment: String
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    try await reportingErrors {
+      let desired = try global.loadDesired(environment)
+      let cloud = try global.cloudAccess(for: desired)
+      let store = try global.openStore(environment)
+      try await withEnvironment(store: store, cloud: cloud, command: "generation status", lock: false) {
+        let report = await GenerationStatus(
+          desired: desired, recorded: try store.resources(), switches: try store.switches(),
+          history: try store.history(), access: GenerationAccess(cloud: try await cloud.clients())
+        ).report()
+        Terminal.out(report.table())
+        for note in report.notes { Terminal.warning(note) }
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import OpenStack
+import TestSupport
+import Testing
+
+/// Each guard of the generation commands on its own.
+@Suite("generation switch, rollback and retire: the guards")
+struct GenerationWorkflowGuardTests {
+  /// 127d live and 128a standby, both built with their releases deployed.
+  private func twoGenerations() async throws -> Workspace {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+    try requireExit(0, try await workspace.apply())
+    return workspace
+  }
+
+  @Test("--force switches to a generation that does not verify, saying so; the switch is recorded as forced")
+  func forcedSwitch() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+    // 127d whole, and 128a's cluster but not its releases.
+    let targets = (PAWS.domains.map { "web_proxy.\($0)" } + ["kubeconfig.128a"]).flatMap { ["--target", $0] }
+    try requireExit(0, try await workspace.apply(targets))
+    let forced = try requireExit(
+      0, try await workspace.generation(["switch", "eqiad1", "128a", "--force", "--auto-approve"]))
+    #expect(forced.stderr.contains("although it did not verify"), "\(forced)")
+    #expect(forced.stdout.contains("Switched eqiad1 from 127d to 128a"), "\(forced)")
+    let switches = try #require(try workspace.stateStore()).switches()
+    #expect(switches.last?.forced == true)
+  }
+
+  @Test("switching to the live generation changes nothing; to an unknown one is a usage error")
+  func switchNoOpAndUnknown() async throws {
+    let workspace = try await twoGenerations()
+    let same = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "127d", "--auto-approve"]))
+    #expect(same.stdout.contains("127d is already live"), "\(same)")
+    let unknown = try requireExit(64, try await workspace.generation(["switch", "eqiad1", "999z", "--auto-approve"]))
+    #expect(unknown.stderr.contains("no generation 999z"), "\(unknown)")
+  }
+
+  @Test("without --auto-approve and no terminal, a switch asks, and changes nothing")
+  func switchNeedsConfirmation() async throws {
+    let workspace = try await twoGenerations()
+    let before = try workspace.desiredText()
+    let asked = try requireExit(64, try await workspace.generation(["switch", "eqiad1", "128a"]))
+    #expect(asked.stderr.contains("--auto-approve"), "\(asked)")
+    #expect(try workspace.desiredText() == before)
+  }
+
+  @Test("rollback with no recorded switch is a usage error naming the alternative")
+  func rollbackWithoutSwitch() async throws {
+    let workspace = try await twoGenerations()
+    let result = try requireExit(64, try await workspace.generation(["rollback", "eqiad1", "--auto-approve"]))
+    #expect(result.stderr.contains("nothing to roll back to"), "\(result)")
+  }
+
+  @Test("the live generation cannot be retired, even with --force")
+  func retireLive() async throws {
+    let workspace = try await twoGenerations()
+    let result = try requireExit(
+      1, try await workspace.generation(["retire", "eqiad1", "127d", "--force", "--auto-approve"]))
+    #expect(result.stderr.contains("it is the live generation"), "\(result)")
+    #expect(try workspace.desiredText().contains("  127d: {}"))
+  }
+
+  @Test("a generation a proxy still points at cannot be retired, even with --force; nothing is deleted")
+  func retireRouted() async throws {
+    let workspace = try await twoGenerations()
+    try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
+    // Someone points a proxy back at 127d by hand (in Horizon), and the state learns of it on refresh.
+    let snapshot = try await workspace.cloudSnapshot()
+    let old = try workspace.cluster("127d", in: snapshot)
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { clients in
+      try await clients.webProxy.replaceBackends(
+        domain: PAWS.domains[1], backends: Array(PAWS.backends(of: old)).sorted())
+    }
+    try requireExit(0, try await workspace.run(["refresh", "eqiad1", "--simulate"]))
+    let result = try requireExit(
+      1, try await workspace.generation(["retire", "eqiad1", "127d", "--force", "--auto-approve"]))
+    #expect(result.stderr.contains("web_proxy.\(PAWS.domains[1])"), "\(result)")
+    #expect(result.stderr.contains("still send traffic"), "\(result)")
+    #expect(try workspace.cluster("127d", in: try await workspace.cloudSnapshot()).uuid == old.uuid)
+    #expect(try workspace.desiredText().contains("  127d: {}"))
+  }
+
+  @Test("within the grace period retire is refused; --grace 0 (or a generation never live) is not")
+  func retireGrace() async throws {
+    let workspace = try await twoGenerations()
+    try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
+    let refused = try requireExit(
+      1, try await workspace.generation(["retire", "eqiad1", "127d", "--grace", "48h", "--auto-approve"]))
+    #expect(refused.stderr.contains("kept for rollback for 48h"), "\(refused)")
+    let bad = try requireExit(64, try await workspace.generation(["retire", "eqiad1", "127d", "--grace", "soon"]))
+    #expect(bad.stderr.contains("--grace soon"), "\(bad)")
+    let retired = try requireExit(
+      0, try await workspace.generation(["retire", "eqiad1", "127d", "--grace", "0", "--auto-approve"]))
+    #expect(retired.stdout.contains("- helm_release.127d.paws"), "\(retired)")
+    #expect(retired.stdout.contains("- cluster.127d"), "\(retired)")
+    #expect(!retired.stdout.contains("128a will be"), "only 127d's objects are touched: \(retired)")
+  }
+
+  @Test("rollback to a retired generation is refused")
+  func rollbackToRetired() async throws {
+    let workspace = try await twoGenerations()
+    try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
+    try requireExit(0, try await workspace.generation(["retire", "eqiad1", "127d", "--force", "--auto-approve"]))
+    let result = try requireExit(1, try await workspace.generation(["rollback", "eqiad1", "--auto-approve"]))
+    #expect(result.stderr.contains("cannot roll back to 127d"), "\(result)")
+  }
+}

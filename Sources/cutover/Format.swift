@@ -5,4 +5,10 @@ enum Format {
     let total = Int(duration.components.seconds)
     return total >= 60 ? "\(total / 60)m\(total % 60)s" : "\(total)s"
   }
+
+  /// `0.42 s`, `12.3 s`: for a step whose length matters below a second (a switch).
+  static func precise(_ duration: Duration) -> String {
+    let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    return seconds < 10 ? String(format: "%.2f s", seconds) : String(format: "%.1f s", seconds)
+  }
 }

@@ -203,7 +203,7 @@ struct GenerationSwitchRun {
       _ = try store.recordSwitch(
         from: previous, to: generation, command: command, identity: .current, forced: !verification.passed)
       Terminal.line(
-        "Switched \(environment) from \(previous) to \(generation) in \(Format.seconds(took)). To roll back: "
+        "Switched \(environment) from \(previous) to \(generation) in \(Format.precise(took)). To roll back: "
           + rerun(["generation", "rollback", environment]))
     }
   }

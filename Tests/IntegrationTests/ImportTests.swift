@@ -43,6 +43,40 @@ struct ImportTests {
     #expect(plan.stdout.contains("No changes."), "\(plan)")
   }
 
+  @Test("the releases an adopted cluster runs are adopted too; the next plan upgrades them, creating none")
+  func importReleases() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+    try requireExit(0, try await workspace.apply())
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: workspace.stateFile() + suffix)
+    }
+    let cloud = try await workspace.cloudSnapshot()
+    let fixture = try #require(
+      Bundle.module.url(forResource: "tofu-state-paws", withExtension: "json", subdirectory: "Fixtures"))
+    let text = try String(contentsOf: fixture, encoding: .utf8)
+      .replacingOccurrences(of: "{{TEMPLATE_ID}}", with: try #require(cloud.templates.first).uuid)
+      .replacingOccurrences(of: "{{CLUSTER_ID}}", with: try workspace.cluster("127d", in: cloud).uuid)
+    try text.write(toFile: workspace.path("tofu.json"), atomically: true, encoding: .utf8)
+
+    let imported = try requireExit(
+      0, try await workspace.run(["import", "eqiad1", "--simulate", "--from-tofu-state", "tofu.json"]))
+    for release in ["ingress-nginx", "paws", "prometheus"] {
+      #expect(imported.stdout.contains("helm_release.127d.\(release)"), "\(imported)")
+    }
+    #expect(imported.stdout.contains("adopted at revision 1 (deployed)"), "\(imported)")
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(plan.stdout.contains("helm_release.127d.paws will be updated in place"), "\(plan)")
+    #expect(plan.stdout.contains("(not known: adopted)"), "\(plan)")
+    #expect(!plan.stdout.contains("helm_release.127d.paws will be created"), "\(plan)")
+    // The manifest cannot be read back as adopted: applying it again server-side is harmless.
+    #expect(plan.lastLine == "Plan: 1 to add, 3 to change, 0 to destroy.", "\(plan)")
+    try requireExit(0, try await workspace.apply())
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+  }
+
   @Test("import ENV ADDR ID adopts one object; importing it again is refused")
   func importOne() async throws {
     let (workspace, cloud) = try await estateWithoutState()

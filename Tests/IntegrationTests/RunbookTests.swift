@@ -51,11 +51,13 @@ struct RunbookTests {
     )
     #expect(traffic.failures.isEmpty, "requests failed during the switch: \(traffic.failures.prefix(5))")
     #expect(traffic.servedBy.first == "paws-127d", "traffic started on the old generation")
+    #expect(traffic.servedBy.contains("paws-128a"), "traffic moved while the command ran")
     #expect(traffic.afterwards.allSatisfy { $0 == "paws-128a" }, "after the switch: \(traffic.afterwards)")
     print(
-      "runbook switch: \(traffic.sent) requests sent during `generation switch` (\(traffic.duration)), "
+      "runbook switch: \(traffic.sent) requests from \(TrafficDuringCommand.concurrentClients) clients during "
+        + "`generation switch` (\(traffic.duration)), "
         + "\(traffic.failures.count) failed; \(traffic.servedBy.filter { $0 == "paws-127d" }.count) served by 127d, "
-        + "\(traffic.servedBy.filter { $0 == "paws-128a" }.count) by 128a; \(traffic.result.stdoutLines.last ?? "")")
+        + "\(traffic.servedBy.filter { $0 == "paws-128a" }.count) by 128a; \(traffic.result.lastLine ?? "")")
     try await expectRoutes(in: workspace, to: "128a")
     #expect(try workspace.desiredText().contains("live: 128a"))
 
@@ -132,6 +134,8 @@ extension Workspace {
 
 /// Requests sent through the simulated web proxy, one after another, for as long as a command runs, and a few after.
 struct TrafficDuringCommand {
+  /// How many clients send requests at once.
+  static let concurrentClients = 4
   /// The command's own simulator serves no ingress ports: this test's simulator, on the same cloud, serves them.
   static let commandEnvironment = ["CUTOVER_SIMULATOR_INGRESS_PORT": "0"]
 
@@ -140,7 +144,7 @@ struct TrafficDuringCommand {
   var sent: Int
   /// Requests that did not answer 200, with what they got.
   var failures: [String]
-  /// The generation's cluster that answered each request sent while the command ran, in order.
+  /// The generation's cluster that answered each request sent while the command ran (each client's in order).
   var servedBy: [String]
   /// Who answered the requests sent after the command finished.
   var afterwards: [String]
@@ -178,18 +182,19 @@ struct TrafficDuringCommand {
       // Traffic flows before the command starts: the first answer must come from the live generation.
       let first = await send()
       try #require(first.failure == nil, "the proxy does not serve before the switch: \(first.failure ?? "")")
-      let done = Atomic<Bool>(false)
-      let sender = Task {
-        var served: [String] = [first.cluster ?? "?"]
-        var failures: [String] = []
-        var sent = 1
-        while !done.load(ordering: .acquiring) {
-          let answer = await send()
-          sent += 1
-          served.append(answer.cluster ?? "?")
-          if let failure = answer.failure { failures.append(failure) }
+      let done = StopFlag()
+      // A few clients at once, each sending its next request as soon as the last one answers.
+      let senders = (0..<Self.concurrentClients).map { _ in
+        Task {
+          var served: [String] = []
+          var failures: [String] = []
+          while !done.isSet {
+            let answer = await send()
+            served.append(answer.cluster ?? "?")
+            if let failure = answer.failure { failures.append(failure) }
+          }
+          return (served, failures)
         }
-        return (sent, served, failures)
       }
       let clock = ContinuousClock()
       let started = clock.now
@@ -197,13 +202,20 @@ struct TrafficDuringCommand {
       do {
         result = try await command()
       } catch {
-        done.store(true, ordering: .releasing)
-        _ = await sender.value
+        done.set()
+        for sender in senders { _ = await sender.value }
         throw error
       }
       let duration = clock.now - started
-      done.store(true, ordering: .releasing)
-      let (sent, served, failures) = await sender.value
+      done.set()
+      var served = [first.cluster ?? "?"]
+      var failures: [String] = []
+      for sender in senders {
+        let (own, failed) = await sender.value
+        served += own
+        failures += failed
+      }
+      let sent = served.count
       var afterwards: [String] = []
       var laterFailures: [String] = []
       for _ in 0..<20 {
@@ -221,5 +233,16 @@ struct TrafficDuringCommand {
       await simulator.shutdown()
       throw error
     }
+  }
+}
+
+/// Tells the request senders to stop.
+final class StopFlag: Sendable {
+  private let value = Atomic<Bool>(false)
+
+  var isSet: Bool { value.load(ordering: .acquiring) }
+
+  func set() {
+    value.store(true, ordering: .releasing)
   }
 }

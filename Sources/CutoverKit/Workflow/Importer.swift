@@ -89,6 +89,7 @@ public struct Importer: Sendable {
       rows.append(try await adopt(resource, remoteID: domain, source: "web proxy (cloud)"))
     }
     rows += try await writeKubeconfigs(resources)
+    rows += await adoptReleases(resources)
     return rows
   }
 

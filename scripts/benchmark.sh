@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks Cutover on synthetic environments (see README "Performance").
-#   scripts/benchmark.sh [GENERATIONS...]     default: 333 3333 (about 1,000 and 10,000 resources)
+#   scripts/benchmark.sh [--releases] [GENERATIONS...]
+#     default: 333 3333 (about 1,000 and 10,000 resources; with --releases, three Helm releases per generation too)
 # For each size: applies the environment on the simulated cloud with no build delay (the apply time), then
 # times `plan --no-refresh` over the recorded state (wall time and peak memory, best of 5).
 set -euo pipefail
@@ -10,6 +11,8 @@ scratch="${CUTOVER_BENCH_SCRATCH:-.build-release}"
 swift build -c release --product cutover --scratch-path "$scratch" >"${TMPDIR:-/tmp}/cutover-bench-build.log" 2>&1 \
   || { echo "release build failed: see ${TMPDIR:-/tmp}/cutover-bench-build.log" >&2; exit 1; }
 binary="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/cutover"
+releases=()
+if [ "${1:-}" = "--releases" ]; then releases=(--releases); shift; fi
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(333 3333)
 work="$(mktemp -d)"
@@ -18,7 +21,7 @@ export CUTOVER_SIMULATOR_BUILD_SECONDS=0 NO_COLOR=1
 
 for generations in "${sizes[@]}"; do
   dir="$work/$generations"
-  python3 scripts/synthetic-environment.py "$generations" "$dir" >/dev/null
+  python3 scripts/synthetic-environment.py "${releases[@]}" "$generations" "$dir" >/dev/null
   start=$(date +%s.%N)
   (cd "$dir" && "$binary" apply bench --simulate --auto-approve --parallelism 10 >"$dir/apply.log")
   end=$(date +%s.%N)

@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
 """Writes a synthetic Cutover environment for benchmarks: N generations sharing the PAWS defaults.
 
-Usage: scripts/synthetic-environment.py GENERATIONS DIR [NAME]
+Usage: scripts/synthetic-environment.py [--releases] GENERATIONS DIR [NAME]
 
-Writes DIR/clusters/NAME.yaml (NAME defaults to "bench"). Each generation expands to a cluster template and a
-cluster; the environment adds two web proxies, so it holds 2 * GENERATIONS + 2 resources.
+Writes DIR/clusters/NAME.yaml (NAME defaults to "bench"). Each generation expands to a cluster template, a cluster
+and a kubeconfig, and with --releases three Helm releases of repository charts (PAWS's ingress-nginx and
+prometheus, and a third); the environment adds two web proxies, so it holds 3 * GENERATIONS + 2 resources, or
+6 * GENERATIONS + 2 with --releases.
 """
 import pathlib
 import sys
 
 
 def main() -> int:
-    if len(sys.argv) not in (3, 4) or not sys.argv[1].isdigit() or int(sys.argv[1]) < 1:
+    arguments = sys.argv[1:]
+    releases = "--releases" in arguments
+    arguments = [argument for argument in arguments if argument != "--releases"]
+    if len(arguments) not in (2, 3) or not arguments[0].isdigit() or int(arguments[0]) < 1:
         print(__doc__.strip(), file=sys.stderr)
         return 64
-    count = int(sys.argv[1])
-    directory = pathlib.Path(sys.argv[2])
-    name = sys.argv[3] if len(sys.argv) == 4 else "bench"
+    count = int(arguments[0])
+    directory = pathlib.Path(arguments[1])
+    name = arguments[2] if len(arguments) == 3 else "bench"
     lines = [
         f"environment: {name}",
         "cloud: bench",
@@ -33,8 +38,17 @@ def main() -> int:
         "    docker_volume_size: 80",
         "    labels: {kube_tag: v1.27.8-rancher2, container_runtime: containerd, calico_tag: v3.26.4}",
         "  cluster: {masters: 1, workers: 2, create_timeout: 60m}",
-        "generations:",
     ]
+    if releases:
+        lines += [
+            "  releases:",
+            "    - {name: ingress-nginx, chart: ingress-nginx/ingress-nginx, version: 4.14.3, namespace: ingress-nginx,",
+            "       set: {controller.service.type: NodePort, controller.service.nodePorts.http: 30001}}",
+            "    - {name: prometheus, chart: prometheus-community/prometheus, version: 25.26.0, namespace: metrics}",
+            "    - {name: hub, chart: jupyterhub/jupyterhub, version: 3.3.8, namespace: prod,",
+            "       set: {hub.cookieSecret: not-a-real-secret}}",
+        ]
+    lines += ["generations:"]
     # Ids like 0000a, 0000b, ...: lower-case letters and digits, as generation ids must be.
     ids = [f"{index // 26:04d}{chr(ord('a') + index % 26)}" for index in range(count)]
     lines += [f"  {generation}: {{}}" for generation in ids]
@@ -47,7 +61,8 @@ def main() -> int:
     target = directory / "clusters" / f"{name}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines) + "\n")
-    print(f"{target}: {count} generations, {2 * count + 2} resources")
+    per_generation = 6 if releases else 3
+    print(f"{target}: {count} generations, {per_generation * count + 2} resources")
     return 0
 
 

@@ -92,6 +92,10 @@ public actor OpenStackSession {
   /// ``send(serviceTypes:method:path:body:headers:idempotent:)``.
   ///
   /// - Parameters:
+  /// The token goes only to the scheme, host and port that issued it (`auth_url`'s): a base URL elsewhere is refused
+  /// with a `.configuration` error before anything is sent.
+  ///
+  /// - Parameters:
   ///   - service: The short name errors and logs use (`kubernetes`).
   ///   - idempotent: whether repeating the call is harmless; nil means "every method but `POST`".
   public func send(
@@ -103,9 +107,24 @@ public actor OpenStackSession {
     headers: [(String, String)] = [],
     idempotent: Bool? = nil
   ) async throws -> HTTPResponse {
-    try await authenticatedSend(
+    guard let origin = Self.origin(of: baseURL), origin == Self.origin(of: config.authURL) else {
+      throw OpenStackError(
+        service: service, method: method, path: path, status: nil,
+        message: "refusing to send the Keystone token to \(baseURL): it is not at the auth URL's host",
+        kind: .configuration)
+    }
+    return try await authenticatedSend(
       service: service, method: method, path: path, body: body, headers: headers, idempotent: idempotent
     ) { _ in baseURL }
+  }
+
+  /// `scheme://host:port` of a URL, lower-cased, the port made explicit; nil when it has none.
+  static func origin(of url: String) -> String? {
+    guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+      let host = components.host?.lowercased()
+    else { return nil }
+    let port = components.port ?? (scheme == "https" ? 443 : 80)
+    return "\(scheme)://\(host):\(port)"
   }
 
   /// Sends with the current token to the base URL `endpoint` gives for that token; on a 401, discards the token and

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CutoverKit
 import Foundation
+import OpenStack
 
 /// `cutover generation retire ENV GEN`: remove a standby generation from the file and destroy what it had.
 struct GenerationRetireCommand: AsyncParsableCommand {
@@ -51,6 +52,7 @@ struct GenerationRetireCommand: AsyncParsableCommand {
             "no generation \(generation) in \(path) or in the state (generations: \(known))")
         }
         try refuseWhileRouted(owned: owned, recorded: recorded, catalog: catalog)
+        try await refuseWhileRoutedInCloud(owned: owned, catalog: catalog, cloud: try await cloud.clients())
         try refuseWithinGrace(store: store)
 
         var edited: (original: String, text: String)?
@@ -99,6 +101,28 @@ struct GenerationRetireCommand: AsyncParsableCommand {
         "refusing to retire \(generation): \(routing.map(\.address.description).joined(separator: ", ")) still "
           + "send traffic to its nodes; switch them away first (cutover apply \(environment) converges them on the "
           + "live generation)")
+    }
+  }
+
+  /// The routes as the proxy service has them now, those Cutover does not manage included (a domain set up by hand
+  /// in Horizon): checked before anything is touched, not only by the cluster's own delete at the end.
+  private func refuseWhileRoutedInCloud(owned: [RecordedResource], catalog: ResourceCatalog, cloud: CloudClients)
+    async throws
+  {
+    let serving = Set(owned.flatMap { catalog[$0.address.type]?.servingHosts($0.attributes) ?? [] })
+    guard !serving.isEmpty else { return }
+    let routes: [ProxyRoute]
+    do {
+      routes = try await cloud.webProxy.routes()
+    } catch let error as OpenStackError where error.kind == .configuration {
+      return  // this cloud has no web-proxy service
+    }
+    let routed = routes.filter { route in route.backends.contains { serving.contains(URLHost.of($0) ?? "") } }
+    guard routed.isEmpty else {
+      throw CutoverError.refused(
+        "refusing to retire \(generation): web proxy \(routed.map(\.domain).joined(separator: ", ")) still sends "
+          + "traffic to its nodes (the proxy service would delete the route and its DNS record with them); point it "
+          + "elsewhere first; nothing was changed")
     }
   }
 

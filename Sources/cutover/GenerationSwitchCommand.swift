@@ -150,13 +150,13 @@ struct GenerationSwitchRun {
       let known = desired.generations.map(\.id).joined(separator: ", ")
       throw CutoverError.usage("no generation \(generation) in \(path) (generations: \(known))")
     }
-    guard let previous = desired.live, previous != generation else {
-      Terminal.line("\(generation) is already live in \(environment); nothing to switch.")
-      return
-    }
     let cloud = try global.cloudAccess(for: desired, probesIngress: true)
     let store = try global.openStore(environment)
     try await withEnvironment(store: store, cloud: cloud, command: command) {
+      let previous = desired.live
+      // Live in the file already: a switch that did not finish (its apply failed), or `live:` edited by hand. The
+      // proxies may still point elsewhere, so what routes traffic is planned all the same.
+      let finishing = previous == generation
       let verification = try await GenerationChecks.verify(
         generation, desired: desired, store: store, cloud: cloud, command: command)
       if !verification.passed {
@@ -169,22 +169,48 @@ struct GenerationSwitchRun {
         Terminal.warning("switching to \(generation) although it did not verify (\(failed)), as --force asks")
       }
 
-      let original = try EnvironmentFileRewriter.read(environment: environment, path: path)
-      let edited = try GenerationEditor.setLive(in: original, environment: environment, file: path, to: generation)
-      let next = try EnvironmentFile.parse(
-        edited, environment: environment, file: path, sourceDirectory: global.paths.sourceDirectory)
-      let targets = Self.switchTargets(next, from: previous)
+      var edit: (original: String, text: String)?
+      var next = desired
+      if !finishing {
+        let original = try EnvironmentFileRewriter.read(environment: environment, path: path)
+        let text = try GenerationEditor.setLive(in: original, environment: environment, file: path, to: generation)
+        next = try EnvironmentFile.parse(
+          text, environment: environment, file: path, sourceDirectory: global.paths.sourceDirectory)
+        edit = (original, text)
+      }
       let outcome = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }).plan(
-        environment: environment, desired: next, mode: .apply, refresh: true, targets: targets)
+        environment: environment, desired: next, mode: .apply, refresh: true,
+        targets: Self.switchTargets(next, from: previous ?? generation))
       for note in outcome.notes { Terminal.warning(note) }
-      let plan = outcome.plan
+      // Only what routes traffic moves: a pending change to a generation's releases (an edited values file, say)
+      // would deploy, unverified, onto the generation traffic is moving to. `cutover apply` does that, then verify.
+      var plan = outcome.plan
+      let left = plan.changes.filter { $0.action != .noop && !Self.isSwitchChange($0) }
+      plan.changes.removeAll { $0.action != .noop && !Self.isSwitchChange($0) }
+      plan.warnings = plan.warnings.filter { !$0.contains("releases and manifests of this plan") }
+      if finishing, !plan.hasChanges {
+        Terminal.line(
+          "\(generation) is already live in \(environment), and everything routes to it; nothing to switch.")
+        if !left.isEmpty { Terminal.warning(Self.leftMessage(left, rerun: rerun(["apply", environment]))) }
+        return
+      }
+      if finishing {
+        Terminal.line("\(generation) is live in \(path), but not everything routes to it yet: finishing the switch.")
+      }
       Terminal.line()
       Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: path))
+      if !left.isEmpty { Terminal.warning(Self.leftMessage(left, rerun: rerun(["apply", environment]))) }
       if plan.hasChanges, !autoApprove {
         try confirm()
       }
-      try EnvironmentFileRewriter.replace(path: path, original: original, with: edited)
-      Terminal.line("\(path): live: \(previous) -> \(generation)")
+      if let edit, let previous {
+        try EnvironmentFileRewriter.replace(path: path, original: edit.original, with: edit.text)
+        // Recorded with the file's change, before traffic moves: if the apply fails, rollback still knows where to
+        // go back to, and retire still keeps the old generation for its grace period.
+        try store.recordSwitch(
+          from: previous, to: generation, command: command, identity: .current, forced: !verification.passed)
+        Terminal.line("\(path): live: \(previous) -> \(generation)")
+      }
       let clock = ContinuousClock()
       let started = clock.now
       do {
@@ -194,18 +220,28 @@ struct GenerationSwitchRun {
         }
       } catch {
         Terminal.error(
-          "the switch to \(generation) did not complete; \(path) now says live: \(generation). Run "
-            + "`\(rerun(["apply", environment]))` to finish it, or `\(rerun(["generation", "switch", environment, previous]))`"
-            + " to go back")
+          "the switch to \(generation) did not complete; \(path) says live: \(generation). Run "
+            + "`\(rerun(["generation", "switch", environment, generation]))` to finish it, or "
+            + "`\(rerun(["generation", "rollback", environment]))` to go back")
         throw error
       }
       let took = clock.now - started
-      _ = try store.recordSwitch(
-        from: previous, to: generation, command: command, identity: .current, forced: !verification.passed)
+      let from = previous.map { "from \($0) " } ?? ""
       Terminal.line(
-        "Switched \(environment) from \(previous) to \(generation) in \(Format.precise(took)). To roll back: "
+        "Switched \(environment) \(from)to \(generation) in \(Format.precise(took)). To roll back: "
           + rerun(["generation", "rollback", environment]))
     }
+  }
+
+  /// Whether a change is part of moving traffic: a web proxy's or haproxy's backends, or a kubeconfig's `live`.
+  static func isSwitchChange(_ change: PlannedChange) -> Bool {
+    ["web_proxy", "haproxy", "kubeconfig"].contains(change.address.type)
+      && (change.action == .update || change.action == .create)
+  }
+
+  static func leftMessage(_ left: [PlannedChange], rerun: String) -> String {
+    "not part of a switch, so left for `\(rerun)` (then verify again): "
+      + left.map { "\($0.address) (\($0.action.rawValue))" }.joined(separator: ", ")
   }
 
   /// What a switch touches: every web proxy and haproxy backend (they follow `live:`) and the two generations'

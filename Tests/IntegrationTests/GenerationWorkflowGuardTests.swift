@@ -113,4 +113,48 @@ struct GenerationWorkflowGuardTests {
     let result = try requireExit(1, try await workspace.generation(["rollback", "eqiad1", "--auto-approve"]))
     #expect(result.stderr.contains("cannot roll back to 127d"), "\(result)")
   }
+
+  @Test("a switch moves only what routes traffic: a pending release upgrade is left for apply, and named")
+  func switchLeavesPendingReleaseChanges() async throws {
+    let workspace = try await twoGenerations()
+    try workspace.writeKubernetesSources(productionValues: "jupyterhub:\n  singleuser:\n    memory: {limit: 4G}\n")
+    let switched = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
+    #expect(!switched.stdout.contains("helm_release"), "no release is deployed by a switch: \(switched)")
+    #expect(
+      switched.stderr.contains("not part of a switch, so left for `cutover apply eqiad1 --simulate`"), "\(switched)")
+    #expect(switched.stderr.contains("helm_release.128a.paws (update)"), "\(switched)")
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(plan.stdout.contains("~ helm_release.128a.paws"), "\(plan)")
+    #expect(plan.stdout.contains("~ helm_release.127d.paws"), "\(plan)")
+  }
+
+  @Test("a switch that only reached the file (live: edited, proxies not moved) is finished by switching again")
+  func finishingASwitch() async throws {
+    let workspace = try await twoGenerations()
+    try workspace.writeDesiredState(
+      try workspace.desiredText().replacingOccurrences(of: "live: 127d", with: "live: 128a"))
+    let finished = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
+    #expect(finished.stdout.contains("not everything routes to it yet: finishing the switch"), "\(finished)")
+    #expect(finished.stdout.contains("~ web_proxy.hub-paws.wmcloud.org"), "\(finished)")
+    let snapshot = try await workspace.cloudSnapshot()
+    let green = try workspace.cluster("128a", in: snapshot)
+    #expect(Set(snapshot.route(PAWS.domains[0])?.backends ?? []) == PAWS.backends(of: green))
+    let again = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
+    #expect(again.stdout.contains("everything routes to it; nothing to switch"), "\(again)")
+  }
+
+  @Test("a route Cutover does not manage, pointing at the generation, stops retire before anything is touched")
+  func retireRefusedByUnmanagedRoute() async throws {
+    let workspace = try await twoGenerations()
+    let green = try workspace.cluster("128a", in: try await workspace.cloudSnapshot())
+    try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { clients in
+      try await clients.webProxy.createRoute(
+        domain: "paws-legacy.wmcloud.org", backends: [Array(PAWS.backends(of: green)).sorted()[0]])
+    }
+    let before = try workspace.desiredText()
+    let result = try requireExit(1, try await workspace.generation(["retire", "eqiad1", "128a", "--auto-approve"]))
+    #expect(result.stderr.contains("web proxy paws-legacy.wmcloud.org still sends traffic"), "\(result)")
+    #expect(!result.stdout.contains("Destroying"), "\(result)")
+    #expect(try workspace.desiredText() == before)
+  }
 }

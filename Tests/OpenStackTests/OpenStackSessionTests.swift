@@ -497,3 +497,24 @@ struct OpenStackSessionLoggingTests {
     }
   }
 }
+
+@Suite("OpenStackSession: requests outside the catalog")
+struct OpenStackSessionBaseURLTests {
+  @Test("a base URL at the auth URL's host gets the token; another host is refused before anything is sent")
+  func tokenStaysWithItsHost() async throws {
+    let transport = FakeCloud.transport { _ in .json(200, #"{"releases": []}"#) }
+    let session = FakeCloud.session(transport: transport)
+    _ = try await session.send(
+      baseURL: "https://keystone.example.test:25000/kubernetes/v1", service: "kubernetes", method: "GET",
+      path: "/clusters/x/releases")
+    #expect(transport.tokenRequests.count == 1)
+
+    let error = await #expect(throws: OpenStackError.self) {
+      try await session.send(
+        baseURL: "https://elsewhere.example.test:25000/kubernetes/v1", service: "kubernetes", method: "GET",
+        path: "/clusters/x/releases")
+    }
+    #expect(error?.kind == .configuration)
+    #expect(error?.message.contains("refusing to send the Keystone token") == true)
+  }
+}

@@ -37,7 +37,8 @@ public struct HelmReleaseResource: ResourceType {
     AttributeSchema("dependency_update", .createOnly),
     AttributeSchema("revision", .computed(changesOnUpdate: true)),
     AttributeSchema("last_deployed", .computed(changesOnUpdate: true)),
-    AttributeSchema("values_fingerprint", .computed(changesOnUpdate: true)),
+    // A digest over every value the release runs with, the secrets' included: never printed.
+    AttributeSchema("values_fingerprint", .computed(changesOnUpdate: true), sensitive: true),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -139,9 +140,14 @@ public struct HelmReleaseResource: ResourceType {
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    guard
-      case .ready(let cluster) = try await Self.clusterState(prior.attributes, address: prior.address, context: context)
-    else { return }  // the cluster is gone (and the release with it), or being deleted or rebuilt
+    let cluster: KubernetesCluster
+    switch try await Self.clusterState(prior.attributes, address: prior.address, context: context) {
+    case .gone: return  // the cluster is gone, and the release with it
+    case .busy(let status):
+      throw ResourceActionError(
+        "cannot uninstall \(prior.address) while its cluster is \(status); apply again once it settles")
+    case .ready(let ready): cluster = ready
+    }
     let timeout = prior.attributes["timeout"]?.intValue.map { Duration.seconds($0 * 60) }
     do {
       try await context.cloud.kubernetes.uninstall(
@@ -167,10 +173,14 @@ public struct HelmReleaseResource: ResourceType {
       throw ResourceActionError("cannot read \(prior.address): \(error.message)")
     }
     guard let deployed else { return nil }
-    let recordedFingerprint = prior.attributes["values_fingerprint"]?.stringValue
+    var attributes = Self.recorded(
+      prior.attributes, deployed, fingerprint: prior.attributes["values_fingerprint"]?.stringValue)
+    // A chart upgraded or downgraded by hand: the version the cluster runs is what a plan compares.
+    if prior.attributes["version"] != nil, let version = deployed.version {
+      attributes["version"] = .string(version)
+    }
     return AppliedResource(
-      remoteID: prior.remoteID ?? "\(deployed.namespace)/\(deployed.name)",
-      attributes: Self.recorded(prior.attributes, deployed, fingerprint: recordedFingerprint))
+      remoteID: prior.remoteID ?? "\(deployed.namespace)/\(deployed.name)", attributes: attributes)
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
@@ -191,8 +201,10 @@ public struct HelmReleaseResource: ResourceType {
     }
     let current = deployed.valuesFingerprint.map(Value.string) ?? .null
     if let fingerprint {
-      result["values_on_cluster"] = .string(
-        current.stringValue == nil || current.stringValue == fingerprint ? asDeployed : changedOutside)
+      // State holds the fingerprint's digest (it is sensitive); a fresh deploy's result holds the fingerprint.
+      let same =
+        current == .null || current.stringValue == fingerprint || current.sensitiveDigest.stringValue == fingerprint
+      result["values_on_cluster"] = .string(same ? asDeployed : changedOutside)
     } else {
       result["values_fingerprint"] = current
       result["values_on_cluster"] = .string(asDeployed)
@@ -218,20 +230,23 @@ public struct HelmReleaseResource: ResourceType {
         "the sensitive set: values are not known here (the plan holds their digest); plan again")
     }
     for (key, value) in hidden?.mapValue ?? [:] { set[key] = value }
-    let request = HelmReleaseRequest(
+    let base = try context.local.sources()
+    var request = HelmReleaseRequest(
       name: attributes["release"]?.stringValue ?? "", chart: attributes["chart"]?.stringValue ?? "",
       version: attributes["version"]?.stringValue, namespace: attributes["namespace"]?.stringValue ?? "default",
-      valuesFiles: attributes["values"]?.stringList ?? [], set: set,
+      valuesFiles: (attributes["values"]?.stringList ?? []).map { SourceFiles.resolve($0, in: base) }, set: set,
       timeout: attributes["timeout"]?.intValue.map { .seconds($0 * 60) },
       wait: attributes["wait"]?.boolValue ?? true, rollbackOnFailure: true,
       dependencyUpdate: attributes["dependency_update"]?.boolValue ?? false,
       sensitiveKeys: (hidden?.mapValue ?? [:]).keys.sorted())
+    // Helm gets the paths Cutover digested, resolved as Cutover resolves them (no shell expands a `~`).
+    if request.isLocalChart { request.chart = SourceFiles.resolve(request.chart, in: base) }
     var values = CanonicalEncoding()
     for digest in attributes["values_sha256"]?.stringList ?? [] { values.append(.string(digest)) }
     if let chart = attributes["chart_sha256"] { values.append(chart) }
     return ReleaseDeployment(
       request: request, valuesSHA256: "sha256:" + values.sha256Hex,
-      setSHA256: Value.map(set).sensitiveDigest.stringValue ?? "", workingDirectory: try context.local.sources())
+      setSHA256: Value.map(set).sensitiveDigest.stringValue ?? "", workingDirectory: base)
   }
 
   static func digest(ofValuesFile file: String, context: ActionContext) throws -> String {
@@ -260,10 +275,11 @@ public struct HelmReleaseResource: ResourceType {
 
   /// Where the cluster of a recorded release or manifest stands.
   enum ClusterState {
-    /// Magnum no longer has it, or it failed or is being deleted: nothing runs on it.
+    /// Magnum no longer has it, or its create failed, or it is being deleted: nothing runs on it.
     case gone
-    /// It is being built, resized or upgraded, or such a change failed: its Kubernetes side cannot be asked now.
-    case busy
+    /// It is being built, resized or upgraded (the status says which): its Kubernetes side is not asked now.
+    case busy(String)
+    /// Built, or settled after a change (an `UPDATE_FAILED` cluster still runs what it ran).
     case ready(KubernetesCluster)
   }
 
@@ -274,7 +290,7 @@ public struct HelmReleaseResource: ResourceType {
       let found = try await context.cloud.magnum.cluster(id: id),
       !found.status.hasPrefix("DELETE"), found.status != "CREATE_FAILED"
     else { return .gone }
-    guard found.status.hasSuffix("_COMPLETE") else { return .busy }
+    guard !found.status.hasSuffix("_IN_PROGRESS") else { return .busy(found.status) }
     return .ready(try Self.cluster(attributes, address: address, context: context))
   }
 }

@@ -83,10 +83,14 @@ public struct ManifestResource: ResourceType {
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    guard
-      case .ready(let cluster) = try await HelmReleaseResource.clusterState(
-        prior.attributes, address: prior.address, context: context)
-    else { return }
+    let cluster: KubernetesCluster
+    switch try await HelmReleaseResource.clusterState(prior.attributes, address: prior.address, context: context) {
+    case .gone: return  // the cluster is gone, and the objects with it
+    case .busy(let status):
+      throw ResourceActionError(
+        "cannot delete \(prior.address) while its cluster is \(status); apply again once it settles")
+    case .ready(let ready): cluster = ready
+    }
     // kubectl deletes what the file describes; a file removed since cannot say what that was.
     let manifest = try Self.application(prior.attributes, address: prior.address, context: context, current: false)
     do {

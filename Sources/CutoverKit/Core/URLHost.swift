@@ -1,7 +1,7 @@
 /// Host names inside URLs, without Foundation's URL parsing (backends are plain `scheme://host:port` strings).
-enum URLHost {
+public enum URLHost {
   /// The host of a URL such as `http://127.0.1.3:30001` or `http://[::1]:80/`.
-  static func of(_ url: String) -> String? {
+  public static func of(_ url: String) -> String? {
     guard let schemeEnd = url.range(of: "://") else { return nil }
     let rest = url[schemeEnd.upperBound...]
     let hostPort = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? String(rest)

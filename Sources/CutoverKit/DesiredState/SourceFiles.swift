@@ -38,8 +38,14 @@ enum SourceFiles {
   /// The directories of a chart that are not its source: what `helm dependency update` downloads into `charts/`
   /// and its scratch `tmpcharts/`, so a deploy does not make the next plan see a changed chart.
   static let generatedChartEntries: Set<String> = ["charts", "tmpcharts"]
+  /// The files at a chart's top level that make what it deploys. Others there (`Chart.lock`, which dependency update
+  /// rewrites; a README; the environments' own values files, which PAWS keeps beside its chart and which a release
+  /// names under `values:` when it uses them) are not digested, so editing codfw's values does not upgrade eqiad1.
+  static let chartTopLevelFiles: Set<String> = ["Chart.yaml", "values.yaml", "values.schema.json"]
 
-  /// The digest (`sha256:…`) of a local chart: every file's path inside the chart and its content, in path order.
+  /// The digest (`sha256:…`) of a local chart: the path inside the chart and the content of `Chart.yaml`,
+  /// `values.yaml`, `values.schema.json` and every file in its directories (`templates/`, `crds/`, `files/`…) but
+  /// `charts/` and hidden ones, in path order.
   static func chartDigest(_ path: String, in base: String) throws(Problem) -> String {
     let resolved = resolve(path, in: base)
     var isDirectory: ObjCBool = false
@@ -54,8 +60,10 @@ enum SourceFiles {
     }
     var files: [String] = []
     while let entry = enumerator.nextObject() as? String {
-      let first = entry.split(separator: "/", maxSplits: 1).first.map(String.init) ?? entry
-      if generatedChartEntries.contains(first) { continue }
+      let parts = entry.split(separator: "/")
+      let first = parts.first.map(String.init) ?? entry
+      if generatedChartEntries.contains(first) || parts.contains(where: { $0.hasPrefix(".") }) { continue }
+      if parts.count == 1, !chartTopLevelFiles.contains(first) { continue }
       var entryIsDirectory: ObjCBool = false
       if FileManager.default.fileExists(atPath: resolved + "/" + entry, isDirectory: &entryIsDirectory),
         !entryIsDirectory.boolValue

@@ -69,11 +69,44 @@ public struct HelmClient: Sendable {
     if release.dependencyUpdate, release.isLocalChart {
       runs.append(try await dependencyUpdate(chartPath: release.chart, workingDirectory: workingDirectory))
     }
-    let command = HelmCommands.upgradeInstall(release, target: target, helm: executable, helmVersion: helmVersion)
+    var request = release
+    let hidden = try Self.writeHiddenValues(of: release)
+    defer { hidden.map(Self.removeHiddenValues) }
+    request.hiddenValuesFile = hidden.map { $0 + "/values.json" }
+    let command = HelmCommands.upgradeInstall(request, target: target, helm: executable, helmVersion: helmVersion)
     runs.append(
       try await commands.run(
         command, workingDirectory: workingDirectory, timeout: deadline(forHelmTimeout: release.timeout)))
     return runs
+  }
+
+  /// Writes a release's sensitive `set:` values to `values.json` in a new private directory (0700, the file 0600)
+  /// under the temporary directory, so they reach helm without being on its command line.
+  /// - Returns: The directory, to remove after the run; nil when there are no such values.
+  static func writeHiddenValues(of release: HelmReleaseRequest) throws(KubernetesToolError) -> String? {
+    guard let values = release.hiddenValues else { return nil }
+    let base = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+    var template = Array((base + "/cutover-helm-XXXXXX").utf8CString)
+    guard let made = mkdtemp(&template) else {
+      throw .couldNotStart(
+        command: "helm upgrade --install \(release.name)",
+        reason: "cannot make a private directory for its sensitive values: \(String(cString: strerror(errno)))")
+    }
+    let directory = String(cString: made)
+    do {
+      try PrivateFileWriter.write(Data(values.jsonText.utf8), to: directory + "/values.json")
+    } catch {
+      removeHiddenValues(directory)
+      throw .couldNotStart(
+        command: "helm upgrade --install \(release.name)",
+        reason: "cannot write its sensitive values to a private file: \(error.localizedDescription)")
+    }
+    return directory
+  }
+
+  static func removeHiddenValues(_ directory: String) {
+    unlink(directory + "/values.json")
+    rmdir(directory)
   }
 
   /// Runs `helm dependency update PATH`.

@@ -29,8 +29,10 @@ public enum HelmCommands {
     arguments += ["--namespace", release.namespace, "--create-namespace"]
     if let version = release.version { arguments += ["--version", version] }
     for file in release.valuesFiles { arguments += ["-f", file] }
+    // The sensitive values' private file comes after the declared ones, before the flags (which set other keys).
+    if let hidden = release.hiddenValuesFile { arguments += ["-f", hidden] }
     var display = arguments
-    for key in release.orderedSetKeys {
+    for key in release.orderedSetKeys where release.hiddenValuesFile == nil || !release.isHidden(key) {
       let value = release.set[key] ?? .null
       arguments += ["--set-json", "\(key)=\(value.jsonText)"]
       // A hidden value prints bare, `KEY=(sensitive)`, not as the JSON string `"(sensitive)"` Helm would accept.

@@ -26,6 +26,10 @@ public struct HelmReleaseRequest: Sendable, Equatable {
   public var dependencyUpdate: Bool
   /// Decides which `set:` values are printed as `(sensitive)`.
   public var sensitivity: SensitiveValuePolicy
+  /// A private values file holding the sensitive `set:` values (``hiddenValues``), passed with `-f` instead of
+  /// `--set-json` so they never appear in a command line that `ps` shows every user of the machine; nil to pass
+  /// them on the command line.
+  public var hiddenValuesFile: String?
 
   public init(
     name: String, chart: String, version: String? = nil, namespace: String, valuesFiles: [String] = [],
@@ -73,4 +77,32 @@ public struct HelmReleaseRequest: Sendable, Equatable {
   /// journal, is the same on every run (the desired state's map has no order Helm could depend on; Helm applies
   /// the flags left to right, and a key and its parent set separately should be written parent first).
   public var orderedSetKeys: [String] { self.set.keys.sorted() }
+
+  /// Whether a `set:` value goes in ``hiddenValuesFile`` rather than on the command line: a sensitive key that
+  /// names a path of maps (a list index such as `a[0]` cannot be written as a values-file path, so such a key stays
+  /// a flag).
+  public func isHidden(_ key: String) -> Bool {
+    sensitivity.isSensitive(key) && !key.contains("[")
+  }
+
+  /// The values that go in ``hiddenValuesFile``, as the nested maps a values file holds (`hub.cookieSecret: x` →
+  /// `{hub: {cookieSecret: x}}`); nil when there are none.
+  public var hiddenValues: Value? {
+    var root: [String: Value] = [:]
+    for key in orderedSetKeys where isHidden(key) {
+      Self.insert(self.set[key] ?? .null, at: HelmValuePath.components(of: key)[...], into: &root)
+    }
+    return root.isEmpty ? nil : .map(root)
+  }
+
+  private static func insert(_ value: Value, at path: ArraySlice<String>, into map: inout [String: Value]) {
+    guard let first = path.first else { return }
+    if path.count == 1 {
+      map[first] = value
+      return
+    }
+    var inner = map[first]?.mapValue ?? [:]
+    insert(value, at: path.dropFirst(), into: &inner)
+    map[first] = .map(inner)
+  }
 }

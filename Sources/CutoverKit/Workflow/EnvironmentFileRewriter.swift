@@ -45,7 +45,7 @@ public enum EnvironmentFileRewriter {
     }
     // Another editor may have saved the file since it was read: theirs wins, and the operator runs the command again.
     guard let current = FileManager.default.contents(atPath: target), current == Data(original.utf8) else {
-      throw failure(path, "it changed while the generation was being added; run the command again")
+      throw failure(path, "it changed while it was being edited; run the command again")
     }
     guard rename(temporary, target) == 0 else { throw failure(path, String(cString: strerror(errno))) }
     renamed = true

@@ -310,7 +310,7 @@ public enum GenerationEditError: Error, LocalizedError, Sendable, Equatable {
     case .cannotEdit(let file, let reason):
       return "\(file): cannot add a generation by inserting lines: \(reason); the file was not changed"
     case .writeFailed(let file, let reason):
-      return "\(file): cannot write the new generation: \(reason); the file was not changed"
+      return "\(file): cannot write the edited file: \(reason); the file was not changed"
     case .cannotChange(let file, let edit, let reason):
       return "\(file): cannot \(edit): \(reason); the file was not changed"
     }

@@ -31,8 +31,9 @@ public struct WorkspacePaths: Sendable, Equatable {
   /// Where relative chart, values-file and manifest paths of the desired state resolve: the directory holding the
   /// clusters directory (`.` for the default `clusters`), so `paws/secrets.yaml` sits beside `clusters/`.
   public var sourceDirectory: String {
-    let parent = (clustersDirectory as NSString).deletingLastPathComponent
-    return parent.isEmpty ? "." : parent
+    // Absolute and standardized first, so `.`, `./` and `clusters/.` name the directory they mean.
+    let clusters = LocalWorkspace.absolute(clustersDirectory.isEmpty ? "." : clustersDirectory)
+    return (clusters as NSString).deletingLastPathComponent
   }
 
   private func join(_ directory: String, _ file: String) -> String {

@@ -134,16 +134,59 @@ extension KubernetesTests {
           Issue.record("expected a failure, got \(String(describing: error))")
           return
         }
-        #expect(shown == command.displayLine)
-        #expect(shown.contains("jupyterhub.hub.cookieSecret=(sensitive)"))
+        // The secret went in a private values file, not on the command line.
+        #expect(!command.displayLine.contains("/values.json"))
+        #expect(shown.contains("-f paws/production.yaml -f /"))
+        #expect(shown.contains("/values.json --timeout"))
+        #expect(!shown.contains("cookieSecret"))
         #expect(termination == .exited(1))
         #expect(lines.count == 10)
         #expect(lines.first == "client.go:5: creating 1 resource(s)")
         #expect(lines.last == "Error: UPGRADE FAILED: context deadline exceeded")
-        #expect(lines.contains { $0.hasPrefix("received: upgrade --install paws") && $0.contains("(sensitive)") })
+        #expect(lines.contains { $0.hasPrefix("received: upgrade --install paws") && !$0.contains("0123456789abcdef") })
         let message = error?.localizedDescription ?? ""
         #expect(!message.contains("0123456789abcdef"))
-        #expect(message.hasPrefix("`\(command.displayLine)` exited with status 1:\n  client.go:5:"))
+        #expect(message.hasPrefix("`\(shown)` exited with status 1:\n  client.go:5:"))
+        // The private file is gone once helm is.
+        let file = try #require(shown.split(separator: " ").first { $0.hasSuffix("/values.json") })
+        #expect(!FileManager.default.fileExists(atPath: String(file)))
+        #expect(!FileManager.default.fileExists(atPath: (String(file) as NSString).deletingLastPathComponent))
+      }
+    }
+
+    @Test("sensitive set: values reach helm in a private 0600 file, as nested values; the others as --set-json")
+    func sensitiveValuesFile() async throws {
+      try await withStandIn { standIn in
+        let log = standIn.directory.appendingPathComponent("seen").path
+        let helm = try standIn.script(
+          "helm",
+          """
+          for argument in "$@"; do
+            case "$argument" in
+              */values.json) stat -c %a "$argument" >> '\(log)'; cat "$argument" >> '\(log)'; echo >> '\(log)' ;;
+            esac
+          done
+          echo "argv: $*" >> '\(log)'
+          """)
+        var release = KubernetesFixtures.paws
+        release.dependencyUpdate = false
+        release.set = [
+          "jupyterhub.hub.cookieSecret": "0123456789abcdef", "jupyterhub.proxy.secretToken": "fedcba9876543210",
+          "jupyterhub.singleuser.memory": "3G",
+        ]
+        _ = try await HelmClient(executable: helm).upgradeInstall(release, target: target)
+        let seen = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(seen.count == 3, "\(seen)")
+        #expect(seen.first == "600")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(seen[1].utf8)) as? [String: Any])
+        let hub = (document["jupyterhub"] as? [String: Any])?["hub"] as? [String: Any]
+        let proxy = (document["jupyterhub"] as? [String: Any])?["proxy"] as? [String: Any]
+        #expect(hub?["cookieSecret"] as? String == "0123456789abcdef")
+        #expect(proxy?["secretToken"] as? String == "fedcba9876543210")
+        #expect((document["jupyterhub"] as? [String: Any])?["singleuser"] == nil)
+        let argv = seen[2]
+        #expect(argv.contains("--set-json jupyterhub.singleuser.memory=\"3G\""))
+        #expect(!argv.contains("0123456789abcdef") && !argv.contains("fedcba9876543210"))
       }
     }
 

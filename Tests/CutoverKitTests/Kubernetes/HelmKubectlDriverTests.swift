@@ -118,9 +118,19 @@ extension KubernetesTests {
         let upgrade = HelmCommands.upgradeInstall(
           deployment.request, target: cluster.target, helm: helm, helmVersion: ToolVersion(4, 0, 1))
         #expect(upgrade.arguments.contains("--rollback-on-failure"))
+        // The secret `set:` value went to helm in a private values file, whose path changes with every run.
+        let calls = try standIn.calls()
+        #expect(calls.count == 5)
         #expect(
-          try standIn.calls() == [
-            ["version", "--template", "{{.Version}}"], ["dependency", "update", "./paws"], upgrade.arguments,
+          Array(calls.prefix(2)) == [["version", "--template", "{{.Version}}"], ["dependency", "update", "./paws"]])
+        let sent = calls.count > 2 ? calls[2] : []
+        #expect(Array(sent.prefix(4)) == ["upgrade", "--install", "paws", "./paws"])
+        #expect(sent.contains("--rollback-on-failure"))
+        #expect(Array(sent.suffix(2)) == Array(upgrade.arguments.suffix(2)))
+        #expect(sent.contains { $0.hasSuffix("/values.json") })
+        #expect(!sent.joined(separator: " ").contains(Self.secret))
+        #expect(
+          Array(calls.suffix(2)) == [
             HelmCommands.status(release: "paws", namespace: "prod", target: cluster.target).arguments,
             HelmCommands.getValues(release: "paws", namespace: "prod", target: cluster.target).arguments,
           ])
@@ -139,8 +149,8 @@ extension KubernetesTests {
         let lines = await notes.lines
         #expect(lines.count == 2)
         #expect(lines.first == "\(helm) dependency update ./paws\nSaving 1 charts")
-        #expect(lines.last?.hasPrefix(upgrade.displayLine + "\nRelease \"paws\" has been upgraded.") == true)
-        #expect(lines.last?.contains("jupyterhub.hub.cookieSecret=(sensitive)") == true)
+        #expect(lines.last?.contains("upgrade --install paws ./paws") == true)
+        #expect(lines.last?.contains("\nRelease \"paws\" has been upgraded.") == true)
         #expect(!lines.joined().contains(Self.secret))
       }
     }

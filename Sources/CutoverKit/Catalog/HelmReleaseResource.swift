@@ -159,6 +159,10 @@ public struct HelmReleaseResource: ResourceType {
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
+    // Without helm here (a plan preview on another machine), the release is taken as recorded; the plan says so.
+    if !(await context.cloud.kubernetes.toolProblems()).isEmpty {
+      return AppliedResource(remoteID: prior.remoteID ?? "", attributes: prior.attributes)
+    }
     let cluster: KubernetesCluster
     switch try await Self.clusterState(prior.attributes, address: prior.address, context: context) {
     case .gone: return nil

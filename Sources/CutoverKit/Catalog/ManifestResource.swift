@@ -101,6 +101,9 @@ public struct ManifestResource: ResourceType {
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
+    if !(await context.cloud.kubernetes.toolProblems()).isEmpty {
+      return AppliedResource(remoteID: prior.remoteID ?? Self.remoteID(prior.address), attributes: prior.attributes)
+    }
     let cluster: KubernetesCluster
     switch try await HelmReleaseResource.clusterState(prior.attributes, address: prior.address, context: context) {
     case .gone: return nil

@@ -48,6 +48,14 @@ public struct PlanPreparation: Sendable {
       Planner.Request(
         environment: environment, desired: desired, recorded: recorded, stateVersion: try store.version(), mode: mode,
         targets: targets, replace: replace, drift: drift, inventory: inventory))
+    if refresh, recorded.contains(where: { KubernetesWork.types.contains($0.address.type) }) {
+      let problems = await (try await cloud()).kubernetes.toolProblems()
+      if !problems.isEmpty, !KubernetesWork.needed(by: plan) {
+        plan.warnings.append(
+          "releases and manifests were not read from their clusters (\(problems.joined(separator: "; "))): "
+            + "changes made to them by hand are not shown")
+      }
+    }
     if KubernetesWork.needed(by: plan) {
       plan.warnings += KubernetesWork.warnings(
         await KubernetesWork.problems(for: plan, driver: try await cloud().kubernetes))

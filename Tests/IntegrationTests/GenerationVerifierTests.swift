@@ -12,31 +12,16 @@ import Testing
   func failsBeforeHelmPassesAfter() async throws {
     var configuration = SimulatorConfiguration(buildSeconds: 0)
     configuration.nodeAddressBlock = Int.random(in: 256...65_535)
-    let simulator = try await CloudSimulator.start(configuration: configuration)
-    let connection: CloudConnection
-    do {
-      connection = try CloudConnection(
-        config: CloudConfig(
-          name: "simulator", authURL: simulator.authURL,
-          auth: .applicationCredential(
-            id: configuration.applicationCredentialID, name: nil, secret: configuration.applicationCredentialSecret,
-            userName: nil, userID: nil, userDomainName: nil)))
-    } catch {
-      await simulator.shutdown()
-      throw error
+    try await SimulatedCloud.withSimulator(configuration) { simulator, connection in
+      let http = try AsyncHTTPClientTransport()
+      do {
+        try await Self.run(simulator: simulator, connection: connection, http: http, ingressPort: 30001)
+      } catch {
+        try? await http.shutdown()
+        throw error
+      }
+      try await http.shutdown()
     }
-    let http = try AsyncHTTPClientTransport()
-    do {
-      try await Self.run(simulator: simulator, connection: connection, http: http, ingressPort: 30001)
-    } catch {
-      try? await http.shutdown()
-      await connection.close()
-      await simulator.shutdown()
-      throw error
-    }
-    try await http.shutdown()
-    await connection.close()
-    await simulator.shutdown()
   }
 
   private static func run(

@@ -2,6 +2,7 @@ import CloudSimulator
 import CutoverKit
 import Foundation
 import OpenStack
+import TestSupport
 import Testing
 
 /// The `--simulate` Kubernetes driver against the simulator's Kubernetes API over loopback HTTP, authenticated
@@ -192,7 +193,7 @@ import Testing
 private struct DriverHarness {
   let simulator: CloudSimulator
   let connection: CloudConnection
-  let driver: SimulatedKubernetesDriver
+  let driver: any KubernetesDriver
   let notes = NoteLog()
 
   var magnum: MagnumClient { connection.clients.magnum }
@@ -210,31 +211,9 @@ private struct DriverHarness {
     var configuration = configuration
     configuration.ingressPort = nil
     configuration.nodeAddressBlock = Int.random(in: 256...65_535)
-    let simulator = try await CloudSimulator.start(configuration: configuration)
-    let connection: CloudConnection
-    do {
-      connection = try CloudConnection(
-        config: CloudConfig(
-          name: "simulator", authURL: simulator.authURL,
-          auth: .applicationCredential(
-            id: configuration.applicationCredentialID, name: nil, secret: configuration.applicationCredentialSecret,
-            userName: nil, userID: nil, userDomainName: nil)))
-    } catch {
-      await simulator.shutdown()
-      throw error
-    }
-    let driver = SimulatedKubernetesDriver(
-      session: connection.clients.magnum.session, baseURL: simulator.kubernetesURL)
-    let harness = DriverHarness(simulator: simulator, connection: connection, driver: driver)
-    do {
-      let result = try await body(harness)
-      await connection.close()
-      await simulator.shutdown()
-      return result
-    } catch {
-      await connection.close()
-      await simulator.shutdown()
-      throw error
+    return try await SimulatedCloud.withSimulator(configuration) { simulator, connection in
+      try await body(
+        DriverHarness(simulator: simulator, connection: connection, driver: connection.clients.kubernetes))
     }
   }
 

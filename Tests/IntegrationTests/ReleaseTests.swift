@@ -153,27 +153,8 @@ struct ReleaseTests {
     var configuration = SimulatorConfiguration(
       databasePath: workspace.simulatedCloudFile(), buildSeconds: 0, project: "paws")
     configuration.ingressPort = nil
-    let simulator = try await CloudSimulator.start(configuration: configuration)
-    let url = simulator.kubernetesURL
-    do {
-      let connection = try CloudConnection(
-        config: CloudConfig(
-          name: "simulator", authURL: simulator.authURL,
-          auth: .applicationCredential(
-            id: configuration.applicationCredentialID, name: nil, secret: configuration.applicationCredentialSecret,
-            userName: nil, userID: nil, userDomainName: nil)),
-        kubernetes: { SimulatedKubernetesDriver(session: $0, baseURL: url) })
-      do {
-        try await body(connection.clients.kubernetes)
-      } catch {
-        await connection.close()
-        throw error
-      }
-      await connection.close()
-    } catch {
-      await simulator.shutdown()
-      throw error
+    try await SimulatedCloud.withSimulator(configuration) { _, connection in
+      try await body(connection.clients.kubernetes)
     }
-    await simulator.shutdown()
   }
 }

@@ -33,8 +33,18 @@ public enum SimulatedCloud {
   public static func withClients<Result: Sendable>(
     databasePath: String, project: String = "paws", _ body: (CloudClients) async throws -> Result
   ) async throws -> Result {
-    let configuration = SimulatorConfiguration(databasePath: databasePath, buildSeconds: 0, project: project)
+    try await withSimulator(SimulatorConfiguration(databasePath: databasePath, buildSeconds: 0, project: project)) {
+      _, connection in try await body(connection.clients)
+    }
+  }
+
+  /// Starts a simulator with `configuration`, opens a connection to it as `cutover --simulate` does (its Kubernetes
+  /// driver the simulator's own API), runs `body`, and closes both however it ends.
+  public static func withSimulator<Result: Sendable>(
+    _ configuration: SimulatorConfiguration, _ body: (CloudSimulator, CloudConnection) async throws -> Result
+  ) async throws -> Result {
     let simulator = try await CloudSimulator.start(configuration: configuration)
+    let url = simulator.kubernetesURL
     let connection: CloudConnection
     do {
       connection = try CloudConnection(
@@ -42,13 +52,14 @@ public enum SimulatedCloud {
           name: "simulator", authURL: simulator.authURL,
           auth: .applicationCredential(
             id: configuration.applicationCredentialID, name: nil, secret: configuration.applicationCredentialSecret,
-            userName: nil, userID: nil, userDomainName: nil)))
+            userName: nil, userID: nil, userDomainName: nil)),
+        kubernetes: { SimulatedKubernetesDriver(session: $0, baseURL: url) })
     } catch {
       await simulator.shutdown()
       throw error
     }
     do {
-      let result = try await body(connection.clients)
+      let result = try await body(simulator, connection)
       await connection.close()
       await simulator.shutdown()
       return result

@@ -24,6 +24,7 @@ public struct HelmReleaseResource: ResourceType {
     AttributeSchema("release", .forcesReplacement),
     AttributeSchema("namespace", .forcesReplacement),
     AttributeSchema("chart", .updatable),
+    AttributeSchema("repositories", .createOnly),
     AttributeSchema("version", .updatable),
     AttributeSchema("chart_sha256", .updatable),
     AttributeSchema("values", .updatable),
@@ -73,6 +74,9 @@ public struct HelmReleaseResource: ResourceType {
           "dependency_update": .value(.bool(release.dependencyUpdate)),
         ]
         if let version = release.version { attributes["version"] = .value(.string(version)) }
+        if !state.helmRepositories.isEmpty {
+          attributes["repositories"] = .value(.map(state.helmRepositories.mapValues(Value.string)))
+        }
         if let chart = release.chartSHA256 { attributes["chart_sha256"] = .value(.string(chart)) }
         if let digests = release.valuesSHA256 {
           attributes["values_sha256"] = .value(.list(digests.map(Value.string)))
@@ -250,7 +254,8 @@ public struct HelmReleaseResource: ResourceType {
     if let chart = attributes["chart_sha256"] { values.append(chart) }
     return ReleaseDeployment(
       request: request, valuesSHA256: "sha256:" + values.sha256Hex,
-      setSHA256: Value.map(set).sensitiveDigest.stringValue ?? "", workingDirectory: base)
+      setSHA256: Value.map(set).sensitiveDigest.stringValue ?? "", workingDirectory: base,
+      repositories: (attributes["repositories"]?.mapValue ?? [:]).compactMapValues(\.stringValue))
   }
 
   static func digest(ofValuesFile file: String, context: ActionContext) throws -> String {

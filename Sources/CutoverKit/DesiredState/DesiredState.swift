@@ -17,6 +17,9 @@ public struct DesiredState: Sendable, Equatable, Codable {
   public var webProxies: WebProxies?
   /// The optional haproxy + keepalived tier in front of the live generation.
   public var loadBalancer: LoadBalancerSpec?
+  /// Helm chart repositories by name (`ingress-nginx` → its URL), added to helm before a deploy, so `repo/chart`
+  /// references and a local chart's dependencies resolve on a fresh machine.
+  public var helmRepositories: [String: String] = [:]
 
   public init(
     environment: String, cloud: String?, project: String, namePrefix: String, generations: [Generation],

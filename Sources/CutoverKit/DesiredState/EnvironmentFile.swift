@@ -6,7 +6,7 @@ public enum EnvironmentFile {
   /// Keys of the file's top level.
   static let rootKeys = [
     "environment", "cloud", "project", "name_prefix", "defaults", "generations", "live", "web_proxies",
-    "load_balancer",
+    "load_balancer", "helm_repositories",
   ]
   static let generationKeys = ["template", "cluster", "releases", "manifests"]
   static let templateKeys = [
@@ -147,10 +147,15 @@ public enum EnvironmentFile {
       loadBalancer = readLoadBalancer(node, namePrefix: namePrefix, reader: &reader)
     }
 
+    var repositories: [String: String] = [:]
+    if let node = nodes["helm_repositories"] { repositories = readHelmRepositories(node, reader: &reader) }
+
     guard let name, let project, let namePrefix else { return nil }
-    return DesiredState(
+    var state = DesiredState(
       environment: name, cloud: cloud, project: project, namePrefix: namePrefix, generations: generations, live: live,
       webProxies: webProxies, loadBalancer: loadBalancer)
+    state.helmRepositories = repositories
+    return state
   }
 
   /// Reports unknown keys and wrong types in a part that is complete only once merged (`defaults`, a generation's
@@ -413,6 +418,27 @@ public enum EnvironmentFile {
       manifests.append(manifest)
     }
     return manifests
+  }
+
+  /// `helm_repositories: {NAME: URL}`: names as `helm repo add` takes them, URLs over HTTP(S) or OCI.
+  private static func readHelmRepositories(_ node: Node, reader: inout YAMLReader) -> [String: String] {
+    guard let entries = reader.namedMapping(node, at: "helm_repositories") else { return [:] }
+    var repositories: [String: String] = [:]
+    for entry in entries {
+      let at = "helm_repositories.\(entry.key)"
+      if entry.key.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) == nil {
+        reader.report(
+          "\(at): '\(entry.key)' is not a repository name (lower-case letters, digits, . _ -)", at: entry.keyNode)
+        continue
+      }
+      guard let url = reader.nonEmptyString(entry.value, at: at) else { continue }
+      guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+        reader.report("\(at): expected the repository's http(s) URL, found '\(url)'", at: entry.value)
+        continue
+      }
+      repositories[entry.key] = url
+    }
+    return repositories
   }
 
   private static func readWebProxies(_ node: Node, reader: inout YAMLReader) -> WebProxies? {

@@ -12,6 +12,7 @@ public struct HelmKubectlDriver: KubernetesDriver {
   /// Runs kubectl.
   public let kubectl: KubectlClient
   private let tools: ToolReportCache
+  private let addedRepositories = AddedRepositories()
 
   public init(helm: HelmClient = HelmClient(), kubectl: KubectlClient = KubectlClient()) {
     self.helm = helm
@@ -32,6 +33,14 @@ public struct HelmKubectlDriver: KubernetesDriver {
   ) async throws -> DeployedRelease {
     let helm = await versionedHelm()
     let request = deployment.request
+    // Once per repository and run: `helm repo add --force-update` also refreshes a repository already there.
+    for (name, url) in deployment.repositories.sorted(by: { $0.key < $1.key })
+    where await addedRepositories.claim(name, url) {
+      let run = try await Self.driverErrors { () async throws(KubernetesToolError) in
+        try await helm.repoAdd(name: name, url: url)
+      }
+      await note(Self.line(run))
+    }
     let runs = try await Self.driverErrors { () async throws(KubernetesToolError) in
       try await helm.upgradeInstall(request, target: cluster.target, workingDirectory: deployment.workingDirectory)
     }
@@ -155,6 +164,18 @@ public struct HelmKubectlDriver: KubernetesDriver {
     } catch {
       throw KubernetesDriverError(error.errorDescription ?? "\(error)")
     }
+  }
+}
+
+// MARK: - AddedRepositories
+
+/// The chart repositories this driver has added, so each is added once per run.
+private actor AddedRepositories {
+  private var added: Set<String> = []
+
+  /// Whether `name` at `url` still needs adding; true once for each.
+  func claim(_ name: String, _ url: String) -> Bool {
+    added.insert(name + " " + url).inserted
   }
 }
 

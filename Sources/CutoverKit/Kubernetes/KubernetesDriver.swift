@@ -27,12 +27,19 @@ public struct ReleaseDeployment: Sendable, Equatable {
   public var setSHA256: String
   /// Where relative chart and values-file paths resolve: the directory holding `clusters/`.
   public var workingDirectory: String
+  /// The chart repositories the desired state declares, by name: added to helm before the deploy, so the chart and
+  /// a local chart's dependencies resolve.
+  public var repositories: [String: String]
 
-  public init(request: HelmReleaseRequest, valuesSHA256: String, setSHA256: String, workingDirectory: String) {
+  public init(
+    request: HelmReleaseRequest, valuesSHA256: String, setSHA256: String, workingDirectory: String,
+    repositories: [String: String] = [:]
+  ) {
     self.request = request
     self.valuesSHA256 = valuesSHA256
     self.setSHA256 = setSHA256
     self.workingDirectory = workingDirectory
+    self.repositories = repositories
   }
 }
 

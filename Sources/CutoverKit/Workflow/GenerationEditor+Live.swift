@@ -79,7 +79,7 @@ extension GenerationEditor {
   }
 
   /// Parses the edited text and checks it reads as `expected`; a failure here is Cutover's, reported, not written.
-  private static func checkEdit(
+  static func checkEdit(
     _ edited: String, environment: String, file: String, edit: String, expected: DesiredState
   ) throws {
     let after: DesiredState

@@ -121,26 +121,11 @@ public enum GenerationEditor {
   private static func checkEdit(
     _ edited: String, environment: String, file: String, newID: String, original: Generation, before: DesiredState
   ) throws {
-    let after: DesiredState
-    do {
-      after = try EnvironmentFile.parse(edited, environment: environment, file: file)
-    } catch CutoverError.invalidDesiredState(let diagnostics) {
-      throw CutoverError.invalidDesiredState(
-        [
-          Diagnostic(
-            file: file, line: 0, column: 0,
-            message: "adding generation \(newID) would leave an invalid file, so it was not written; "
-              + "add it by hand (problems in the edited text follow)")
-        ] + diagnostics)
-    }
     var expected = before
     var copy = original
     copy.id = newID
     expected.generations.append(copy)
-    guard after == expected else {
-      throw GenerationEditError.cannotEdit(
-        file: file, reason: "a copy of \(original.id)'s lines does not read back as the same settings")
-    }
+    try checkEdit(edited, environment: environment, file: file, edit: "add generation \(newID)", expected: expected)
   }
 
   /// The key line of the copied entry with the key renamed and any trailing comment dropped: a comment there speaks

@@ -61,4 +61,23 @@ struct ShippedEnvironmentsTests {
       return diagnostics.count == 1 && diagnostics[0].message.hasPrefix("defaults.cluster.create_timeout:")
     }
   }
+
+  @Test(
+    "each shipped environment names files that exist (the paws/ stand-in) and the chart repositories its charts need",
+    arguments: ["eqiad1", "codfw1dev"])
+  func kubernetesWork(environment: String) throws {
+    let state = try EnvironmentFile.load(environment: environment, path: Self.clusters + "/\(environment).yaml")
+    let generation = try #require(state.generations.first)
+    #expect(generation.releases.map(\.name) == ["ingress-nginx", "paws", "prometheus"])
+    #expect(generation.manifests.map(\.name) == ["default-storageclass"])
+    #expect(generation.manifests.first?.kinds == ["StorageClass"])
+    let paws = try #require(generation.releases.first { $0.name == "paws" })
+    #expect(paws.valuesSHA256?.count == 2)
+    #expect(paws.chartSHA256 != nil)
+    for release in generation.releases where !release.chart.hasPrefix("./") {
+      let repository = String(release.chart.split(separator: "/").first ?? "")
+      #expect(state.helmRepositories[repository]?.hasPrefix("https://") == true, "\(release.chart)")
+    }
+    #expect(state.helmRepositories["jupyterhub"] == "https://hub.jupyter.org/helm-chart/")
+  }
 }

@@ -155,6 +155,48 @@ extension KubernetesTests {
       }
     }
 
+    @Test("declared chart repositories are added before the first deploy, once each however many deploys follow")
+    func repositoriesAddedOnce() async throws {
+      try await withStandIn { standIn in
+        let status = try standIn.answer("status.json", Self.pawsStatus)
+        let values = try standIn.answer("values.json", Self.pawsValues)
+        let helm = try standIn.script(
+          "helm",
+          """
+          case "$1" in
+            version) echo v3.16.2 ;;
+            repo) echo "\"$4\" has been added to your repositories" ;;
+            dependency) echo "Saving 1 charts" ;;
+            upgrade) echo 'Release "paws" has been upgraded.' ;;
+            status) cat '\(status)' ;;
+            get) cat '\(values)' ;;
+            *) echo "unexpected: $*" >&2; exit 2 ;;
+          esac
+          """)
+        let (_, kubectl) = try Self.kubectl(standIn)
+        var deployment = Self.pawsDeployment
+        deployment.workingDirectory = try standIn.subdirectory("environment").path
+        deployment.repositories = [
+          "jupyterhub": "https://hub.jupyter.org/helm-chart/",
+          "ingress-nginx": "https://kubernetes.github.io/ingress-nginx",
+        ]
+        let driver = HelmKubectlDriver(helm: HelmClient(executable: helm), kubectl: KubectlClient(executable: kubectl))
+        let notes = Notes()
+        _ = try await driver.deploy(deployment, on: cluster, note: notes.note)
+        _ = try await driver.deploy(deployment, on: cluster, note: notes.note)
+        let repoCalls = try standIn.calls().filter { $0.first == "repo" }
+        #expect(
+          repoCalls == [
+            ["repo", "add", "--force-update", "ingress-nginx", "https://kubernetes.github.io/ingress-nginx"],
+            ["repo", "add", "--force-update", "jupyterhub", "https://hub.jupyter.org/helm-chart/"],
+          ])
+        // Before the first dependency update, which needs them.
+        let order = try standIn.calls().map { $0.first ?? "" }
+        #expect(order.firstIndex(of: "repo")! < order.firstIndex(of: "dependency")!)
+        #expect(await notes.lines.first?.contains("has been added to your repositories") == true)
+      }
+    }
+
     @Test("a failing helm throws helm's last line, secrets scrubbed")
     func failingHelm() async throws {
       try await withStandIn { standIn in

@@ -71,9 +71,10 @@ struct GenerationSwitchCommand: AsyncParsableCommand {
     abstract: "Verify a generation, make it live, and move the web proxies, haproxy backends and kube.config to it.",
     discussion: """
       GEN must pass `cutover generation verify` (--force switches anyway). Then `live:` in clusters/ENV.yaml is \
-      set to GEN, by rewriting that one line, and only what a switch touches is planned and applied: the web \
-      proxies' backends, the haproxy backends and the kube.config link (with anything they depend on that is not \
-      yet as declared). The previous live generation is recorded, and the command to go back is printed.
+      set to GEN, by rewriting that one line, and only what moves traffic is planned and applied: the web \
+      proxies' backends, the haproxy backends and the kube.config link. Anything else pending (a release upgrade) \
+      is named and left for `cutover apply`. The switch is recorded, and the command to go back is printed; run \
+      again, a switch whose apply failed is finished.
       """)
 
   @Argument(help: "The environment, such as eqiad1.") var environment: String

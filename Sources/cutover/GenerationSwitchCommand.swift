@@ -215,9 +215,11 @@ struct GenerationSwitchRun {
       let clock = ContinuousClock()
       let started = clock.now
       do {
-        if plan.hasChanges {
+        // Traffic first, then the `kube.config` link: a switch that fails half-way never leaves operators' kubectl
+        // pointed at a generation traffic has not reached.
+        for phase in Self.phases(of: plan) where phase.hasChanges {
           try await ApplyRun.execute(
-            plan, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
+            phase, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
         }
       } catch {
         Terminal.error(
@@ -232,6 +234,15 @@ struct GenerationSwitchRun {
         "Switched \(environment) \(from)to \(generation) in \(Format.precise(took)). To roll back: "
           + rerun(["generation", "rollback", environment]))
     }
+  }
+
+  /// The switch's plan in the order it runs: what routes traffic, then the kubeconfigs.
+  static func phases(of plan: Plan) -> [Plan] {
+    var routing = plan
+    routing.changes.removeAll { $0.address.type == "kubeconfig" }
+    var pointer = plan
+    pointer.changes.removeAll { $0.address.type != "kubeconfig" }
+    return [routing, pointer]
   }
 
   /// Whether a change is part of moving traffic: a web proxy's or haproxy's backends, or a kubeconfig's `live`.

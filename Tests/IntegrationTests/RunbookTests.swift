@@ -50,6 +50,10 @@ struct RunbookTests {
       traffic.result.stdout.contains("To roll back: cutover generation rollback eqiad1 --simulate"), "\(traffic.result)"
     )
     #expect(traffic.failures.isEmpty, "requests failed during the switch: \(traffic.failures.prefix(5))")
+    // Traffic moves before the kube.config link does.
+    let proxies = traffic.result.lineIndex(containing: "web_proxy.hub-paws.wmcloud.org: Modifications complete")
+    let link = traffic.result.lineIndex(containing: "kubeconfig.128a: Modifying")
+    #expect(proxies != nil && link != nil && proxies! < link!, "\(traffic.result)")
     #expect(traffic.servedBy.first == "paws-127d", "traffic started on the old generation")
     #expect(traffic.servedBy.contains("paws-128a"), "traffic moved while the command ran")
     #expect(traffic.afterwards.allSatisfy { $0 == "paws-128a" }, "after the switch: \(traffic.afterwards)")

@@ -91,7 +91,6 @@ public actor OpenStackSession {
   /// `baseURL`, with the same token, retries, re-authentication and errors as
   /// ``send(serviceTypes:method:path:body:headers:idempotent:)``.
   ///
-  /// - Parameters:
   /// The token goes only to the scheme, host and port that issued it (`auth_url`'s): a base URL elsewhere is refused
   /// with a `.configuration` error before anything is sent.
   ///

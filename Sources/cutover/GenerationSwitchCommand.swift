@@ -154,17 +154,23 @@ struct GenerationSwitchRun {
     let cloud = try global.cloudAccess(for: desired, probesIngress: true)
     let store = try global.openStore(environment)
     try await withEnvironment(store: store, cloud: cloud, command: command) {
-      let previous = desired.live
       // Live in the file already: a switch that did not finish (its apply failed), or `live:` edited by hand. The
       // proxies may still point elsewhere, so what routes traffic is planned all the same.
-      let finishing = previous == generation
+      let finishing = desired.live == generation
+      let recorded = try store.resources()
+      // Where traffic goes now, by the recorded routes: what a rollback returns to.
+      let routed = Self.routedGeneration(recorded)
       let verification = try await GenerationChecks.verify(
         generation, desired: desired, store: store, cloud: cloud, command: command)
       if !verification.passed {
         let failed = "\(verification.failures.count) of \(verification.checks.count) checks failed"
         guard force else {
+          let state =
+            finishing
+            ? "\(path) already says live: \(generation), but traffic has not all moved; nothing more was changed"
+            : "nothing was changed"
           throw CutoverError.refused(
-            "refusing to switch \(environment) to \(generation): it did not verify (\(failed)); nothing was changed."
+            "refusing to switch \(environment) to \(generation): it did not verify (\(failed)); \(state)."
               + " Fix what failed, or pass --force to switch anyway")
         }
         Terminal.warning("switching to \(generation) although it did not verify (\(failed)), as --force asks")
@@ -181,18 +187,22 @@ struct GenerationSwitchRun {
       }
       let outcome = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }).plan(
         environment: environment, desired: next, mode: .apply, refresh: true,
-        targets: Self.switchTargets(next, from: previous ?? generation))
+        targets: Self.switchTargets(next, recorded: recorded))
       for note in outcome.notes { Terminal.warning(note) }
       // Only what routes traffic moves: a pending change to a generation's releases (an edited values file, say)
       // would deploy, unverified, onto the generation traffic is moving to. `cutover apply` does that, then verify.
       var plan = outcome.plan
-      let left = plan.changes.filter { $0.action != .noop && !Self.isSwitchChange($0) }
-      plan.changes.removeAll { $0.action != .noop && !Self.isSwitchChange($0) }
+      let isSwitchChange = { (change: PlannedChange) in
+        change.action == .noop || Self.isSwitchChange(change, to: generation)
+      }
+      let left = plan.changes.filter { !isSwitchChange($0) }
+      plan.changes.removeAll { !isSwitchChange($0) }
       plan.warnings = plan.warnings.filter { !$0.contains("releases and manifests of this plan") }
+      let leftover = left.isEmpty ? nil : Self.leftMessage(left, rerun: rerun(["apply", environment]))
       if finishing, !plan.hasChanges {
         Terminal.line(
           "\(generation) is already live in \(environment), and everything routes to it; nothing to switch.")
-        if !left.isEmpty { Terminal.warning(Self.leftMessage(left, rerun: rerun(["apply", environment]))) }
+        if let leftover { Terminal.warning(leftover) }
         return
       }
       if finishing {
@@ -200,17 +210,21 @@ struct GenerationSwitchRun {
       }
       Terminal.line()
       Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: path))
-      if !left.isEmpty { Terminal.warning(Self.leftMessage(left, rerun: rerun(["apply", environment]))) }
-      if plan.hasChanges, !autoApprove {
+      if let leftover { Terminal.warning(leftover) }
+      if plan.hasChanges || edit != nil, !autoApprove {
         try confirm()
       }
-      if let edit, let previous {
+      // The generation traffic leaves: the file's `live:`, or (finishing a switch) where the routes point now.
+      let from = finishing ? routed.flatMap { $0 == generation ? nil : $0 } : desired.live
+      if let edit {
         try EnvironmentFileRewriter.replace(path: path, original: edit.original, with: edit.text)
-        // Recorded with the file's change, before traffic moves: if the apply fails, rollback still knows where to
-        // go back to, and retire still keeps the old generation for its grace period.
+        Terminal.line("\(path): live: \(desired.live ?? "(none)") -> \(generation)")
+      }
+      // Recorded with the file's change, before traffic moves: if the apply fails, rollback still knows where to go
+      // back to, and retire still keeps the old generation for its grace period.
+      if let from, edit != nil || plan.hasChanges {
         try store.recordSwitch(
-          from: previous, to: generation, command: command, identity: .current, forced: !verification.passed)
-        Terminal.line("\(path): live: \(previous) -> \(generation)")
+          from: from, to: generation, command: command, identity: .current, forced: !verification.passed)
       }
       let clock = ContinuousClock()
       let started = clock.now
@@ -222,18 +236,67 @@ struct GenerationSwitchRun {
             phase, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
         }
       } catch {
+        let again = ["generation", "switch", environment, generation] + (verification.passed ? [] : ["--force"])
         Terminal.error(
           "the switch to \(generation) did not complete; \(path) says live: \(generation). Run "
-            + "`\(rerun(["generation", "switch", environment, generation]))` to finish it, or "
-            + "`\(rerun(["generation", "rollback", environment]))` to go back")
+            + "`\(rerun(again))` to finish it, or `\(rerun(["generation", "rollback", environment]))` to go back")
         throw error
       }
       let took = clock.now - started
-      let from = previous.map { "from \($0) " } ?? ""
+      let rollback =
+        from != nil
+        ? "To roll back: " + rerun(["generation", "rollback", environment])
+        : "No earlier generation is recorded to roll back to."
       Terminal.line(
-        "Switched \(environment) \(from)to \(generation) in \(Format.precise(took)). To roll back: "
-          + rerun(["generation", "rollback", environment]))
+        "Switched \(environment) \(from.map { "from \($0) " } ?? "")to \(generation) in \(Format.precise(took)). "
+          + rollback)
     }
+  }
+
+  /// The generation the recorded web proxies send traffic to: the one whose recorded cluster serves a backend.
+  static func routedGeneration(_ recorded: [RecordedResource]) -> String? {
+    let catalog = ResourceCatalog.standard
+    let routedHosts = Set(
+      recorded.filter { $0.address.type == "web_proxy" }.flatMap {
+        catalog[$0.address.type]?.routedHosts($0.attributes) ?? []
+      })
+    return recorded.first { resource in
+      resource.address.type == "cluster" && resource.deposedKey == nil
+        && (catalog["cluster"]?.servingHosts(resource.attributes) ?? []).contains(where: routedHosts.contains)
+    }?.address.name
+  }
+
+  /// What a switch touches: every web proxy and haproxy backend (they follow `live:`), and every recorded
+  /// kubeconfig (the `kube.config` link moves; a switch that failed half-way may have left another marked live) and
+  /// the new live one's; the planner adds what those depend on, which the switch then leaves out.
+  static func switchTargets(_ desired: DesiredState, recorded: [RecordedResource]) -> [ResourceAddress] {
+    let catalog = ResourceCatalog.standard
+    let declared = catalog.expand(desired).map(\.address)
+    let routing = declared.filter { $0.type == "web_proxy" || $0.type == "haproxy" }
+    let recordedAddresses = Set(recorded.map(\.address))
+    let kubeconfigs = declared.filter {
+      $0.type == "kubeconfig" && (recordedAddresses.contains($0) || $0.name == desired.live)
+    }
+    return routing + kubeconfigs
+  }
+
+  /// Whether a change is part of moving traffic to `generation`: a web proxy's or haproxy's backends, a kubeconfig's
+  /// `live`, or the new live generation's kubeconfig where it has none yet.
+  static func isSwitchChange(_ change: PlannedChange, to generation: String) -> Bool {
+    switch (change.address.type, change.action) {
+    case ("web_proxy", .update), ("web_proxy", .create), ("haproxy", .update), ("haproxy", .create),
+      ("kubeconfig", .update):
+      return true
+    case ("kubeconfig", .create):
+      return change.address.name == generation
+    default:
+      return false
+    }
+  }
+
+  static func leftMessage(_ left: [PlannedChange], rerun: String) -> String {
+    "not part of a switch, so left for `\(rerun)` (then verify again): "
+      + left.map { "\($0.address) (\($0.action.rawValue))" }.joined(separator: ", ")
   }
 
   /// The switch's plan in the order it runs: what routes traffic, then the kubeconfigs.
@@ -243,28 +306,6 @@ struct GenerationSwitchRun {
     var pointer = plan
     pointer.changes.removeAll { $0.address.type != "kubeconfig" }
     return [routing, pointer]
-  }
-
-  /// Whether a change is part of moving traffic: a web proxy's or haproxy's backends, or a kubeconfig's `live`.
-  static func isSwitchChange(_ change: PlannedChange) -> Bool {
-    ["web_proxy", "haproxy", "kubeconfig"].contains(change.address.type)
-      && (change.action == .update || change.action == .create)
-  }
-
-  static func leftMessage(_ left: [PlannedChange], rerun: String) -> String {
-    "not part of a switch, so left for `\(rerun)` (then verify again): "
-      + left.map { "\($0.address) (\($0.action.rawValue))" }.joined(separator: ", ")
-  }
-
-  /// What a switch touches: every web proxy and haproxy backend (they follow `live:`) and the two generations'
-  /// kubeconfigs (the `kube.config` link moves); the planner adds what those depend on.
-  static func switchTargets(_ desired: DesiredState, from previous: String) -> [ResourceAddress] {
-    let catalog = ResourceCatalog.standard
-    let routing = catalog.expand(desired).map(\.address).filter { $0.type == "web_proxy" || $0.type == "haproxy" }
-    let kubeconfigs = [previous, desired.live].compactMap { $0 }.filter { desired.generation($0) != nil }.map {
-      ResourceAddress(type: "kubeconfig", name: $0)
-    }
-    return routing + kubeconfigs
   }
 
   private func confirm() throws {

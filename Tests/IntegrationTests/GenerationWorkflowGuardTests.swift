@@ -135,6 +135,10 @@ struct GenerationWorkflowGuardTests {
       try workspace.desiredText().replacingOccurrences(of: "live: 127d", with: "live: 128a"))
     let finished = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
     #expect(finished.stdout.contains("not everything routes to it yet: finishing the switch"), "\(finished)")
+    // Where traffic came from is read from the recorded routes, so rollback and the grace period work.
+    #expect(finished.stdout.contains("Switched eqiad1 from 127d to 128a"), "\(finished)")
+    #expect(finished.stdout.contains("To roll back: cutover generation rollback eqiad1 --simulate"), "\(finished)")
+    #expect(try #require(try workspace.stateStore()).switches().last?.fromGeneration == "127d")
     #expect(finished.stdout.contains("~ web_proxy.hub-paws.wmcloud.org"), "\(finished)")
     let snapshot = try await workspace.cloudSnapshot()
     let green = try workspace.cluster("128a", in: snapshot)
@@ -156,5 +160,24 @@ struct GenerationWorkflowGuardTests {
     #expect(result.stderr.contains("web proxy paws-legacy.wmcloud.org still sends traffic"), "\(result)")
     #expect(!result.stdout.contains("Destroying"), "\(result)")
     #expect(try workspace.desiredText() == before)
+  }
+
+  @Test("a forced switch to a generation never built fails before traffic moves; rollback then returns cleanly")
+  func forcedSwitchToUnbuilt() async throws {
+    let workspace = try await twoGenerations()
+    var desired = DesiredStateFixture(text: try workspace.desiredText())
+    try desired.insert("  129a: {}", after: "  128a: {}")
+    try workspace.write(desired)
+    let forced = try requireExit(
+      1, try await workspace.generation(["switch", "eqiad1", "129a", "--force", "--auto-approve"]))
+    #expect(forced.stderr.contains("generation switch eqiad1 129a --force"), "the hint keeps --force: \(forced)")
+    #expect(try workspace.desiredText().contains("live: 129a"))
+    let blue = try workspace.cluster("127d", in: try await workspace.cloudSnapshot())
+    #expect(Set(try await workspace.cloudSnapshot().route(PAWS.domains[0])?.backends ?? []) == PAWS.backends(of: blue))
+
+    let rollback = try requireExit(0, try await workspace.generation(["rollback", "eqiad1", "--auto-approve"]))
+    #expect(!rollback.stdout.contains("kubeconfig.129a will be created"), "\(rollback)")
+    #expect(try workspace.desiredText().contains("live: 127d"))
+    try requireExit(0, try await workspace.plan(["--target", "web_proxy.hub-paws.wmcloud.org", "--detailed-exitcode"]))
   }
 }

@@ -102,6 +102,12 @@ struct ReleaseTests {
         ReleaseDeployment(
           request: HelmReleaseRequest(name: "paws", chart: "./paws", namespace: "prod"), valuesSHA256: "sha256:hand",
           setSHA256: "sha256:hand", workingDirectory: "/"), on: target, note: { _ in })
+      // `helm upgrade ingress-nginx --version 4.15.0` by hand, same values.
+      _ = try await driver.deploy(
+        ReleaseDeployment(
+          request: HelmReleaseRequest(
+            name: "ingress-nginx", chart: "ingress-nginx/ingress-nginx", version: "4.15.0", namespace: "ingress-nginx"),
+          valuesSHA256: "sha256:none", setSHA256: "sha256:none", workingDirectory: "/"), on: target, note: { _ in })
       // `helm uninstall prometheus -n metrics` by hand.
       try await driver.uninstall(name: "prometheus", namespace: "metrics", timeout: nil, on: target, note: { _ in })
     }
@@ -109,6 +115,7 @@ struct ReleaseTests {
     #expect(
       plan.stdout.contains("values_on_cluster  = \"changed outside Cutover\" -> \"as deployed\""), "\(plan)")
     #expect(plan.stdout.contains("helm_release.127d.prometheus will be created"), "\(plan)")
+    #expect(plan.stdout.contains("version            = \"4.15.0\" -> \"4.14.3\""), "\(plan)")
     try requireExit(0, try await workspace.apply())
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
   }

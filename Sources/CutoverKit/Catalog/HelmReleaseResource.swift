@@ -37,6 +37,8 @@ public struct HelmReleaseResource: ResourceType {
     AttributeSchema("wait", .createOnly),
     AttributeSchema("dependency_update", .createOnly),
     AttributeSchema("revision", .computed(changesOnUpdate: true)),
+    // The chart version the cluster reported after the last deploy (`~4.14` resolves to 4.14.3).
+    AttributeSchema("chart_version", .computed(changesOnUpdate: true)),
     AttributeSchema("last_deployed", .computed(changesOnUpdate: true)),
     // A digest over every value the release runs with, the secrets' included: never printed.
     AttributeSchema("values_fingerprint", .computed(changesOnUpdate: true), sensitive: true),
@@ -183,9 +185,13 @@ public struct HelmReleaseResource: ResourceType {
     guard let deployed else { return nil }
     var attributes = Self.recorded(
       prior.attributes, deployed, fingerprint: prior.attributes["values_fingerprint"]?.stringValue)
-    // A chart upgraded or downgraded by hand: the version the cluster runs is what a plan compares.
-    if prior.attributes["version"] != nil, let version = deployed.version {
+    // A chart upgraded or downgraded by hand: the cluster runs another version than the deploy left, which a plan
+    // shows as `version` changing back (the desired text may be a range, so it is the deployed version compared).
+    if prior.attributes["version"] != nil, let version = deployed.version,
+      let deployedVersion = prior.attributes["chart_version"]?.stringValue, version != deployedVersion
+    {
       attributes["version"] = .string(version)
+      attributes["chart_version"] = .string(version)
     }
     return AppliedResource(
       remoteID: prior.remoteID ?? "\(deployed.namespace)/\(deployed.name)", attributes: attributes)
@@ -204,6 +210,7 @@ public struct HelmReleaseResource: ResourceType {
     var result = inputs
     result["status"] = .string(deployed.status)
     result["revision"] = .int(deployed.revision)
+    if fingerprint == nil, let version = deployed.version { result["chart_version"] = .string(version) }
     if let date = deployed.lastDeployed {
       result["last_deployed"] = .string(ISO8601DateFormatter().string(from: date))
     }

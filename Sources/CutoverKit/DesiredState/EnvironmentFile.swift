@@ -420,7 +420,8 @@ public enum EnvironmentFile {
     return manifests
   }
 
-  /// `helm_repositories: {NAME: URL}`: names as `helm repo add` takes them, URLs over HTTP(S) or OCI.
+  /// `helm_repositories: {NAME: URL}`: names as `helm repo add` takes them, URLs over HTTP(S) (an
+  /// `oci://` chart needs no repository).
   private static func readHelmRepositories(_ node: Node, reader: inout YAMLReader) -> [String: String] {
     guard let entries = reader.namedMapping(node, at: "helm_repositories") else { return [:] }
     var repositories: [String: String] = [:]

@@ -58,8 +58,10 @@ enum SourceFiles {
     guard let enumerator = FileManager.default.enumerator(atPath: resolved) else {
       throw Problem(message: "\(resolved) cannot be read")
     }
+    let ignored = HelmIgnore(chartDirectory: resolved)
     var files: [String] = []
     while let entry = enumerator.nextObject() as? String {
+      if ignored.matches(entry) { continue }
       let parts = entry.split(separator: "/")
       let first = parts.first.map(String.init) ?? entry
       if generatedChartEntries.contains(first) || parts.contains(where: { $0.hasPrefix(".") }) { continue }
@@ -80,6 +82,43 @@ enum SourceFiles {
       hash.update(data: data)
     }
     return "sha256:" + hash.finalize().map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// The patterns of a chart's `.helmignore`, which helm leaves out of the chart (and Cutover out of its digest): a
+  /// pattern ending in `/` matches a directory and all it holds; others match a file's path inside the chart or any
+  /// component of it with shell wildcards (`*.tmp`, `manifests`); `#` starts a comment. Negations (`!`) are not read.
+  struct HelmIgnore {
+    var patterns: [(text: String, directoryOnly: Bool)] = []
+
+    init(chartDirectory: String) {
+      guard let data = FileManager.default.contents(atPath: chartDirectory + "/.helmignore"),
+        let text = String(data: data, encoding: .utf8)
+      else { return }
+      for line in text.split(whereSeparator: \.isNewline) {
+        var pattern = line.trimmingCharacters(in: .whitespaces)
+        guard !pattern.isEmpty, !pattern.hasPrefix("#"), !pattern.hasPrefix("!") else { continue }
+        let directoryOnly = pattern.hasSuffix("/")
+        while pattern.hasSuffix("/") { pattern.removeLast() }
+        while pattern.hasPrefix("/") { pattern.removeFirst() }
+        if !pattern.isEmpty { patterns.append((pattern, directoryOnly)) }
+      }
+    }
+
+    /// Whether the file at `path` (relative to the chart) is ignored.
+    func matches(_ path: String) -> Bool {
+      let parts = path.split(separator: "/").map(String.init)
+      for pattern in patterns {
+        if !pattern.directoryOnly, fnmatch(pattern.text, path, 0) == 0 { return true }
+        // A directory pattern matches a proper prefix of the path; a plain one, any component.
+        let candidates = pattern.directoryOnly ? parts.dropLast() : parts[...]
+        var prefix = ""
+        for part in candidates {
+          prefix = prefix.isEmpty ? part : prefix + "/" + part
+          if fnmatch(pattern.text, part, 0) == 0 || fnmatch(pattern.text, prefix, 0) == 0 { return true }
+        }
+      }
+      return false
+    }
   }
 
   /// The digest and the `kind` of each document of a manifest file.

@@ -33,13 +33,26 @@ public struct HelmKubectlDriver: KubernetesDriver {
   ) async throws -> DeployedRelease {
     let helm = await versionedHelm()
     let request = deployment.request
-    // Once per repository and run: `helm repo add --force-update` also refreshes a repository already there.
-    for (name, url) in deployment.repositories.sorted(by: { $0.key < $1.key })
-    where await addedRepositories.claim(name, url) {
-      let run = try await Self.driverErrors { () async throws(KubernetesToolError) in
-        try await helm.repoAdd(name: name, url: url)
+    // Once per repository and run: `helm repo add --force-update` also refreshes a repository already there. Deploys
+    // running at once wait for the same add; a failed add is tried again by the next deploy.
+    for (name, url) in deployment.repositories.sorted(by: { $0.key < $1.key }) {
+      let added = await addedRepositories.add(name, url) {
+        do {
+          return .success(
+            try await Self.driverErrors { () async throws(KubernetesToolError) in
+              try await helm.repoAdd(name: name, url: url)
+            })
+        } catch let error as KubernetesDriverError {
+          return .failure(error)
+        } catch {
+          return .failure(KubernetesDriverError(error.localizedDescription))
+        }
       }
-      await note(Self.line(run))
+      switch added {
+      case .success(let run?): await note(Self.line(run))
+      case .success(nil): break
+      case .failure(let error): throw error
+      }
     }
     let runs = try await Self.driverErrors { () async throws(KubernetesToolError) in
       try await helm.upgradeInstall(request, target: cluster.target, workingDirectory: deployment.workingDirectory)
@@ -171,11 +184,25 @@ public struct HelmKubectlDriver: KubernetesDriver {
 
 /// The chart repositories this driver has added, so each is added once per run.
 private actor AddedRepositories {
-  private var added: Set<String> = []
+  private var adds: [String: Task<Result<ToolRun, KubernetesDriverError>, Never>] = [:]
 
-  /// Whether `name` at `url` still needs adding; true once for each.
-  func claim(_ name: String, _ url: String) -> Bool {
-    added.insert(name + " " + url).inserted
+  /// Adds `name` at `url` with `run`, once: a caller while the add runs waits for it; one after it succeeded gets
+  /// nil (nothing to note); after a failure the next caller tries again.
+  func add(
+    _ name: String, _ url: String, _ run: @escaping @Sendable () async -> Result<ToolRun, KubernetesDriverError>
+  ) async -> Result<ToolRun?, KubernetesDriverError> {
+    let key = name + " " + url
+    if let existing = adds[key] {
+      switch await existing.value {
+      case .success: return .success(nil)
+      case .failure(let error): return .failure(error)
+      }
+    }
+    let task = Task { await run() }
+    adds[key] = task
+    let result = await task.value
+    if case .failure = result { adds[key] = nil }
+    return result.map { Optional($0) }
   }
 }
 

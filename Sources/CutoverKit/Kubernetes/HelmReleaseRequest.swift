@@ -80,9 +80,16 @@ public struct HelmReleaseRequest: Sendable, Equatable {
 
   /// Whether a `set:` value goes in ``hiddenValuesFile`` rather than on the command line: a sensitive key that
   /// names a path of maps (a list index such as `a[0]` cannot be written as a values-file path, so such a key stays
-  /// a flag).
+  /// a flag), and any key set above one (`hub.config` above `hub.config.X.client_secret`): a `--set-json` of the
+  /// parent, applied after the files, would replace the whole map and drop the secret.
   public func isHidden(_ key: String) -> Bool {
-    sensitivity.isSensitive(key) && !key.contains("[")
+    guard !key.contains("[") else { return false }
+    if sensitivity.isSensitive(key) { return true }
+    let path = HelmValuePath.components(of: key)
+    return self.set.keys.contains { other in
+      other != key && !other.contains("[") && sensitivity.isSensitive(other)
+        && HelmValuePath.components(of: other).starts(with: path)
+    }
   }
 
   /// The values that go in ``hiddenValuesFile``, as the nested maps a values file holds (`hub.cookieSecret: x` →

@@ -95,6 +95,39 @@ extension KubernetesTests {
         ])
     }
 
+    @Test("with a private values file, secrets and the keys set above them go in it, merged; the rest stay flags")
+    func hiddenValuesFile() {
+      var request = HelmReleaseRequest(
+        name: "paws", chart: "./paws", namespace: "prod",
+        set: [
+          "hub.config": ["JupyterHub": ["admin_access": true]],
+          "hub.config.GenericOAuthenticator.client_secret": "0123456789abcdef",
+          "singleuser.memory.limit": "3G", "proxy.secretToken[0]": "fedcba9876543210",
+        ])
+      request.hiddenValuesFile = "/tmp/private/values.json"
+      #expect(request.isHidden("hub.config"))
+      #expect(request.isHidden("hub.config.GenericOAuthenticator.client_secret"))
+      #expect(!request.isHidden("singleuser.memory.limit"))
+      #expect(!request.isHidden("proxy.secretToken[0]"), "a list index cannot be written as a file path")
+      #expect(
+        request.hiddenValues
+          == .map([
+            "hub": .map([
+              "config": .map([
+                "JupyterHub": .map(["admin_access": true]),
+                "GenericOAuthenticator": .map(["client_secret": "0123456789abcdef"]),
+              ])
+            ])
+          ]))
+      let command = HelmCommands.upgradeInstall(request, target: target)
+      #expect(command.arguments.contains("/tmp/private/values.json"))
+      #expect(
+        setJSONValues(command.arguments) == [
+          #"proxy.secretToken[0]="fedcba9876543210""#, #"singleuser.memory.limit="3G""#,
+        ])
+      #expect(!command.displayLine.contains("fedcba9876543210"))
+    }
+
     @Test("sensitive set values print as (sensitive); the real command keeps them; their texts are collected")
     func redaction() {
       let request = HelmReleaseRequest(

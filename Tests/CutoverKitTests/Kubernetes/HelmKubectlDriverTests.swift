@@ -155,7 +155,9 @@ extension KubernetesTests {
       }
     }
 
-    @Test("declared chart repositories are added before the first deploy, once each however many deploys follow")
+    @Test(
+      "declared chart repositories are added before the first deploy, once each however many deploys, concurrent or not"
+    )
     func repositoriesAddedOnce() async throws {
       try await withStandIn { standIn in
         let status = try standIn.answer("status.json", Self.pawsStatus)
@@ -182,7 +184,10 @@ extension KubernetesTests {
         ]
         let driver = HelmKubectlDriver(helm: HelmClient(executable: helm), kubectl: KubectlClient(executable: kubectl))
         let notes = Notes()
-        _ = try await driver.deploy(deployment, on: cluster, note: notes.note)
+        // Two at once (both wait for the same add), then one more.
+        async let first = driver.deploy(deployment, on: cluster, note: notes.note)
+        async let second = driver.deploy(deployment, on: cluster, note: notes.note)
+        _ = try await (first, second)
         _ = try await driver.deploy(deployment, on: cluster, note: notes.note)
         let repoCalls = try standIn.calls().filter { $0.first == "repo" }
         #expect(

@@ -1,3 +1,4 @@
+import CutoverKit
 import Foundation
 import Synchronization
 
@@ -12,7 +13,11 @@ final class InterruptHandler: Sendable {
         value += 1
         return value
       }
-      if seen > 1 { exit(130) }
+      if seen > 1 {
+        // Exiting now skips the running deploys' cleanup: their private values files go first.
+        HelmClient.removeLeftoverHiddenValues()
+        exit(130)
+      }
       onInterrupt()
     }
   }

@@ -55,7 +55,6 @@ struct RunbookTests {
     let link = traffic.result.lineIndex(containing: "kubeconfig.128a: Modifying")
     #expect(proxies != nil && link != nil && proxies! < link!, "\(traffic.result)")
     #expect(traffic.servedBy.first == "paws-127d", "traffic started on the old generation")
-    #expect(traffic.servedBy.contains("paws-128a"), "traffic moved while the command ran")
     #expect(traffic.afterwards.allSatisfy { $0 == "paws-128a" }, "after the switch: \(traffic.afterwards)")
     print(
       "runbook switch: \(traffic.sent) requests from \(TrafficDuringCommand.concurrentClients) clients during "

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs helm for Cutover: deploys, reads back and removes releases on a generation's cluster.
 ///
@@ -93,6 +94,7 @@ public struct HelmClient: Sendable {
         reason: "cannot make a private directory for its sensitive values: \(String(cString: strerror(errno)))")
     }
     let directory = String(cString: made)
+    liveHiddenDirectories.withLock { _ = $0.insert(directory) }
     do {
       try PrivateFileWriter.write(Data(values.jsonText.utf8), to: directory + "/values.json")
     } catch {
@@ -107,6 +109,16 @@ public struct HelmClient: Sendable {
   static func removeHiddenValues(_ directory: String) {
     unlink(directory + "/values.json")
     rmdir(directory)
+    liveHiddenDirectories.withLock { _ = $0.remove(directory) }
+  }
+
+  /// The private directories of deploys still running, so an exit that skips their cleanup can remove them.
+  private static let liveHiddenDirectories = Mutex<Set<String>>([])
+
+  /// Removes the sensitive values files of deploys still running: for an exit that does not wait for them (a second
+  /// Ctrl-C). helm, if it still runs, has read its values long before.
+  public static func removeLeftoverHiddenValues() {
+    for directory in liveHiddenDirectories.withLock({ $0 }) { removeHiddenValues(directory) }
   }
 
   /// Runs `helm dependency update PATH`.

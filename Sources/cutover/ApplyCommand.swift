@@ -111,20 +111,10 @@ struct ApplyRun {
 
   private func confirm(_ plan: Plan) throws {
     if autoApprove { return }
-    guard Terminal.inputIsTerminal else {
-      throw CutoverError.usage(
-        "refusing to \(mode == .destroy ? "destroy" : "apply") without confirmation: "
-          + "standard input is not a terminal; review the plan and pass --auto-approve")
-    }
     let question =
       mode == .destroy
       ? "Do you really want to destroy these objects in \(environment)?" : "Apply these changes to \(environment)?"
-    Terminal.out("\n\(question)\n  Only 'yes' is accepted.\n\n  Enter a value: ")
-    let answer = readLine()?.trimmingCharacters(in: .whitespaces)
-    guard answer == "yes" else {
-      throw CutoverError.cancelled("\(mode == .destroy ? "destroy" : "apply") cancelled; nothing was changed")
-    }
-    Terminal.line()
+    try Terminal.confirm(question, action: mode == .destroy ? "destroy" : "apply")
   }
 
   /// Executes a plan with progress output; Ctrl-C stops launching actions and lets running ones record their state.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CutoverKit
 import Foundation
-import OpenStack
 
 /// `cutover generation retire ENV GEN`: remove a standby generation from the file and destroy what it had.
 struct GenerationRetireCommand: AsyncParsableCommand {
@@ -71,7 +70,10 @@ struct GenerationRetireCommand: AsyncParsableCommand {
         for note in outcome.notes { Terminal.warning(note) }
         let plan = outcome.plan
         Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: path))
-        if plan.hasChanges, !autoApprove { try confirm() }
+        if plan.hasChanges || edited != nil, !autoApprove {
+          try Terminal.confirm(
+            "Retire \(generation) of \(environment)? Its objects are destroyed.", action: "retire")
+        }
         if let edited {
           try EnvironmentFileRewriter.replace(path: path, original: edited.original, with: edited.text)
           Terminal.line("\(path): removed generation \(generation)")
@@ -110,14 +112,7 @@ struct GenerationRetireCommand: AsyncParsableCommand {
     async throws
   {
     let serving = Set(owned.flatMap { catalog[$0.address.type]?.servingHosts($0.attributes) ?? [] })
-    guard !serving.isEmpty else { return }
-    let routes: [ProxyRoute]
-    do {
-      routes = try await cloud.webProxy.routes()
-    } catch let error as OpenStackError where error.kind == .configuration {
-      return  // this cloud has no web-proxy service
-    }
-    let routed = routes.filter { route in route.backends.contains { serving.contains(URLHost.of($0) ?? "") } }
+    let routed = try await ClusterResource.routes(sendingTo: serving, webProxy: cloud.webProxy)
     guard routed.isEmpty else {
       throw CutoverError.refused(
         "refusing to retire \(generation): web proxy \(routed.map(\.domain).joined(separator: ", ")) still sends "
@@ -140,21 +135,6 @@ struct GenerationRetireCommand: AsyncParsableCommand {
         "refusing to retire \(generation): \(message). Pass --force to retire it now, or --grace to shorten the wait")
     }
     Terminal.warning("retiring \(generation) within its grace period, as --force asks: \(message)")
-  }
-
-  private func confirm() throws {
-    guard Terminal.inputIsTerminal else {
-      throw CutoverError.usage(
-        "refusing to retire without confirmation: standard input is not a terminal; review the plan and pass "
-          + "--auto-approve")
-    }
-    Terminal.out(
-      "\nRetire \(generation) of \(environment)? Its objects are destroyed.\n  Only 'yes' is accepted.\n\n"
-        + "  Enter a value: ")
-    guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-      throw CutoverError.cancelled("retire cancelled; nothing was changed")
-    }
-    Terminal.line()
   }
 }
 

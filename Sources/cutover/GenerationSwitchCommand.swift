@@ -212,7 +212,7 @@ struct GenerationSwitchRun {
       Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: path))
       if let leftover { Terminal.warning(leftover) }
       if plan.hasChanges || edit != nil, !autoApprove {
-        try confirm()
+        try Terminal.confirm("Switch \(environment) to \(generation)?", action: "switch")
       }
       // The generation traffic leaves: the file's `live:`, or (finishing a switch) where the routes point now.
       let from = finishing ? routed.flatMap { $0 == generation ? nil : $0 } : desired.live
@@ -306,19 +306,6 @@ struct GenerationSwitchRun {
     var pointer = plan
     pointer.changes.removeAll { $0.address.type != "kubeconfig" }
     return [routing, pointer]
-  }
-
-  private func confirm() throws {
-    guard Terminal.inputIsTerminal else {
-      throw CutoverError.usage(
-        "refusing to switch without confirmation: standard input is not a terminal; review the plan and pass "
-          + "--auto-approve")
-    }
-    Terminal.out("\nSwitch \(environment) to \(generation)?\n  Only 'yes' is accepted.\n\n  Enter a value: ")
-    guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-      throw CutoverError.cancelled("switch cancelled; nothing was changed")
-    }
-    Terminal.line()
   }
 
   /// A cutover command line with the options that point it at the same files and cloud.

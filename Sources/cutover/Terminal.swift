@@ -1,3 +1,4 @@
+import CutoverKit
 import Foundation
 
 /// Writes to the terminal: results on stdout, problems on stderr, flushed at once so progress shows as it happens.
@@ -21,6 +22,21 @@ enum Terminal {
   }
 
   static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+  /// Asks `question` and goes on only on `yes`. Without a terminal to ask on it refuses (exit 64) rather than wait.
+  /// - Parameter action: the verb the refusal and the cancellation name (`apply`, `switch`).
+  static func confirm(_ question: String, action: String) throws {
+    guard inputIsTerminal else {
+      throw CutoverError.usage(
+        "refusing to \(action) without confirmation: standard input is not a terminal; review the plan and pass "
+          + "--auto-approve")
+    }
+    out("\n\(question)\n  Only 'yes' is accepted.\n\n  Enter a value: ")
+    guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+      throw CutoverError.cancelled("\(action) cancelled; nothing was changed")
+    }
+    line()
+  }
 
   /// Whether to colour output: not with `--no-color`, not with `NO_COLOR` set, not when stdout is not a terminal.
   static func useColor(noColorFlag: Bool) -> Bool {

@@ -114,20 +114,25 @@ public struct ClusterResource: ResourceType {
   /// The last line of defence behind the plan's guards: a cluster a web proxy still sends traffic to is not deleted,
   /// because the proxy service would then delete the route and its DNS record.
   private func refuseWhileRouted(_ prior: RecordedResource, context: ActionContext) async throws {
-    let hosts = Set(servingHosts(prior.attributes))
-    guard !hosts.isEmpty else { return }
-    let routes: [ProxyRoute]
-    do {
-      routes = try await context.cloud.webProxy.routes()
-    } catch let error as OpenStackError where error.kind == .configuration {
-      return  // this cloud has no web-proxy service
-    }
-    let routed = routes.filter { route in route.backends.contains { hosts.contains(URLHost.of($0) ?? "") } }
+    let routed = try await Self.routes(sendingTo: Set(servingHosts(prior.attributes)), webProxy: context.cloud.webProxy)
     if !routed.isEmpty {
       throw ResourceActionError(
         "refusing to delete \(prior.address): web proxy \(routed.map(\.domain).joined(separator: ", ")) still sends"
           + " traffic to its nodes; switch the proxies away first")
     }
+  }
+
+  /// The routes the proxy service holds now (those Cutover does not manage included) that send traffic to one of
+  /// `hosts`; none when the cloud has no web-proxy service.
+  public static func routes(sendingTo hosts: Set<String>, webProxy: WebProxyClient) async throws -> [ProxyRoute] {
+    guard !hosts.isEmpty else { return [] }
+    let routes: [ProxyRoute]
+    do {
+      routes = try await webProxy.routes()
+    } catch let error as OpenStackError where error.kind == .configuration {
+      return []  // this cloud has no web-proxy service
+    }
+    return routes.filter { route in route.backends.contains { hosts.contains(URLHost.of($0) ?? "") } }
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {

@@ -92,12 +92,7 @@ struct GenerationRetireCommand: AsyncParsableCommand {
   private func refuseWhileRouted(owned: [RecordedResource], recorded: [RecordedResource], catalog: ResourceCatalog)
     throws
   {
-    let serving = Set(owned.flatMap { catalog[$0.address.type]?.servingHosts($0.attributes) ?? [] })
-    guard !serving.isEmpty else { return }
-    let routing = recorded.filter { resource in
-      guard let type = catalog[resource.address.type] else { return false }
-      return type.routedHosts(resource.attributes).contains(where: serving.contains)
-    }
+    let routing = catalog.routers(to: catalog.servingHosts(owned), in: recorded)
     guard routing.isEmpty else {
       throw CutoverError.refused(
         "refusing to retire \(generation): \(routing.map(\.address.description).joined(separator: ", ")) still "
@@ -111,8 +106,7 @@ struct GenerationRetireCommand: AsyncParsableCommand {
   private func refuseWhileRoutedInCloud(owned: [RecordedResource], catalog: ResourceCatalog, cloud: CloudClients)
     async throws
   {
-    let serving = Set(owned.flatMap { catalog[$0.address.type]?.servingHosts($0.attributes) ?? [] })
-    let routed = try await ClusterResource.routes(sendingTo: serving, webProxy: cloud.webProxy)
+    let routed = try await ClusterResource.routes(sendingTo: catalog.servingHosts(owned), webProxy: cloud.webProxy)
     guard routed.isEmpty else {
       throw CutoverError.refused(
         "refusing to retire \(generation): web proxy \(routed.map(\.domain).joined(separator: ", ")) still sends "

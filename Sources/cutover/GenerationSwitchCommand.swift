@@ -256,13 +256,10 @@ struct GenerationSwitchRun {
   /// The generation the recorded web proxies send traffic to: the one whose recorded cluster serves a backend.
   static func routedGeneration(_ recorded: [RecordedResource]) -> String? {
     let catalog = ResourceCatalog.standard
-    let routedHosts = Set(
-      recorded.filter { $0.address.type == "web_proxy" }.flatMap {
-        catalog[$0.address.type]?.routedHosts($0.attributes) ?? []
-      })
+    let proxies = recorded.filter { $0.address.type == "web_proxy" }
     return recorded.first { resource in
       resource.address.type == "cluster" && resource.deposedKey == nil
-        && (catalog["cluster"]?.servingHosts(resource.attributes) ?? []).contains(where: routedHosts.contains)
+        && !catalog.routers(to: catalog.servingHosts([resource]), in: proxies).isEmpty
     }?.address.name
   }
 

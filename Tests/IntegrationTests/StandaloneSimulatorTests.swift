@@ -68,4 +68,56 @@ struct StandaloneSimulatorTests {
     let snapshot = try await SimulatedCloud.snapshot(databasePath: workspace.path("cloud.sqlite"))
     #expect(snapshot.clusters.isEmpty, "nothing was created")
   }
+
+  @Test("against a real cloud, releases deploy through helm and kubectl on PATH; a plan where they are missing says so")
+  func releasesThroughHelmThenNoHelm() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+    let cloudsYAML = workspace.path("clouds.yaml")
+    let server = try workspace.start(
+      ["simulator", "serve", "--port", "0", "--database", workspace.path("cloud.sqlite"), "--clouds-yaml", cloudsYAML],
+      environment: ["CUTOVER_SIMULATOR_BUILD_SECONDS": "0"])
+    try await server.waitForOutput("Ctrl-C stops it.", timeout: .seconds(60))
+    // Stand-ins that answer as helm 3.16 and kubectl 1.28 do, with every release deployed at revision 1.
+    let bin = workspace.path("tools")
+    try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+    let scripts = [
+      "helm": """
+      #!/bin/sh
+      case "$1" in
+        version) echo v3.16.2 ;;
+        status) echo "{\\"name\\":\\"$2\\",\\"namespace\\":\\"$4\\",\\"version\\":1,\\"info\\":{\\"status\\":\\"deployed\\"}}" ;;
+        get) echo '{}' ;;
+        *) echo "helm $1 done" ;;
+      esac
+      """,
+      "kubectl": """
+      #!/bin/sh
+      case "$1" in
+        version) echo '{"clientVersion":{"major":"1","minor":"28","gitVersion":"v1.28.15"}}' ;;
+        *) echo "storageclass.storage.k8s.io/standard serverside-applied" ;;
+      esac
+      """,
+    ]
+    for (name, text) in scripts {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: bin + "/" + name))
+      chmod(bin + "/" + name, 0o755)
+    }
+    let withTools = ["OS_CLIENT_CONFIG_FILE": cloudsYAML, "PATH": bin + ":/usr/bin:/bin"]
+    let apply = try requireExit(
+      0, try await workspace.run(["apply", "eqiad1", "--cloud", "simulator", "--auto-approve"], environment: withTools))
+    #expect(apply.stdout.contains("helm_release.127d.paws: Creation complete"), "\(apply)")
+
+    let empty = workspace.path("empty-bin")
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+    let plan = try requireExit(
+      0,
+      try await workspace.run(
+        ["plan", "eqiad1", "--cloud", "simulator"], environment: ["OS_CLIENT_CONFIG_FILE": cloudsYAML, "PATH": empty]))
+    #expect(plan.stdout.contains("releases and manifests were not read from their clusters"), "\(plan)")
+    #expect(plan.stdout.contains("No changes."), "\(plan)")
+    _ = try await server.killAndWait()
+  }
 }

@@ -32,6 +32,19 @@ public struct ResourceCatalog: Sendable {
     types.flatMap { $0.expand(state) }
   }
 
+  /// The hosts `objects` serve traffic from (a cluster's node addresses).
+  public func servingHosts(_ objects: [RecordedResource]) -> Set<String> {
+    Set(objects.flatMap { self[$0.address.type]?.servingHosts($0.attributes) ?? [] })
+  }
+
+  /// The objects of `recorded` (web proxies, haproxy hosts) that send traffic to one of `hosts`.
+  public func routers(to hosts: Set<String>, in recorded: [RecordedResource]) -> [RecordedResource] {
+    guard !hosts.isEmpty else { return [] }
+    return recorded.filter { object in
+      (self[object.address.type]?.routedHosts(object.attributes) ?? []).contains(where: hosts.contains)
+    }
+  }
+
   /// The generation a resource belongs to, if its type is per-generation.
   public func generation(of address: ResourceAddress) -> String? {
     self[address.type]?.generation(of: address)

@@ -4,7 +4,12 @@ import Foundation
 /// SHA-256 of local files, so Cutover can tell the file it wrote from one written over it since.
 enum FileDigest {
   static func sha256(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    hex(SHA256.hash(data: data))
+  }
+
+  /// A finished digest in lower-case hex.
+  static func hex(_ digest: SHA256.Digest) -> String {
+    digest.map { String(format: "%02x", $0) }.joined()
   }
 
   /// The digest of the file at `path`; nil when it cannot be read.

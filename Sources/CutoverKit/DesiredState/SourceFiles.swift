@@ -81,7 +81,7 @@ enum SourceFiles {
       hash.update(data: Data("\(file)\0\(data.count)\0".utf8))
       hash.update(data: data)
     }
-    return "sha256:" + hash.finalize().map { String(format: "%02x", $0) }.joined()
+    return "sha256:" + FileDigest.hex(hash.finalize())
   }
 
   /// The patterns of a chart's `.helmignore`, which helm leaves out of the chart (and Cutover out of its digest): a

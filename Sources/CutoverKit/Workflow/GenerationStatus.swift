@@ -174,15 +174,10 @@ public struct GenerationStatus: Sendable {
   /// The recorded objects (web proxies, haproxy hosts) that send traffic to one of the generation's nodes, as
   /// recorded or as Magnum reports them now.
   private func routers(to id: String, cluster: Cluster?) -> [ResourceAddress] {
-    var hosts = Set((cluster?.nodeAddresses ?? []) + (cluster?.masterAddresses ?? []))
-    for object in recorded where object.deposedKey == nil && catalog.generation(of: object.address) == id {
-      hosts.formUnion(catalog[object.address.type]?.servingHosts(object.attributes) ?? [])
-    }
-    guard !hosts.isEmpty else { return [] }
-    return recorded.filter { object in
-      object.deposedKey == nil
-        && (catalog[object.address.type]?.routedHosts(object.attributes) ?? []).contains(where: hosts.contains)
-    }.map(\.address).sorted()
+    let current = recorded.filter { $0.deposedKey == nil }
+    let hosts = Set((cluster?.nodeAddresses ?? []) + (cluster?.masterAddresses ?? [])).union(
+      catalog.servingHosts(current.filter { catalog.generation(of: $0.address) == id }))
+    return catalog.routers(to: hosts, in: current).map(\.address).sorted()
   }
 }
 

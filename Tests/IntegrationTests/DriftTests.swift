@@ -1,3 +1,4 @@
+import CloudSimulator
 import CutoverKit
 import Foundation
 import OpenStack
@@ -25,6 +26,56 @@ struct DriftTests {
     try requireExit(0, try await workspace.apply())
     #expect(try workspace.cluster("127d", in: try await workspace.cloudSnapshot()).nodeCount == 5)
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+  }
+
+  @Test(
+    "a worker the auto-healer replaced moves the proxies to its new address: the apply sends what the plan showed")
+  func workerReplacedBehindOurBack() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    try requireExit(0, try await workspace.apply())
+    let replaced = try await NodeReplacement.replaceWorker(
+      1, of: "paws-127d", databasePath: workspace.simulatedCloudFile())
+
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
+    #expect(plan.stdout.contains("~ cluster.127d changed outside Cutover"), "\(plan)")
+    #expect(plan.stdout.contains("\"http://\(replaced.new):30001\""), "\(plan)")
+    #expect(plan.lastLine == "Plan: 0 to add, 2 to change, 0 to destroy.", "\(plan)")
+    try requireExit(0, try await workspace.apply())
+
+    // The cloud holds what the plan showed: the new worker, not the one it replaced.
+    let cloud = try await workspace.cloudSnapshot()
+    let cluster = try workspace.cluster("127d", in: cloud)
+    #expect(cluster.nodeAddresses?.contains(replaced.new) == true)
+    for domain in PAWS.domains {
+      let backends = try #require(cloud.route(domain)).backends
+      #expect(Set(backends) == PAWS.backends(of: cluster), "\(domain): \(backends)")
+      #expect(!backends.contains("http://\(replaced.old):30001"), "\(domain): \(backends)")
+    }
+    // And the state records it: the cluster as refreshed, the proxies as read back, so nothing is left to do.
+    let store = try #require(try workspace.stateStore())
+    let recorded = try #require(try store.resource(ResourceAddress(type: "cluster", name: "127d")))
+    #expect(recorded.attributes["node_addresses"]?.stringList?.contains(replaced.new) == true)
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
+  }
+
+  @Test("a worker the auto-healer replaced is rendered into haproxy.cfg: the file holds what the plan showed")
+  func workerReplacedReachesHAProxy() async throws {
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    let environment = [DesiredStateFixture.vrrpSecretVariable: "vrrp-pw1"]
+    try requireExit(0, try await workspace.apply(environment: environment))
+    let replaced = try await NodeReplacement.replaceWorker(
+      0, of: "paws-127d", databasePath: workspace.simulatedCloudFile())
+
+    let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"], environment: environment))
+    #expect(plan.stdout.contains("~ haproxy.paws-k8s-haproxy-1"), "\(plan)")
+    try requireExit(0, try await workspace.apply(environment: environment))
+    for (host, _) in DesiredStateFixture.haproxyHosts {
+      let file = try String(
+        contentsOfFile: workspace.path("state/eqiad1/rendered/\(host)/haproxy.cfg"), encoding: .utf8)
+      #expect(file.contains(" \(replaced.new):30001"), "\(host): \(file)")
+      #expect(!file.contains(" \(replaced.old):30001"), "\(host): \(file)")
+    }
+    try requireExit(0, try await workspace.plan(["--detailed-exitcode"], environment: environment))
   }
 
   @Test("a live cluster deleted by hand is gone, with the routes the proxy service scrubbed; the apply builds it again")

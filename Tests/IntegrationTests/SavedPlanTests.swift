@@ -1,4 +1,5 @@
 import Foundation
+import OpenStack
 import TestSupport
 import Testing
 
@@ -36,6 +37,43 @@ struct SavedPlanTests {
     #expect(stale.stderr.contains("serial"), "\(stale)")
     #expect(!stale.stdout.contains("Modifying..."), "\(stale)")
     #expect(try workspace.cluster("127d", in: try await workspace.cloudSnapshot()).nodeCount == 6)
+  }
+
+  @Test("a plan saved without the lock while an apply runs is stale once that apply has finished")
+  func planSavedDuringAnApplyIsStale() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "3"]
+    let apply = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
+    try await apply.waitForOutput("cluster.127d: Creating...", timeout: .seconds(60))
+    try requireExit(
+      0,
+      try await workspace.plan(["--lock=false", "--no-refresh", "--out", "plans/during.plan"], environment: building))
+    try requireExit(0, try await apply.waitForExit(timeout: .seconds(120)))
+
+    let stale = try requireExit(1, try await workspace.run(["apply", "plans/during.plan", "--simulate"]))
+    #expect(stale.stderr.contains("the state's serial moved"), "\(stale)")
+    #expect(!stale.stdout.contains("Creating..."), "\(stale)")
+    let cloud = try await workspace.cloudSnapshot()
+    #expect(cloud.templates.count == 1 && cloud.clusters.count == 1, "nothing was created twice")
+  }
+
+  @Test("a plan saved before an import that adopts what it would create is stale, and creates no second one")
+  func planSavedBeforeAnImportIsStale() async throws {
+    let workspace = try Workspace.with(.eqiad1())
+    try requireExit(0, try await workspace.plan(["--out", "plans/before.plan"]))
+    // Someone makes the template by hand meanwhile, and it is adopted.
+    let template = try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { cloud in
+      try await cloud.magnum.createClusterTemplate(
+        ClusterTemplateCreateRequest(
+          name: "paws-127d", imageID: "Fedora-CoreOS-38", keypairID: "paws-magnum-vm",
+          flavorID: "g4.cores8.ram32.disk20"))
+    }
+    try requireExit(
+      0, try await workspace.run(["import", "eqiad1", "cluster_template.127d", template.uuid, "--simulate"]))
+
+    let stale = try requireExit(1, try await workspace.run(["apply", "plans/before.plan", "--simulate"]))
+    #expect(stale.stderr.contains("the state's serial moved"), "\(stale)")
+    #expect(try await workspace.cloudSnapshot().templates.map(\.uuid) == [template.uuid])
   }
 
   @Test("a saved plan made before the desired state changed is refused, naming the desired state")

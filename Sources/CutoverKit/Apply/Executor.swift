@@ -34,7 +34,9 @@ public struct Executor: Sendable {
   {
     let started = ContinuousClock.now
     let steps = ExecutionGraph(plan: plan)
-    let applyID = try store.beginApply(command: command, summary: plan.summary.compact, identity: identity)
+    // The state takes what the plan's refresh read as the apply starts: the plan was computed from it.
+    let applyID = try store.beginApply(
+      command: command, summary: plan.summary.compact, identity: identity, refreshed: plan.drift)
     let desired = Dictionary(plan.desired.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
 
     var remaining = steps.dependencyCounts
@@ -129,7 +131,8 @@ public struct Executor: Sendable {
       return nil
     } catch {
       let message = Self.describe(error)
-      try? store.failAction(actionID, error: message)
+      // A write the cloud did not take as planned: record what it holds, so the next plan starts from the truth.
+      try? store.failAction(actionID, error: message, observed: (error as? ReadBackMismatch)?.observed)
       if label.kind == .create, (error as? ResourceActionError)?.objectFailed == true,
         var recorded = try? store.resource(label.address), recorded.status == .creating
       {
@@ -168,20 +171,20 @@ public struct Executor: Sendable {
 
     case .update:
       guard let desired else { throw ResourceActionError("\(label.address) is not in the plan's desired state") }
-      let attributes = try resolve(desired)
+      let attributes = try resolve(desired, planned: change)
       let applied = try await retryingTransientFailures(actionID: actionID) { _ in
         guard let prior = try store.resource(label.address) else {
           throw ResourceActionError("\(label.address) is no longer recorded in state")
         }
         return try await type.update(attributes, prior: prior, context: context)
       }
-      return RecordedResource(
-        address: label.address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
-        dependencies: desired.dependencies)
+      return try await readBack(
+        applied, sent: attributes, address: label.address, dependencies: desired.dependencies, verb: "update",
+        type: type, context: context)
 
     case .create:
       guard let desired else { throw ResourceActionError("\(label.address) is not in the plan's desired state") }
-      let attributes = try resolve(desired)
+      let attributes = try resolve(desired, planned: change)
       let dependencies = desired.dependencies
       if let key = deposeKey {
         // The new object takes the address; the old one waits, deposed, for its own delete step.
@@ -214,10 +217,36 @@ public struct Executor: Sendable {
         }
         return try await type.create(attributes, address: label.address, context: attemptContext)
       }
-      return RecordedResource(
-        address: label.address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
-        dependencies: dependencies)
+      return try await readBack(
+        applied, sent: attributes, address: label.address, dependencies: dependencies, verb: "create", type: type,
+        context: context)
     }
+  }
+
+  /// Reads the object just written back from the cloud and checks that it holds what was sent: a write the cloud
+  /// answered but did not take as planned fails here, with both values, instead of being reported complete.
+  /// - Returns: the object as read, to record.
+  /// - Throws: `ReadBackMismatch` (carrying the object as read) when an input differs from what was sent.
+  private func readBack(
+    _ applied: AppliedResource, sent: Attributes, address: ResourceAddress, dependencies: [ResourceAddress],
+    verb: String, type: any ResourceType, context: ActionContext
+  ) async throws -> RecordedResource {
+    let written = RecordedResource(
+      address: address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
+      dependencies: dependencies)
+    guard let read = try await type.read(written, context: context) else {
+      throw ResourceActionError(
+        "\(address): the \(verb) was answered, but reading \(applied.remoteID) back finds no such object")
+    }
+    let observed = RecordedResource(
+      address: address, remoteID: read.remoteID.isEmpty ? applied.remoteID : read.remoteID,
+      attributes: type.schema.recordable(read.attributes), dependencies: dependencies)
+    let differences = ReadBack.differences(
+      sent: type.schema.recordable(sent), observed: observed.attributes, schema: type.schema)
+    guard differences.isEmpty else {
+      throw ReadBackMismatch(address: address, verb: verb, differences: differences, observed: observed)
+    }
+    return observed
   }
 
   /// Runs a cloud call again (up to `attempts` in all, with backoff) while it fails in a way that may pass: the
@@ -240,21 +269,24 @@ public struct Executor: Sendable {
     }
   }
 
-  /// The desired attributes with every reference replaced by the value its resource now has in state.
-  private func resolve(_ resource: DesiredResource) throws -> Attributes {
+  /// The attributes to send: the plan's own values. A reference the plan resolved is sent as the plan showed it
+  /// (never resolved again from other records); one the plan could only show as `(known after apply)` is taken from
+  /// what the action it waits on recorded in this apply.
+  private func resolve(_ resource: DesiredResource, planned change: PlannedChange) throws -> Attributes {
     var attributes: Attributes = [:]
     for (name, expression) in resource.attributes {
       switch expression {
       case .value(let value):
         attributes[name] = value
       case .reference(let reference):
-        guard let target = try store.resource(reference.address), target.status == .ready,
-          let value = target.attributes[reference.attribute]
-        else {
+        if !change.unknownAfter.contains(name), let planned = change.after?[name] {
+          attributes[name] = planned
+        } else if let value = reference.resolved(in: try store.resource(reference.address)) {
+          attributes[name] = value
+        } else {
           throw ResourceActionError(
             "\(resource.address) needs \(reference.address).\(reference.attribute), which is not available")
         }
-        attributes[name] = reference.formatted(value)
       }
     }
     return attributes

@@ -40,6 +40,14 @@ public struct Reference: Sendable, Codable, Equatable {
     self.format = format
   }
 
+  /// The value this reference has in `target`'s record, formatted; nil unless the object is ready and has the
+  /// attribute. The planner and the executor (for what the plan could only call "known after apply") both resolve
+  /// through here.
+  public func resolved(in target: RecordedResource?) -> Value? {
+    guard let target, target.status == .ready, let value = target.attributes[attribute] else { return nil }
+    return formatted(value)
+  }
+
   /// Applies the format to a resolved value.
   public func formatted(_ value: Value) -> Value {
     guard let format else { return value }

@@ -24,15 +24,18 @@ public struct KubeconfigResource: ResourceType {
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
-    state.generations.map { generation in
+    let live = state.live.flatMap { state.generation($0) }.map { ResourceAddress(type: name, name: $0.id) }
+    return state.generations.map { generation in
       let cluster = ResourceAddress(type: "cluster", name: generation.id)
+      let address = ResourceAddress(type: name, name: generation.id)
+      // A standby's `live: false` holds once the live generation's kubeconfig has the link: it comes after it.
       return DesiredResource(
-        address: ResourceAddress(type: name, name: generation.id),
+        address: address,
         attributes: [
           "cluster_id": .reference(Reference(cluster, "id")),
           "server": .reference(Reference(cluster, "api_address")),
           "live": .value(.bool(generation.id == state.live)),
-        ])
+        ], dependsOn: live.map { $0 == address ? [] : [$0] } ?? [])
     }
   }
 

@@ -238,10 +238,7 @@ public struct Planner: Sendable {
       if change.unknownAfter.contains(reference.attribute) { return nil }
       if let value = change.after?[reference.attribute] { return reference.formatted(value) }
     }
-    guard let prior = current[reference.address], prior.status == .ready,
-      let value = prior.attributes[reference.attribute]
-    else { return nil }
-    return reference.formatted(value)
+    return reference.resolved(in: current[reference.address])
   }
 
   // MARK: - Graph and checks

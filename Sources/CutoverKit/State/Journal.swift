@@ -14,7 +14,7 @@ public struct ApplyRecord: Sendable, Equatable {
   public var pid: Int32
   public var startedAt: Date
   public var finishedAt: Date?
-  /// The state serial this apply produced.
+  /// The state serial its start produced (every later write of the apply bumps it again).
   public var serial: Int
   /// `+N ~N -N`, the plan it executed.
   public var summary: String

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 
 /// The SQLite state of one environment: lineage and serial, the recorded resources, the journal of every apply and
-/// action, and the lock lease. Every write is its own transaction, so what is committed is always true.
+/// action, and the lock lease. Every write is its own transaction, so what is committed is always true, and every
+/// transaction that changes what is recorded (anything but the lock lease's own upkeep) bumps the serial in the same
+/// transaction, so a plan saved before it is stale.
 public final class StateStore: Sendable {
   public let path: String
   public let environment: String
@@ -57,7 +59,8 @@ public final class StateStore: Sendable {
 
   // MARK: - Lineage and serial
 
-  /// The environment's lineage (set when the state was created) and serial (bumped by every apply).
+  /// The environment's lineage (set when the state was created) and serial (bumped by every change to what is
+  /// recorded).
   public func version() throws -> StateVersion {
     try read { db in
       let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
@@ -78,12 +81,16 @@ public final class StateStore: Sendable {
 
   /// The object at an address: the current one, or with `deposedKey` a deposed one.
   public func resource(_ address: ResourceAddress, deposedKey: String? = nil) throws -> RecordedResource? {
-    try read { db in
-      try Row.fetchOne(
-        db, sql: "SELECT * FROM resources WHERE address = ? AND deposed = ?",
-        arguments: [address.description, deposedKey ?? ""]
-      ).map(Self.resource(from:))
-    }
+    try read { db in try Self.resource(address, deposedKey: deposedKey, in: db) }
+  }
+
+  private static func resource(_ address: ResourceAddress, deposedKey: String?, in db: Database) throws
+    -> RecordedResource?
+  {
+    try Row.fetchOne(
+      db, sql: "SELECT * FROM resources WHERE address = ? AND deposed = ?",
+      arguments: [address.description, deposedKey ?? ""]
+    ).map(Self.resource(from:))
   }
 
   private static func resource(from row: Row) throws -> RecordedResource {
@@ -134,6 +141,8 @@ public final class StateStore: Sendable {
   public func recordRefresh(_ resources: [RecordedResource], gone: [Drift]) throws {
     let before = try self.resources()
     let changed = !gone.isEmpty || before.count != resources.count || zip(before, resources).contains { $0 != $1 }
+    // Nothing read differs from what is recorded: a plan saved before stays valid.
+    guard changed else { return }
     try write { db in
       for drift in gone {
         try db.execute(
@@ -141,9 +150,6 @@ public final class StateStore: Sendable {
           arguments: [drift.address.description, drift.deposedKey ?? ""])
       }
       for resource in resources { try Self.upsert(resource, in: db) }
-      if changed {
-        try db.execute(sql: "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'serial'")
-      }
     }
   }
 
@@ -167,12 +173,25 @@ public final class StateStore: Sendable {
 
   // MARK: - Journal
 
-  /// Starts an apply in the journal and bumps the serial, so saved plans made before it become stale.
+  /// Starts an apply in the journal and, in the same transaction, records what the plan's refresh read of the objects
+  /// that changed outside Cutover (`refreshed`): the plan was computed from those values, so the state takes them
+  /// as the apply starts, as it would after `cutover refresh`. A drifted object whose record moved since the plan
+  /// read it (an earlier phase of the same switch updated it) keeps its newer record.
   /// - Returns: the apply's id.
-  public func beginApply(command: String, summary: String, identity: ProcessIdentity) throws -> Int64 {
+  public func beginApply(
+    command: String, summary: String, identity: ProcessIdentity, refreshed: [Drift] = []
+  ) throws -> Int64 {
     try write { db in
-      try db.execute(sql: "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'serial'")
-      let serial = try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'serial'") ?? 0
+      for drift in refreshed where drift.kind == .changed {
+        guard var recorded = try Self.resource(drift.address, deposedKey: drift.deposedKey, in: db),
+          drift.before.allSatisfy({ recorded.attributes[$0.key] == $0.value })
+        else { continue }
+        for key in drift.before.keys { recorded.attributes[key] = nil }
+        recorded.attributes.merge(drift.after ?? [:]) { _, read in read }
+        try Self.upsert(recorded, in: db)
+      }
+      // This transaction changes what is recorded, so it ends with the serial one higher: the apply's.
+      let serial = (try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'serial'") ?? 0) + 1
       try db.execute(
         sql: """
           INSERT INTO applies (command, user, host, pid, started_at, serial, summary, outcome)
@@ -246,12 +265,14 @@ public final class StateStore: Sendable {
     }
   }
 
-  /// Ends an action as failed with the error a user should see.
-  public func failAction(_ actionID: Int64, error: String) throws {
+  /// Ends an action as failed with the error a user should see and, in the same transaction, records `observed`
+  /// when the action knows what the cloud now holds (a write the cloud did not take as planned).
+  public func failAction(_ actionID: Int64, error: String, observed: RecordedResource? = nil) throws {
     try write { db in
       try db.execute(
         sql: "UPDATE actions SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
         arguments: [Date().timeIntervalSince1970, error, actionID])
+      if let observed { try Self.upsert(observed, in: db) }
     }
   }
 
@@ -435,7 +456,7 @@ public final class StateStore: Sendable {
   /// Takes the lock lease, or throws `CutoverError.stateLocked` naming the live holder.
   /// An expired lease (heartbeat older than `ttl`, or its process gone from this host) is taken over.
   public func acquireLock(command: String, identity: ProcessIdentity, ttl: TimeInterval) throws -> LockLease {
-    try write { db in
+    try write(bumpingSerial: false) { db in
       let now = Date()
       if let current = try Self.lease(in: db, environment: environment),
         !current.isExpired(now: now, ttl: ttl, localHost: identity.host)
@@ -461,7 +482,7 @@ public final class StateStore: Sendable {
   /// Proves the holder alive. Returns false when the lease was broken or taken over meanwhile.
   @discardableResult
   public func heartbeat(_ lease: LockLease) throws -> Bool {
-    try write { db in
+    try write(bumpingSerial: false) { db in
       try db.execute(
         sql: "UPDATE lock SET heartbeat_at = ? WHERE id = 1 AND token = ?",
         arguments: [Date().timeIntervalSince1970, lease.token])
@@ -471,12 +492,13 @@ public final class StateStore: Sendable {
 
   /// Gives the lease back, if it is still ours.
   public func releaseLock(_ lease: LockLease) throws {
-    try write { db in
+    try write(bumpingSerial: false) { db in
       try db.execute(sql: "DELETE FROM lock WHERE id = 1 AND token = ?", arguments: [lease.token])
     }
   }
 
-  /// Breaks whatever lease is held, on purpose. Returns the lease that was broken.
+  /// Breaks whatever lease is held, on purpose, and bumps the serial: whatever the run that held it left is no
+  /// longer vouched for by a lease, so a plan saved before is stale. Returns the lease that was broken.
   public func breakLock() throws -> LockLease? {
     try write { db in
       let current = try Self.lease(in: db, environment: environment)
@@ -510,12 +532,20 @@ public final class StateStore: Sendable {
     }
   }
 
-  private func write<T>(_ body: (Database) throws -> T) throws -> T {
+  /// Runs `body` in one immediate transaction. When `bumpingSerial` and the body changed a row, the serial goes up
+  /// in the same transaction: one mechanism, so no writer of recorded state can forget it. Only the lock lease's
+  /// upkeep (take, beat, give back) leaves the serial alone.
+  private func write<T>(bumpingSerial: Bool = true, _ body: (Database) throws -> T) throws -> T {
     do {
       return try database.writeWithoutTransaction { db in
         var result: T?
         try db.inTransaction(.immediate) {
+          let changesBefore = db.totalChangesCount
           result = try body(db)
+          if bumpingSerial, db.totalChangesCount > changesBefore {
+            try db.execute(
+              sql: "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'serial'")
+          }
           return .commit
         }
         return result!

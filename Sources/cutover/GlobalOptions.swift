@@ -39,6 +39,12 @@ struct GlobalOptions: ParsableArguments {
     LocalWorkspace(directory: paths.localDirectory(environment), sourceDirectory: paths.sourceDirectory)
   }
 
+  /// What keeps this machine from running helm and kubectl, found without the cloud: the tools on `PATH`, or nothing
+  /// under `--simulate`, whose cloud plays them.
+  @Sendable func kubernetesToolProblems() async -> [String] {
+    simulate ? [] : await HelmKubectlDriver().toolProblems()
+  }
+
   /// Resolves the cloud without touching the network, so a missing `clouds.yaml` stops the run before any call.
   /// - Parameter probesIngress: whether the command sends requests to the workers' ingress ports (`generation
   ///   verify`), so the simulator must serve them.

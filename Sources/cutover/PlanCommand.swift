@@ -55,15 +55,11 @@ struct PlanCommand: AsyncParsableCommand {
       changes = try await withEnvironment(
         store: store, cloud: cloud, command: "plan \(environment)", lock: planning.lock
       ) {
+        // Without a refresh the plan is made offline: nothing asks the cloud.
+        var openCloud: (@Sendable () async throws -> CloudClients)?
+        if let cloud { openCloud = { try await cloud.clients() } }
         let outcome = try await PlanPreparation(
-          store: store,
-          cloud: {
-            guard let cloud else {
-              throw CutoverError.cloud(
-                "an interrupted apply must be settled against the cloud first; plan without --no-refresh")
-            }
-            return try await cloud.clients()
-          }
+          store: store, cloud: openCloud, kubernetesTools: global.kubernetesToolProblems
         ).plan(
           environment: environment, desired: desired, mode: destroy ? .destroy : .apply, refresh: planning.refresh,
           locked: planning.lock, targets: try planning.targetAddresses(),

@@ -42,12 +42,14 @@ struct SavedPlanTests {
   @Test("a plan saved without the lock while an apply runs is stale once that apply has finished")
   func planSavedDuringAnApplyIsStale() async throws {
     let workspace = try Workspace.with(.eqiad1())
-    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "3"]
+    // A build long enough for the plan to be made while the apply waits on it, whatever the machine's load.
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "20"]
     let apply = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
     try await apply.waitForOutput("cluster.127d: Creating...", timeout: .seconds(60))
-    try requireExit(
+    let during = try requireExit(
       0,
       try await workspace.plan(["--lock=false", "--no-refresh", "--out", "plans/during.plan"], environment: building))
+    try #require(during.stdout.contains("(resuming "), "the plan was made while the cluster was building: \(during)")
     try requireExit(0, try await apply.waitForExit(timeout: .seconds(120)))
 
     let stale = try requireExit(1, try await workspace.run(["apply", "plans/during.plan", "--simulate"]))

@@ -1,17 +1,30 @@
 /// The steps before a plan: settle what an interrupted apply left unknown, read the recorded objects from the cloud,
-/// then plan. Cloud access is requested only when a step needs it, so `plan --no-refresh` works offline.
+/// then plan. Cloud access is requested only when a step needs it; without it (`plan --no-refresh`) every plan is
+/// made offline, and what could not be checked is said in a warning.
 public struct PlanPreparation: Sendable {
   public var catalog: ResourceCatalog
   public var store: StateStore
-  /// Opens the cloud on first use.
-  public var cloud: @Sendable () async throws -> CloudClients
+  /// Opens the cloud on first use; nil for a plan that must not reach it.
+  public var cloud: (@Sendable () async throws -> CloudClients)?
+  /// What keeps this machine from running the helm and kubectl a plan's releases and manifests need, found without
+  /// the cloud (the tools on `PATH`; nothing for the simulated cloud, which plays them).
+  public var kubernetesTools: @Sendable () async -> [String]
 
   public init(
-    catalog: ResourceCatalog = .standard, store: StateStore, cloud: @escaping @Sendable () async throws -> CloudClients
+    catalog: ResourceCatalog = .standard, store: StateStore,
+    cloud: (@Sendable () async throws -> CloudClients)?,
+    kubernetesTools: @escaping @Sendable () async -> [String]
   ) {
     self.catalog = catalog
     self.store = store
     self.cloud = cloud
+    self.kubernetesTools = kubernetesTools
+  }
+
+  /// The cloud, for a step that cannot be done without it.
+  private func openCloud(for step: String) async throws -> CloudClients {
+    guard let cloud else { throw CutoverError.cloud("\(step) needs the cloud, and this run may not reach it") }
+    return try await cloud()
   }
 
   /// What the preparation found, with the plan.
@@ -30,8 +43,14 @@ public struct PlanPreparation: Sendable {
   ) async throws -> Outcome {
     var notes: [String] = []
     if locked, try Reconciler.needsCloud(store) {
-      let reconciler = Reconciler(catalog: catalog, store: store, cloud: try await cloud())
-      notes = try await reconciler.reconcile(desired: desired.map(catalog.expand) ?? [])
+      if let cloud {
+        let reconciler = Reconciler(catalog: catalog, store: store, cloud: try await cloud())
+        notes = try await reconciler.reconcile(desired: desired.map(catalog.expand) ?? [])
+      } else {
+        notes.append(
+          "an interrupted apply left actions whose outcome only the cloud can tell; this plan, made without reading"
+            + " the cloud, takes the state as it stands (a plan that refreshes, or the next apply, settles them)")
+      }
     } else if !locked, try store.hasUnfinishedApplies() {
       notes.append(
         "an apply is running or was interrupted; this plan reads the state as it stands (a plan with the lock"
@@ -41,24 +60,25 @@ public struct PlanPreparation: Sendable {
     var drift: [Drift] = []
     var inventory: [String: [String: String]] = [:]
     if refresh {
-      let result = try await Refresher(catalog: catalog, cloud: try await cloud()).refresh(recorded)
+      let result = try await Refresher(catalog: catalog, cloud: try await openCloud(for: "a refresh")).refresh(
+        recorded)
       (recorded, drift, inventory) = (result.resources, result.drift, result.inventory)
     }
     var plan = try Planner(catalog: catalog).plan(
       Planner.Request(
         environment: environment, desired: desired, recorded: recorded, stateVersion: try store.version(), mode: mode,
         targets: targets, replace: replace, drift: drift, inventory: inventory))
-    if refresh, recorded.contains(where: { KubernetesWork.types.contains($0.address.type) }) {
-      let problems = await (try await cloud()).kubernetes.toolProblems()
-      if !problems.isEmpty, !KubernetesWork.needed(by: plan) {
-        plan.warnings.append(
-          "releases and manifests were not read from their clusters (\(problems.joined(separator: "; "))): "
-            + "changes made to them by hand are not shown")
-      }
-    }
-    if KubernetesWork.needed(by: plan) {
-      plan.warnings += KubernetesWork.warnings(
-        await KubernetesWork.problems(for: plan, driver: try await cloud().kubernetes))
+    // helm and kubectl are looked for on this machine, never through the cloud: a plan without it still says what
+    // they would stop.
+    let readsReleases = refresh && recorded.contains { KubernetesWork.types.contains($0.address.type) }
+    let deploys = KubernetesWork.needed(by: plan)
+    let problems = readsReleases || deploys ? await kubernetesTools() : []
+    if deploys {
+      plan.warnings += KubernetesWork.warnings(problems)
+    } else if readsReleases, !problems.isEmpty {
+      plan.warnings.append(
+        "releases and manifests were not read from their clusters (\(problems.joined(separator: "; "))): "
+          + "changes made to them by hand are not shown")
     }
     return Outcome(plan: plan, notes: notes)
   }
@@ -67,7 +87,7 @@ public struct PlanPreparation: Sendable {
   /// - Returns: the drift.
   public func refreshState() async throws -> [Drift] {
     let recorded = try store.resources()
-    let result = try await Refresher(catalog: catalog, cloud: try await cloud()).refresh(recorded)
+    let result = try await Refresher(catalog: catalog, cloud: try await openCloud(for: "a refresh")).refresh(recorded)
     try store.recordRefresh(result.resources, gone: result.drift.filter { $0.kind == .gone })
     return result.drift
   }

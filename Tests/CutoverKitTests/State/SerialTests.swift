@@ -83,7 +83,7 @@ struct SerialTests {
   func savedPlanAfterAnyChangeIsStale() throws {
     try withStore { store in
       let desired = try Fixture.desiredState("minimal.yaml")
-      let preparation = PlanPreparation(store: store, cloud: { throw CutoverError.cloud("offline") })
+      let preparation = PlanPreparation(store: store, cloud: nil, kubernetesTools: { [] })
       let plan = try Planner().plan(
         Planner.Request(
           environment: "eqiad1", desired: desired, recorded: [], stateVersion: try store.version()))

@@ -45,7 +45,7 @@ struct ApplyCommand: AsyncParsableCommand {
     let cloud = try global.cloudAccess(for: desired)
     let store = try global.openStore(saved.environment)
     try await withEnvironment(store: store, cloud: cloud, command: "apply \(path)") {
-      let plan = try PlanPreparation(store: store, cloud: { try await cloud.clients() }, kubernetesTools: global.kubernetesToolProblems).restoreSaved(
+      let plan = try global.preparation(store: store, cloud: cloud).restoreSaved(
         saved, desired: desired)
       Terminal.out(
         TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(plan.environment)))
@@ -94,7 +94,7 @@ struct ApplyRun {
     let store = try global.openStore(environment)
     let command = mode == .destroy ? "destroy \(environment)" : "apply \(environment)"
     try await withEnvironment(store: store, cloud: cloud, command: command) {
-      let outcome = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }, kubernetesTools: global.kubernetesToolProblems).plan(
+      let outcome = try await global.preparation(store: store, cloud: cloud).plan(
         environment: environment, desired: desired, mode: mode, refresh: planning.refresh,
         targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")))
       for note in outcome.notes { Terminal.warning(note) }

@@ -64,7 +64,7 @@ struct GenerationRetireCommand: AsyncParsableCommand {
             text, environment: environment, file: path, sourceDirectory: global.paths.sourceDirectory)
           edited = (original, text)
         }
-        let outcome = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }, kubernetesTools: global.kubernetesToolProblems).plan(
+        let outcome = try await global.preparation(store: store, cloud: cloud).plan(
           environment: environment, desired: next, mode: .apply, refresh: true,
           targets: owned.map(\.address))
         for note in outcome.notes { Terminal.warning(note) }

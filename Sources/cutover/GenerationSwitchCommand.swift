@@ -185,7 +185,7 @@ struct GenerationSwitchRun {
           text, environment: environment, file: path, sourceDirectory: global.paths.sourceDirectory)
         edit = (original, text)
       }
-      let outcome = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }, kubernetesTools: global.kubernetesToolProblems).plan(
+      let outcome = try await global.preparation(store: store, cloud: cloud).plan(
         environment: environment, desired: next, mode: .apply, refresh: true,
         targets: Self.switchTargets(next, recorded: recorded))
       for note in outcome.notes { Terminal.warning(note) }

@@ -39,6 +39,11 @@ struct GlobalOptions: ParsableArguments {
     LocalWorkspace(directory: paths.localDirectory(environment), sourceDirectory: paths.sourceDirectory)
   }
 
+  /// The steps before a plan, over the environment's state and cloud.
+  func preparation(store: StateStore, cloud: CloudAccess) -> PlanPreparation {
+    PlanPreparation(store: store, cloud: { try await cloud.clients() }, kubernetesTools: kubernetesToolProblems)
+  }
+
   /// What keeps this machine from running helm and kubectl, found without the cloud: the tools on `PATH`, or nothing
   /// under `--simulate`, whose cloud plays them.
   @Sendable func kubernetesToolProblems() async -> [String] {

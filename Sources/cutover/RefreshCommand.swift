@@ -16,7 +16,7 @@ struct RefreshCommand: AsyncParsableCommand {
       let cloud = try global.cloudAccess(for: desired)
       let store = try global.openStore(environment)
       try await withEnvironment(store: store, cloud: cloud, command: "refresh \(environment)") {
-        let drift = try await PlanPreparation(store: store, cloud: { try await cloud.clients() }, kubernetesTools: global.kubernetesToolProblems).refreshState()
+        let drift = try await global.preparation(store: store, cloud: cloud).refreshState()
         if drift.isEmpty {
           Terminal.line("No changes outside Cutover: every recorded object matches the state.")
         }

@@ -51,7 +51,8 @@ struct ApplyCommand: AsyncParsableCommand {
         TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(plan.environment)))
       if plan.hasChanges {
         try await ApplyRun.execute(
-          plan, store: store, cloud: cloud, parallelism: parallelism, command: "apply \(path)", color: global.color)
+          plan, store: store, cloud: cloud, digester: try global.digester(store.environment), parallelism: parallelism,
+          command: "apply \(path)", color: global.color)
       }
     }
   }
@@ -104,7 +105,8 @@ struct ApplyRun {
       if plan.hasChanges {
         try confirm(plan)
         try await Self.execute(
-          plan, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
+          plan, store: store, cloud: cloud, digester: try global.digester(store.environment), parallelism: parallelism,
+          command: command, color: global.color)
       }
     }
   }
@@ -119,7 +121,8 @@ struct ApplyRun {
 
   /// Executes a plan with progress output; Ctrl-C stops launching actions and lets running ones record their state.
   static func execute(
-    _ plan: Plan, store: StateStore, cloud: CloudAccess, parallelism: Int, command: String, color: Bool
+    _ plan: Plan, store: StateStore, cloud: CloudAccess, digester: SensitiveDigester, parallelism: Int,
+    command: String, color: Bool
   ) async throws {
     let clients = try await cloud.clients()
     let problems = await KubernetesWork.problems(for: plan, driver: clients.kubernetes)
@@ -129,7 +132,7 @@ struct ApplyRun {
           + "manifests)")
     }
     let executor = Executor(
-      store: store, cloud: clients, parallelism: parallelism, polling: await cloud.polling,
+      store: store, cloud: clients, digester: digester, parallelism: parallelism, polling: await cloud.polling,
       progressInterval: .seconds(10))
     let observer = ProgressPrinter(color: color)
     let work = Task {

@@ -80,7 +80,8 @@ struct GenerationRetireCommand: AsyncParsableCommand {
         }
         if plan.hasChanges {
           try await ApplyRun.execute(
-            plan, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
+            plan, store: store, cloud: cloud, digester: try global.digester(store.environment),
+            parallelism: parallelism, command: command, color: global.color)
         }
         Terminal.line("Retired generation \(generation) of \(environment).")
       }

@@ -233,7 +233,8 @@ struct GenerationSwitchRun {
         // pointed at a generation traffic has not reached.
         for phase in Self.phases(of: plan) where phase.hasChanges {
           try await ApplyRun.execute(
-            phase, store: store, cloud: cloud, parallelism: parallelism, command: command, color: global.color)
+            phase, store: store, cloud: cloud, digester: try global.digester(store.environment),
+            parallelism: parallelism, command: command, color: global.color)
         }
       } catch {
         let again = ["generation", "switch", environment, generation] + (verification.passed ? [] : ["--force"])

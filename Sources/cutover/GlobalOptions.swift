@@ -30,8 +30,19 @@ struct GlobalOptions: ParsableArguments {
       environment: environment, path: paths.desiredStateFile(environment), sourceDirectory: paths.sourceDirectory)
   }
 
+  /// Opens the environment's state, upgrading (once) the plain digests an older Cutover recorded to keyed ones.
   func openStore(_ environment: String) throws -> StateStore {
-    try StateStore(path: paths.stateFile(environment), environment: environment)
+    let store = try StateStore(path: paths.stateFile(environment), environment: environment)
+    let digester = try digester(environment)
+    try store.upgradeLegacyDigests { ResourceCatalog.standard.upgradingLegacyDigests($0, digester: digester) }
+    return store
+  }
+
+  /// The environment's keyed digests: the key `CUTOVER_DIGEST_KEY` gives, else `state/<env>/digest.key` (made on
+  /// first use).
+  func digester(_ environment: String) throws -> SensitiveDigester {
+    try SensitiveDigester.load(
+      environment: ProcessInfo.processInfo.environment, directory: paths.localDirectory(environment))
   }
 
   /// The environment's local files: `state/<env>`, and where its charts, values files and manifests resolve.
@@ -40,8 +51,10 @@ struct GlobalOptions: ParsableArguments {
   }
 
   /// The steps before a plan, over the environment's state and cloud.
-  func preparation(store: StateStore, cloud: CloudAccess) -> PlanPreparation {
-    PlanPreparation(store: store, cloud: { try await cloud.clients() }, kubernetesTools: kubernetesToolProblems)
+  func preparation(store: StateStore, cloud: CloudAccess) throws -> PlanPreparation {
+    PlanPreparation(
+      store: store, cloud: { try await cloud.clients() }, kubernetesTools: kubernetesToolProblems,
+      digester: try digester(store.environment))
   }
 
   /// What keeps this machine from running helm and kubectl, found without the cloud: the tools on `PATH`, or nothing

@@ -36,7 +36,8 @@ struct ImportCommand: AsyncParsableCommand {
         tofuData = nil
       }
       try await withEnvironment(store: store, cloud: cloud, command: "import \(environment)") {
-        let importer = Importer(store: store, cloud: try await cloud.clients())
+        let importer = Importer(
+          store: store, cloud: try await cloud.clients(), digester: try global.digester(environment))
         let rows: [Importer.Row]
         if let tofuData {
           rows = try await importer.importTofuState(tofuData, desired: desired)

@@ -58,8 +58,9 @@ struct PlanCommand: AsyncParsableCommand {
         // Without a refresh the plan is made offline: nothing asks the cloud.
         var openCloud: (@Sendable () async throws -> CloudClients)?
         if let cloud { openCloud = { try await cloud.clients() } }
+        let digester = try global.digester(environment)
         let outcome = try await PlanPreparation(
-          store: store, cloud: openCloud, kubernetesTools: global.kubernetesToolProblems
+          store: store, cloud: openCloud, kubernetesTools: global.kubernetesToolProblems, digester: digester
         ).plan(
           environment: environment, desired: desired, mode: destroy ? .destroy : .apply, refresh: planning.refresh,
           locked: planning.lock, targets: try planning.targetAddresses(),
@@ -67,7 +68,7 @@ struct PlanCommand: AsyncParsableCommand {
         for note in outcome.notes { Terminal.warning(note) }
         try render(outcome.plan, source: global.paths.desiredStateFile(environment))
         if let out {
-          try SavedPlan.write(outcome.plan, to: out)
+          try SavedPlan.write(outcome.plan, to: out, digester: digester)
           if format == .text {
             Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.")
           }

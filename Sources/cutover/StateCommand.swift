@@ -150,7 +150,7 @@ private func existingStore(_ environment: String, _ global: GlobalOptions) throw
   guard StateStore.exists(at: path) else {
     throw CutoverError.usage("\(path): no state yet for \(environment) (nothing applied)")
   }
-  return try StateStore(path: path, environment: environment)
+  return try global.openStore(environment)
 }
 
 private func displayAddress(_ resource: RecordedResource) -> String {

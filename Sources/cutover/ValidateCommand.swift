@@ -16,7 +16,8 @@ struct ValidateCommand: AsyncParsableCommand {
       // Planning against an empty state checks the dependency graph too.
       _ = try Planner().plan(
         Planner.Request(
-          environment: environment, desired: desired, recorded: [], stateVersion: StateVersion(lineage: "", serial: 0)))
+          environment: environment, desired: desired, recorded: [], stateVersion: StateVersion(lineage: "", serial: 0),
+          digester: .ephemeral()))
       Terminal.line(
         "\(global.paths.desiredStateFile(environment)) is valid: \(desired.generations.count) generation(s), "
           + "live \(desired.live ?? "none"), \(resources.count) resource(s).")

@@ -27,7 +27,8 @@ struct ReleaseTests {
     try workspace.writeKubernetesSources()
     let plan = try requireExit(0, try await workspace.plan())
     #expect(plan.stdout.contains("set_sensitive      = (sensitive)"), "\(plan)")
-    #expect(plan.stdout.contains("\"sha256:"), "values files show by digest: \(plan)")
+    #expect(plan.stdout.contains("\"hmac-sha256:"), "values files show by keyed digest: \(plan)")
+    #expect(!plan.stdout.contains("\"sha256:"), "no plain digest of a file that may hold secrets: \(plan)")
     #expect(!plan.stdout.contains("not-a-real-one"), "a values file's content is never shown")
 
     let apply = try requireExit(0, try await workspace.apply())

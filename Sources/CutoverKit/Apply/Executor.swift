@@ -9,18 +9,21 @@ public struct Executor: Sendable {
   public var catalog: ResourceCatalog
   public var store: StateStore
   public var cloud: CloudClients
+  /// Digests what state records of values that may hold a secret.
+  public var digester: SensitiveDigester
   public var parallelism: Int
   public var polling: PollingPolicy
   /// How often a running action reports that it still runs.
   public var progressInterval: Duration
 
   public init(
-    catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients, parallelism: Int = 10,
-    polling: PollingPolicy = .init(), progressInterval: Duration = .seconds(10)
+    catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients, digester: SensitiveDigester,
+    parallelism: Int = 10, polling: PollingPolicy = .init(), progressInterval: Duration = .seconds(10)
   ) {
     self.catalog = catalog
     self.store = store
     self.cloud = cloud
+    self.digester = digester
     self.parallelism = max(1, parallelism)
     self.polling = polling
     self.progressInterval = progressInterval
@@ -151,8 +154,9 @@ public struct Executor: Sendable {
     deposeKey: String?, actionID: Int64, started: ContinuousClock.Instant, observer: any ApplyObserver
   ) async throws -> RecordedResource? {
     let store = self.store
+    let digester = self.digester
     var context = ActionContext(
-      cloud: cloud, polling: polling,
+      cloud: cloud, digester: digester, polling: polling,
       reportStatus: { status in
         try? store.noteAction(actionID, status)
         await observer.handle(.status(label, status, elapsed: ContinuousClock.now - started))
@@ -196,7 +200,8 @@ public struct Executor: Sendable {
         try store.recordRemoteID(
           actionID: actionID,
           resource: RecordedResource(
-            address: label.address, remoteID: remoteID, attributes: type.schema.recordable(attributes),
+            address: label.address, remoteID: remoteID,
+            attributes: type.schema.recordable(attributes, digester: digester),
             dependencies: dependencies, status: .creating))
       }
       let applied = try await retryingTransientFailures(actionID: actionID) { attempt in
@@ -232,17 +237,17 @@ public struct Executor: Sendable {
     verb: String, type: any ResourceType, context: ActionContext
   ) async throws -> RecordedResource {
     let written = RecordedResource(
-      address: address, remoteID: applied.remoteID, attributes: type.schema.recordable(applied.attributes),
-      dependencies: dependencies)
+      address: address, remoteID: applied.remoteID,
+      attributes: type.schema.recordable(applied.attributes, digester: digester), dependencies: dependencies)
     guard let read = try await type.read(written, context: context) else {
       throw ResourceActionError(
         "\(address): the \(verb) was answered, but reading \(applied.remoteID) back finds no such object")
     }
     let observed = RecordedResource(
       address: address, remoteID: read.remoteID.isEmpty ? applied.remoteID : read.remoteID,
-      attributes: type.schema.recordable(read.attributes), dependencies: dependencies)
+      attributes: type.schema.recordable(read.attributes, digester: digester), dependencies: dependencies)
     let differences = ReadBack.differences(
-      sent: type.schema.recordable(sent), observed: observed.attributes, schema: type.schema)
+      sent: type.schema.recordable(sent, digester: digester), observed: observed.attributes, schema: type.schema)
     guard differences.isEmpty else {
       throw ReadBackMismatch(address: address, verb: verb, differences: differences, observed: observed)
     }

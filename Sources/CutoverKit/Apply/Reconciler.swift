@@ -7,11 +7,16 @@ public struct Reconciler: Sendable {
   public var catalog: ResourceCatalog
   public var store: StateStore
   public var cloud: CloudClients
+  /// Digests what is read of values that may hold a secret, as state records them.
+  public var digester: SensitiveDigester
 
-  public init(catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients) {
+  public init(
+    catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients, digester: SensitiveDigester
+  ) {
     self.catalog = catalog
     self.store = store
     self.cloud = cloud
+    self.digester = digester
   }
 
   /// Whether anything is left to settle; answered from state alone, so runs with nothing to settle make no call.
@@ -31,7 +36,7 @@ public struct Reconciler: Sendable {
     var knownRemoteIDs = Set(try store.resources().compactMap(\.remoteID))
     for action in try store.unsettledActions() {
       guard let type = catalog[action.address.type] else { continue }
-      let context = ActionContext(cloud: cloud, knownRemoteIDs: knownRemoteIDs)
+      let context = ActionContext(cloud: cloud, digester: digester, knownRemoteIDs: knownRemoteIDs)
       let prior = try store.resource(action.address, deposedKey: action.deposedKey)
       switch action.action {
       case "create" where action.remoteID == nil:
@@ -43,7 +48,8 @@ public struct Reconciler: Sendable {
           // Recorded with the cloud's own values: if they differ from what is desired now, the plan replaces it.
           try store.record([
             RecordedResource(
-              address: action.address, remoteID: found.remoteID, attributes: type.schema.recordable(found.attributes),
+              address: action.address, remoteID: found.remoteID,
+              attributes: type.schema.recordable(found.attributes, digester: digester),
               dependencies: desiredByAddress[action.address]?.dependencies ?? [], status: .creating)
           ])
           knownRemoteIDs.insert(found.remoteID)
@@ -69,7 +75,7 @@ public struct Reconciler: Sendable {
           continue
         }
         var refreshed = prior
-        refreshed.attributes = type.schema.recordable(read.attributes)
+        refreshed.attributes = type.schema.recordable(read.attributes, digester: digester)
         try store.record([refreshed])
         let note = "\(action.address): an interrupted update was read back from the cloud and recorded"
         try store.markReconciled(action.id, detail: note)

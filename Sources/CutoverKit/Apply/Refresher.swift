@@ -4,13 +4,20 @@ import Foundation
 public struct Refresher: Sendable {
   public var catalog: ResourceCatalog
   public var cloud: CloudClients
+  /// Digests what is read of values that may hold a secret, as state records them.
+  public var digester: SensitiveDigester
   public var parallelism: Int
 
-  public init(catalog: ResourceCatalog = .standard, cloud: CloudClients, parallelism: Int = 10) {
+  public init(
+    catalog: ResourceCatalog = .standard, cloud: CloudClients, digester: SensitiveDigester, parallelism: Int = 10
+  ) {
     self.catalog = catalog
     self.cloud = cloud
+    self.digester = digester
     self.parallelism = max(1, parallelism)
   }
+
+  private var context: ActionContext { ActionContext(cloud: cloud, digester: digester) }
 
   /// What a refresh found.
   public struct Result: Sendable {
@@ -25,7 +32,7 @@ public struct Refresher: Sendable {
   public func refresh(_ recorded: [RecordedResource]) async throws -> Result {
     var inventory: [String: [String: String]] = [:]
     for type in catalog.types {
-      inventory[type.name] = try await type.inventory(context: ActionContext(cloud: cloud))
+      inventory[type.name] = try await type.inventory(context: context)
     }
     let (resources, drift) = try await read(recorded)
     return Result(resources: resources, drift: drift, inventory: inventory)
@@ -44,9 +51,9 @@ public struct Refresher: Sendable {
           // A tainted object is read too, so the plan can say why it failed (its status_reason); one still being
           // created is the reconciler's to settle.
           guard prior.status != .creating, let type = catalog[prior.address.type] else { return (index, prior) }
-          guard let read = try await type.read(prior, context: ActionContext(cloud: cloud)) else { return (index, nil) }
+          guard let read = try await type.read(prior, context: context) else { return (index, nil) }
           var refreshed = prior
-          refreshed.attributes = type.schema.recordable(read.attributes)
+          refreshed.attributes = type.schema.recordable(read.attributes, digester: digester)
           return (index, refreshed)
         }
       }

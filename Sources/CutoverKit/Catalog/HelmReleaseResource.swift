@@ -26,9 +26,10 @@ public struct HelmReleaseResource: ResourceType {
     AttributeSchema("chart", .updatable),
     AttributeSchema("repositories", .createOnly),
     AttributeSchema("version", .updatable),
-    AttributeSchema("chart_sha256", .updatable),
+    // A local chart's files and the values files may hold secrets (PAWS keeps some in both): keyed digests.
+    AttributeSchema("chart_sha256", .updatable, keyed: true),
     AttributeSchema("values", .updatable),
-    AttributeSchema("values_sha256", .updatable),
+    AttributeSchema("values_sha256", .updatable, keyed: true),
     AttributeSchema("set", .updatable),
     AttributeSchema("set_sensitive", .updatable, sensitive: true),
     AttributeSchema("status", .updatable),
@@ -142,7 +143,9 @@ public struct HelmReleaseResource: ResourceType {
     }
     let remoteID = "\(deployed.namespace)/\(deployed.name)"
     try await context.recordRemoteID(remoteID)
-    return AppliedResource(remoteID: remoteID, attributes: Self.recorded(attributes, deployed, fingerprint: nil))
+    return AppliedResource(
+      remoteID: remoteID,
+      attributes: Self.recorded(attributes, deployed, fingerprint: nil, digester: context.digester))
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
@@ -184,7 +187,8 @@ public struct HelmReleaseResource: ResourceType {
     }
     guard let deployed else { return nil }
     var attributes = Self.recorded(
-      prior.attributes, deployed, fingerprint: prior.attributes["values_fingerprint"]?.stringValue)
+      prior.attributes, deployed, fingerprint: prior.attributes["values_fingerprint"]?.stringValue,
+      digester: context.digester)
     // A chart upgraded or downgraded by hand: the cluster runs another version than the deploy left, which a plan
     // shows as `version` changing back (the desired text may be a range, so it is the deployed version compared).
     if prior.attributes["version"] != nil, let version = deployed.version,
@@ -206,7 +210,9 @@ public struct HelmReleaseResource: ResourceType {
 
   /// The attributes to record after a deploy or a read: the inputs, and the cluster's answer. `fingerprint` is the
   /// values fingerprint recorded at the last deploy (nil right after a deploy, which records the new one).
-  static func recorded(_ inputs: Attributes, _ deployed: DeployedRelease, fingerprint: String?) -> Attributes {
+  static func recorded(
+    _ inputs: Attributes, _ deployed: DeployedRelease, fingerprint: String?, digester: SensitiveDigester
+  ) -> Attributes {
     var result = inputs
     result["status"] = .string(deployed.status)
     result["revision"] = .int(deployed.revision)
@@ -218,7 +224,7 @@ public struct HelmReleaseResource: ResourceType {
     if let fingerprint {
       // State holds the fingerprint's digest (it is sensitive); a fresh deploy's result holds the fingerprint.
       let same =
-        current == .null || current.stringValue == fingerprint || current.sensitiveDigest.stringValue == fingerprint
+        current == .null || current.stringValue == fingerprint || digester.digest(current).stringValue == fingerprint
       result["values_on_cluster"] = .string(same ? asDeployed : changedOutside)
     } else {
       result["values_fingerprint"] = current
@@ -240,7 +246,7 @@ public struct HelmReleaseResource: ResourceType {
   static func deployment(_ attributes: Attributes, context: ActionContext) throws -> ReleaseDeployment {
     var set = attributes["set"]?.mapValue ?? [:]
     let hidden = attributes["set_sensitive"]
-    if let hidden, ResourceSchema.isDigest(hidden) {
+    if let hidden, SensitiveDigester.isDigest(hidden) {
       throw ResourceActionError(
         "the sensitive set: values are not known here (the plan holds their digest); plan again")
     }
@@ -256,12 +262,13 @@ public struct HelmReleaseResource: ResourceType {
       sensitiveKeys: (hidden?.mapValue ?? [:]).keys.sorted())
     // Helm gets the paths Cutover digested, resolved as Cutover resolves them (no shell expands a `~`).
     if request.isLocalChart { request.chart = SourceFiles.resolve(request.chart, in: base) }
-    var values = CanonicalEncoding()
-    for digest in attributes["values_sha256"]?.stringList ?? [] { values.append(.string(digest)) }
-    if let chart = attributes["chart_sha256"] { values.append(chart) }
+    // What the deploy ran with, as keyed digests: the cluster side records them (the simulator does), and they
+    // cover secrets.
+    let files = Value.list(
+      (attributes["values_sha256"]?.listValue ?? []) + (attributes["chart_sha256"].map { [$0] } ?? []))
     return ReleaseDeployment(
-      request: request, valuesSHA256: "sha256:" + values.sha256Hex,
-      setSHA256: Value.map(set).sensitiveDigest.stringValue ?? "", workingDirectory: base,
+      request: request, valuesSHA256: context.digester.digest(files).stringValue ?? "",
+      setSHA256: context.digester.digest(.map(set)).stringValue ?? "", workingDirectory: base,
       repositories: (attributes["repositories"]?.mapValue ?? [:]).compactMapValues(\.stringValue))
   }
 

@@ -84,7 +84,7 @@ public struct KeepalivedResource: RenderedConfigResource {
     }
     // A saved plan holds the password's digest; a fresh plan holds the password. Either way it must be the one read.
     if let planned = attributes["secret"]?.stringValue,
-      planned != secret, planned != Value.string(secret).sensitiveDigest.stringValue
+      planned != secret, planned != context.digester.digest(.string(secret)).stringValue
     {
       throw ResourceActionError(
         "the VRRP password in \(described) changed since the plan; plan again")

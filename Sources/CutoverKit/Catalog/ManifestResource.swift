@@ -11,7 +11,8 @@ public struct ManifestResource: ResourceType {
   public let schema = ResourceSchema([
     AttributeSchema("cluster_id", .updatable),
     AttributeSchema("file", .updatable),
-    AttributeSchema("sha256", .updatable),
+    // A manifest may hold a Secret: its digest is keyed.
+    AttributeSchema("sha256", .updatable, keyed: true),
     AttributeSchema("kinds", .updatable),
     AttributeSchema("status", .updatable),
   ])

@@ -45,6 +45,14 @@ public struct ResourceCatalog: Sendable {
     }
   }
 
+  /// The object with the plain digests an older Cutover recorded of what may hold a secret replaced by keyed ones.
+  public func upgradingLegacyDigests(_ object: RecordedResource, digester: SensitiveDigester) -> RecordedResource {
+    guard let schema = self[object.address.type]?.schema else { return object }
+    var upgraded = object
+    upgraded.attributes = schema.upgradingLegacyDigests(object.attributes, digester: digester)
+    return upgraded
+  }
+
   /// The generation a resource belongs to, if its type is per-generation.
   public func generation(of address: ResourceAddress) -> String? {
     self[address.type]?.generation(of: address)

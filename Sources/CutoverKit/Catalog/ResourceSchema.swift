@@ -15,13 +15,17 @@ public struct AttributeSchema: Sendable, Hashable {
 
   public var name: String
   public var mode: Mode
-  /// Never printed in plans or logs, never stored in plain text.
+  /// Never printed in plans or logs, never stored in plain text: plans and state hold a keyed digest.
   public var sensitive: Bool
+  /// Content digests (`sha256:…`) of files that may hold secrets (a values file): shown, but as keyed digests, so
+  /// that no plan or state lets a secret in the file be recovered by trying candidates.
+  public var keyed: Bool
 
-  public init(_ name: String, _ mode: Mode, sensitive: Bool = false) {
+  public init(_ name: String, _ mode: Mode, sensitive: Bool = false, keyed: Bool = false) {
     self.name = name
     self.mode = mode
     self.sensitive = sensitive
+    self.keyed = keyed
   }
 
   /// True for attributes the user sets (everything but computed ones).
@@ -45,4 +49,37 @@ public struct ResourceSchema: Sendable {
 
   /// Names of attributes that are never shown.
   public var sensitiveNames: Set<String> { Set(attributes.filter(\.sensitive).map(\.name)) }
+
+  /// The attributes as plans show them and state records them: each sensitive value replaced by its keyed digest,
+  /// each content digest of a file that may hold secrets by its keyed form. Values already digested stay as they are
+  /// (a saved plan carries digests, and a digest of a digest would never match).
+  public func recordable(_ attributes: Attributes, digester: SensitiveDigester) -> Attributes {
+    var result = attributes
+    for attribute in self.attributes where attribute.sensitive || attribute.keyed {
+      guard let value = result[attribute.name], value != .null else { continue }
+      result[attribute.name] =
+        attribute.sensitive ? digester.digestUnlessDigested(value) : digester.keyedContentDigests(value)
+    }
+    return result
+  }
+
+  /// The attributes with the plain `sha256:` digests an older Cutover recorded of what may hold a secret replaced by
+  /// the keyed digests this one records (of the same content), so nothing is sent again for the change of form.
+  public func upgradingLegacyDigests(_ attributes: Attributes, digester: SensitiveDigester) -> Attributes {
+    var result = attributes
+    for attribute in self.attributes where attribute.sensitive || attribute.keyed {
+      guard let value = result[attribute.name] else { continue }
+      result[attribute.name] =
+        attribute.sensitive ? digester.upgrading(legacy: value) ?? value : digester.keyedContentDigests(value)
+    }
+    return result
+  }
+
+  /// Whether an attribute holds digests made with another key than `digester`'s, which cannot be compared here.
+  func holdsForeignDigests(_ attributes: Attributes, digester: SensitiveDigester) -> Bool {
+    self.attributes.contains { attribute in
+      guard attribute.sensitive || attribute.keyed, let value = attributes[attribute.name] else { return false }
+      return (value.listValue ?? [value]).contains(where: digester.isForeignDigest)
+    }
+  }
 }

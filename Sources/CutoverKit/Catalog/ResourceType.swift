@@ -138,6 +138,8 @@ public struct PollingPolicy: Sendable {
 /// Everything an action needs while it runs: the cloud, how to poll, and where to report.
 public struct ActionContext: Sendable {
   public var cloud: CloudClients
+  /// Digests what may hold a secret the way state records it (a release's values fingerprint, a password).
+  public var digester: SensitiveDigester
   public var polling: PollingPolicy
   /// The id an interrupted create of this address recorded: wait on that object rather than create another.
   public var resumeRemoteID: String?
@@ -151,12 +153,13 @@ public struct ActionContext: Sendable {
   public var note: @Sendable (String) async -> Void
 
   public init(
-    cloud: CloudClients, polling: PollingPolicy = .init(), resumeRemoteID: String? = nil,
+    cloud: CloudClients, digester: SensitiveDigester, polling: PollingPolicy = .init(), resumeRemoteID: String? = nil,
     knownRemoteIDs: Set<String> = [], recordRemoteID: @escaping @Sendable (String) async throws -> Void = { _ in },
     reportStatus: @escaping @Sendable (String) async -> Void = { _ in },
     note: @escaping @Sendable (String) async -> Void = { _ in }
   ) {
     self.cloud = cloud
+    self.digester = digester
     self.polling = polling
     self.resumeRemoteID = resumeRemoteID
     self.knownRemoteIDs = knownRemoteIDs

@@ -106,9 +106,9 @@ public struct HelmKubectlDriver: KubernetesDriver {
   }
 
   /// `sha256:` and the hex SHA-256 of the values' canonical encoding: equal values (in any key order) give equal
-  /// fingerprints, and nothing of the values can be read back from it.
+  /// fingerprints. It stays in memory: state records only its keyed digest (`values_fingerprint` is sensitive).
   static func fingerprint(of values: [String: Value]) -> String {
-    Value.map(values).sensitiveDigest.stringValue ?? ""
+    Value.map(values).sha256Digest
   }
 
   // MARK: - Manifests

@@ -23,11 +23,13 @@ public struct Planner: Sendable {
     public var drift: [Drift]
     /// Objects the cloud holds, by type and name, as a refresh listed them (empty without a refresh).
     public var inventory: [String: [String: String]]
+    /// Makes the keyed digests state records of what may hold a secret, so desired values compare with them.
+    public var digester: SensitiveDigester
 
     public init(
       environment: String, desired: DesiredState?, recorded: [RecordedResource], stateVersion: StateVersion,
       mode: Plan.Mode = .apply, targets: [ResourceAddress] = [], replace: [ResourceAddress] = [], drift: [Drift] = [],
-      inventory: [String: [String: String]] = [:]
+      inventory: [String: [String: String]] = [:], digester: SensitiveDigester
     ) {
       self.environment = environment
       self.desired = desired
@@ -38,6 +40,7 @@ public struct Planner: Sendable {
       self.replace = replace
       self.drift = drift
       self.inventory = inventory
+      self.digester = digester
     }
   }
 
@@ -62,7 +65,7 @@ public struct Planner: Sendable {
       guard let resource = byAddress[address], let type = catalog[address.type] else { continue }
       var change = change(
         for: resource, type: type, prior: current[address], planned: planned, current: current,
-        forceReplace: forcedReplacement.contains(address))
+        forceReplace: forcedReplacement.contains(address), digester: request.digester)
       if change.action == .create, change.reason == nil, gone.contains(address) {
         change.reason = .recreateBecauseGone
       }
@@ -92,9 +95,10 @@ public struct Planner: Sendable {
 
     let plan = Plan(
       environment: request.environment, mode: request.mode, stateVersion: request.stateVersion,
-      desiredDigest: Self.digest(of: desiredResources), changes: changes, desired: desiredResources,
-      drift: request.drift,
-      warnings: failedObjects(request.recorded) + inputWarnings(request.desired) + warnings(changes))
+      desiredDigest: Self.digest(of: desiredResources, digester: request.digester), changes: changes,
+      desired: desiredResources, drift: request.drift,
+      warnings: failedObjects(request.recorded) + inputWarnings(request.desired) + warnings(changes)
+        + foreignDigests(request.recorded, digester: request.digester))
     var violations = GenerationGuards(catalog: catalog).violations(
       of: plan, desiredLive: request.mode == .destroy ? nil : request.desired?.live, recorded: request.recorded)
     violations += unrecordedConflicts(plan, request: request)
@@ -102,11 +106,12 @@ public struct Planner: Sendable {
     return plan
   }
 
-  /// The SHA-256 of the desired resources, as saved plans record it.
-  public static func digest(of resources: [DesiredResource]) -> String {
+  /// The keyed digest of the desired resources, as saved plans record it: they hold secrets, so a plain digest of
+  /// them could be reversed by trying candidates for the one value a public file does not say.
+  public static func digest(of resources: [DesiredResource], digester: SensitiveDigester) -> String {
     var encoding = CanonicalEncoding()
     for resource in resources { encoding.append(resource) }
-    return encoding.sha256Hex
+    return digester.digest(bytes: encoding.bytes)
   }
 
   /// Creates of objects the cloud already holds under the same name, unrecorded: creating them would make a second
@@ -128,7 +133,8 @@ public struct Planner: Sendable {
 
   private func change(
     for resource: DesiredResource, type: any ResourceType, prior: RecordedResource?,
-    planned: [ResourceAddress: PlannedChange], current: [ResourceAddress: RecordedResource], forceReplace: Bool
+    planned: [ResourceAddress: PlannedChange], current: [ResourceAddress: RecordedResource], forceReplace: Bool,
+    digester: SensitiveDigester
   ) -> PlannedChange {
     var known: Attributes = [:]
     var unknown: [String] = []
@@ -144,6 +150,8 @@ public struct Planner: Sendable {
       }
     }
     let schema = type.schema
+    // Compared and shown as state records them: what may hold a secret only as its keyed digest.
+    known = schema.recordable(known, digester: digester)
     let computed = schema.attributes.filter { !$0.isInput }
     // Only the sensitive attributes this resource has (a release without secret values has none to show).
     let sensitive = sensitiveNames(type.name).filter {
@@ -184,9 +192,7 @@ public struct Planner: Sendable {
     var updatePaths: [String] = []
     for attribute in schema.attributes where attribute.isInput {
       let isUnknown = unknown.contains(attribute.name)
-      // State holds a digest of a sensitive value, never the value: compare digests.
-      let wanted = attribute.sensitive ? known[attribute.name]?.sensitiveDigest : known[attribute.name]
-      let differs = isUnknown || wanted != prior.attributes[attribute.name]
+      let differs = isUnknown || known[attribute.name] != prior.attributes[attribute.name]
       guard differs else { continue }
       switch attribute.mode {
       case .forcesReplacement: replacePaths.append(attribute.name)
@@ -312,6 +318,21 @@ public struct Planner: Sendable {
   private func inputWarnings(_ desired: DesiredState?) -> [String] {
     guard let desired else { return [] }
     return catalog.types.flatMap { $0.warnings(desired) }
+  }
+
+  /// Objects whose recorded digests were made with another key than this run's: they cannot be compared, so they show
+  /// as changed, and the operator must know why before an apply sends their secrets again.
+  private func foreignDigests(_ recorded: [RecordedResource], digester: SensitiveDigester) -> [String] {
+    let addresses = recorded.filter { object in
+      catalog[object.address.type]?.schema.holdsForeignDigests(object.attributes, digester: digester) == true
+    }.map(\.address.description)
+    guard !addresses.isEmpty else { return [] }
+    return [
+      "\(addresses.joined(separator: ", ")) \(addresses.count == 1 ? "was" : "were") recorded with another digest key"
+        + " than this run's (state/<env>/\(SensitiveDigester.keyFileName) or \(SensitiveDigester.keyVariable)):"
+        + " their secrets and files show as changed, and an apply sends them again; give this machine the key they"
+        + " were recorded with to compare them"
+    ]
   }
 
   private func warnings(_ changes: [PlannedChange]) -> [String] {

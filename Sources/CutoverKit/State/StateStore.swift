@@ -18,6 +18,8 @@ public final class StateStore: Sendable {
     do {
       try Self.createPrivateFile(at: path)
       var configuration = Configuration()
+      // What a write replaces is overwritten on disk, not left in free pages: a digest replaced by a keyed one is gone.
+      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
       configuration.journalMode = .wal
       configuration.busyMode = .timeout(10)
       configuration.label = "cutover.state"
@@ -26,7 +28,10 @@ public final class StateStore: Sendable {
       try database.write { db in
         if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'") == nil {
           try db.execute(
-            sql: "INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0'), ('environment', ?)",
+            sql: """
+              INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0'), ('environment', ?),
+                ('digests', 'keyed')
+              """,
             arguments: [UUID().uuidString.lowercased(), environment])
         }
       }
@@ -151,6 +156,25 @@ public final class StateStore: Sendable {
       }
       for resource in resources { try Self.upsert(resource, in: db) }
     }
+  }
+
+  /// Replaces, once, what an older Cutover recorded as plain `sha256:` digests of values that may hold a secret with
+  /// keyed ones (`upgrade` says how, per object), then checkpoints the journal file so the plain digests are gone
+  /// from disk too. A state made by this version holds none, and is marked so: nothing is read then.
+  public func upgradeLegacyDigests(_ upgrade: (RecordedResource) -> RecordedResource) throws {
+    let done = try read { db in
+      try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'digests'") == "keyed"
+    }
+    guard !done else { return }
+    let upgraded = try resources().compactMap { resource -> RecordedResource? in
+      let new = upgrade(resource)
+      return new == resource ? nil : new
+    }
+    try write { db in
+      for resource in upgraded { try Self.upsert(resource, in: db) }
+      try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('digests', 'keyed')")
+    }
+    try database.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
   }
 
   /// Forgets an object (it no longer exists in the cloud).

@@ -36,12 +36,12 @@ extension Importer {
           attributes[unknown] = .string(Self.notKnown)
         }
         if let version = deployed.version { attributes["version"] = .string(version) }
-        let recorded = HelmReleaseResource.recorded(attributes, deployed, fingerprint: nil)
+        let recorded = HelmReleaseResource.recorded(attributes, deployed, fingerprint: nil, digester: digester)
         let remoteID = "\(deployed.namespace)/\(deployed.name)"
         try store.record([
           RecordedResource(
-            address: resource.address, remoteID: remoteID, attributes: type.schema.recordable(recorded),
-            dependencies: resource.dependencies)
+            address: resource.address, remoteID: remoteID,
+            attributes: type.schema.recordable(recorded, digester: digester), dependencies: resource.dependencies)
         ])
         rows.append(
           Row(

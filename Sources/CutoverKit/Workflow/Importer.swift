@@ -7,12 +7,20 @@ public struct Importer: Sendable {
   public var catalog: ResourceCatalog
   public var store: StateStore
   public var cloud: CloudClients
+  /// Digests what is adopted of values that may hold a secret, as state records them.
+  public var digester: SensitiveDigester
 
-  public init(catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients) {
+  public init(
+    catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients, digester: SensitiveDigester
+  ) {
     self.catalog = catalog
     self.store = store
     self.cloud = cloud
+    self.digester = digester
   }
+
+  /// A context for reading and writing objects outside an apply.
+  var context: ActionContext { ActionContext(cloud: cloud, digester: digester) }
 
   /// One line of an import's report.
   public struct Row: Sendable, Equatable {
@@ -105,20 +113,18 @@ public struct Importer: Sendable {
         switch expression {
         case .value(let value): attributes[name] = value
         case .reference(let reference):
-          guard let target = try store.resource(reference.address), target.status == .ready,
-            let value = target.attributes[reference.attribute]
-          else { continue }
-          attributes[name] = reference.formatted(value)
+          guard let value = reference.resolved(in: try store.resource(reference.address)) else { continue }
+          attributes[name] = value
         }
       }
       guard attributes.count == resource.attributes.count else { continue }
-      let context = ActionContext(cloud: cloud)
       do {
         let written = try await type.create(attributes, address: resource.address, context: context)
         try store.record([
           RecordedResource(
             address: resource.address, remoteID: written.remoteID,
-            attributes: type.schema.recordable(written.attributes), dependencies: resource.dependencies)
+            attributes: type.schema.recordable(written.attributes, digester: digester),
+            dependencies: resource.dependencies)
         ])
         rows.append(
           Row(
@@ -143,7 +149,7 @@ public struct Importer: Sendable {
         source: source, address: nil, remoteID: remoteID,
         note: "not adopted: \(resource.address) is already recorded (\(recorded.remoteID ?? "no id"))")
     }
-    guard let object = try await type.adopt(remoteID: remoteID, context: ActionContext(cloud: cloud)) else {
+    guard let object = try await type.adopt(remoteID: remoteID, context: context) else {
       return Row(source: source, address: nil, remoteID: remoteID, note: "not adopted: the cloud has no such object")
     }
     func refused(_ why: String) -> Row {
@@ -168,7 +174,8 @@ public struct Importer: Sendable {
     }
     try store.record([
       RecordedResource(
-        address: resource.address, remoteID: object.remoteID, attributes: type.schema.recordable(object.attributes),
+        address: resource.address, remoteID: object.remoteID,
+        attributes: type.schema.recordable(object.attributes, digester: digester),
         dependencies: resource.dependencies, status: status)
     ])
     let note =

@@ -9,16 +9,19 @@ public struct PlanPreparation: Sendable {
   /// What keeps this machine from running the helm and kubectl a plan's releases and manifests need, found without
   /// the cloud (the tools on `PATH`; nothing for the simulated cloud, which plays them).
   public var kubernetesTools: @Sendable () async -> [String]
+  /// The environment's keyed digests of what may hold a secret.
+  public var digester: SensitiveDigester
 
   public init(
     catalog: ResourceCatalog = .standard, store: StateStore,
     cloud: (@Sendable () async throws -> CloudClients)?,
-    kubernetesTools: @escaping @Sendable () async -> [String]
+    kubernetesTools: @escaping @Sendable () async -> [String], digester: SensitiveDigester
   ) {
     self.catalog = catalog
     self.store = store
     self.cloud = cloud
     self.kubernetesTools = kubernetesTools
+    self.digester = digester
   }
 
   /// The cloud, for a step that cannot be done without it.
@@ -44,7 +47,7 @@ public struct PlanPreparation: Sendable {
     var notes: [String] = []
     if locked, try Reconciler.needsCloud(store) {
       if let cloud {
-        let reconciler = Reconciler(catalog: catalog, store: store, cloud: try await cloud())
+        let reconciler = Reconciler(catalog: catalog, store: store, cloud: try await cloud(), digester: digester)
         notes = try await reconciler.reconcile(desired: desired.map(catalog.expand) ?? [])
       } else {
         notes.append(
@@ -60,14 +63,14 @@ public struct PlanPreparation: Sendable {
     var drift: [Drift] = []
     var inventory: [String: [String: String]] = [:]
     if refresh {
-      let result = try await Refresher(catalog: catalog, cloud: try await openCloud(for: "a refresh")).refresh(
-        recorded)
+      let cloud = try await openCloud(for: "a refresh")
+      let result = try await Refresher(catalog: catalog, cloud: cloud, digester: digester).refresh(recorded)
       (recorded, drift, inventory) = (result.resources, result.drift, result.inventory)
     }
     var plan = try Planner(catalog: catalog).plan(
       Planner.Request(
         environment: environment, desired: desired, recorded: recorded, stateVersion: try store.version(), mode: mode,
-        targets: targets, replace: replace, drift: drift, inventory: inventory))
+        targets: targets, replace: replace, drift: drift, inventory: inventory, digester: digester))
     // helm and kubectl are looked for on this machine, never through the cloud: a plan without it still says what
     // they would stop.
     let readsReleases = refresh && recorded.contains { KubernetesWork.types.contains($0.address.type) }
@@ -87,7 +90,8 @@ public struct PlanPreparation: Sendable {
   /// - Returns: the drift.
   public func refreshState() async throws -> [Drift] {
     let recorded = try store.resources()
-    let result = try await Refresher(catalog: catalog, cloud: try await openCloud(for: "a refresh")).refresh(recorded)
+    let cloud = try await openCloud(for: "a refresh")
+    let result = try await Refresher(catalog: catalog, cloud: cloud, digester: digester).refresh(recorded)
     try store.recordRefresh(result.resources, gone: result.drift.filter { $0.kind == .gone })
     return result.drift
   }
@@ -112,7 +116,7 @@ public struct PlanPreparation: Sendable {
           + " (another apply ran); plan again")
     }
     let resources = plan.mode == .destroy ? [] : catalog.expand(desired)
-    if Planner.digest(of: resources) != plan.desiredDigest {
+    if Planner.digest(of: resources, digester: digester) != plan.desiredDigest {
       throw CutoverError.stalePlan("the desired state of \(plan.environment) changed since it was made; plan again")
     }
     // The file is the operator's own, but it is a file: the guards hold for it as for any plan.

@@ -14,7 +14,9 @@ struct ExecutionGraphTests {
 
   private func plan(_ desired: DesiredState, recorded: [RecordedResource], mode: Plan.Mode = .apply) throws -> Plan {
     try Planner().plan(
-      Planner.Request(environment: "eqiad1", desired: desired, recorded: recorded, stateVersion: .fixed, mode: mode))
+      Planner.Request(
+        environment: "eqiad1", desired: desired, recorded: recorded, stateVersion: .fixed, mode: mode,
+        digester: .test))
   }
 
   /// The steps in an order the executor could run them one at a time.

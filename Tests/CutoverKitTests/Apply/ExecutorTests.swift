@@ -25,18 +25,21 @@ struct ExecutorTests {
       var recorded = try store.resources()
       var drift: [Drift] = []
       if refresh {
-        let result = try await Refresher(catalog: catalog, cloud: MemoryCloud.unreachableClients).refresh(recorded)
+        let result = try await Refresher(catalog: catalog, cloud: MemoryCloud.unreachableClients, digester: .test)
+          .refresh(recorded)
         (recorded, drift) = (result.resources, result.drift)
       }
       return try Planner(catalog: catalog).plan(
         Planner.Request(
           environment: "eqiad1", desired: desired, recorded: recorded, stateVersion: try store.version(),
-          drift: drift))
+          drift: drift, digester: .test))
     }
 
     func execute(_ plan: Plan) async throws -> ApplyResult {
-      try await Executor(catalog: catalog, store: store, cloud: MemoryCloud.unreachableClients, polling: .simulated)
-        .execute(plan, command: "apply eqiad1", identity: .tester, observer: CollectingObserver())
+      try await Executor(
+        catalog: catalog, store: store, cloud: MemoryCloud.unreachableClients, digester: .test, polling: .simulated
+      )
+      .execute(plan, command: "apply eqiad1", identity: .tester, observer: CollectingObserver())
     }
   }
 

@@ -21,7 +21,7 @@ struct PlannerTests {
     try Planner(catalog: catalog).plan(
       Planner.Request(
         environment: "eqiad1", desired: desired, recorded: recorded, stateVersion: .fixed, mode: mode,
-        targets: targets.map(ResourceAddress.init), replace: replace.map(ResourceAddress.init)))
+        targets: targets.map(ResourceAddress.init), replace: replace.map(ResourceAddress.init), digester: .test))
   }
 
   /// The reasons of the guard violation a plan throws; records an issue for any other outcome.
@@ -303,7 +303,9 @@ struct PlannerTests {
   func digestFollowsDesiredState() {
     let catalog = ResourceCatalog.standard
     let resized = desired.editing(generation: "128a") { $0.cluster.workers = 6 }
-    #expect(Planner.digest(of: catalog.expand(desired)) != Planner.digest(of: catalog.expand(resized)))
+    #expect(
+      Planner.digest(of: catalog.expand(desired), digester: .test)
+        != Planner.digest(of: catalog.expand(resized), digester: .test))
   }
 
   @Test("the desired digest stays the same for the same desired state, whatever the state records")
@@ -312,7 +314,7 @@ struct PlannerTests {
     let fresh = try plan(desired, recorded: [])
     let converged = try plan(reparsed, recorded: applied)
     #expect(fresh.desiredDigest == converged.desiredDigest)
-    #expect(fresh.desiredDigest == Planner.digest(of: ResourceCatalog.standard.expand(desired)))
+    #expect(fresh.desiredDigest == Planner.digest(of: ResourceCatalog.standard.expand(desired), digester: .test))
   }
 
   // MARK: - Guards added after review
@@ -360,7 +362,7 @@ struct PlannerTests {
       try Planner().plan(
         Planner.Request(
           environment: "eqiad1", desired: desired, recorded: [], stateVersion: .fixed,
-          inventory: ["cluster": ["paws-127d": "c0ffee"]]))
+          inventory: ["cluster": ["paws-127d": "c0ffee"]], digester: .test))
     } throws: { error in
       guard case CutoverError.guardViolation(let reasons) = error else { return false }
       return reasons.count == 1
@@ -376,7 +378,7 @@ struct PlannerTests {
     let plan = try Planner().plan(
       Planner.Request(
         environment: "eqiad1", desired: desired, recorded: recorded, stateVersion: .fixed,
-        drift: [Drift(address: address, kind: .gone, before: before, after: nil)]))
+        drift: [Drift(address: address, kind: .gone, before: before, after: nil)], digester: .test))
     let change = try #require(plan.change("cluster.128a"))
     #expect(change.action == .create)
     #expect(change.reason == .recreateBecauseGone)

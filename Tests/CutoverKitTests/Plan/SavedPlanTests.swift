@@ -9,7 +9,7 @@ struct SavedPlanTests {
     try withTemporaryDirectory { directory in
       let plan = try GoldenPlan.everyKindOfChange.plan()
       let path = directory + "/plans/eqiad1.plan"
-      try SavedPlan.write(plan, to: path)
+      try SavedPlan.write(plan, to: path, digester: .test)
       #expect(try SavedPlan.read(from: path) == plan)
     }
   }
@@ -27,7 +27,7 @@ struct SavedPlanTests {
   func savedPlanHoldsNoSecret() throws {
     try withTemporaryDirectory { directory in
       let path = directory + "/eqiad1.plan"
-      try SavedPlan.write(GoldenPlan.sensitive.plan(), to: path)
+      try SavedPlan.write(GoldenPlan.sensitive.plan(), to: path, digester: .test)
       let text = try String(contentsOfFile: path, encoding: .utf8)
       for secret in GoldenPlan.secrets.values {
         #expect(!text.contains(secret))

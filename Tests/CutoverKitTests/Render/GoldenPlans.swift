@@ -44,7 +44,9 @@ enum GoldenPlan: String, CaseIterable, CustomTestStringConvertible, Sendable {
     _ desired: DesiredState, recorded: [RecordedResource], catalog: ResourceCatalog = .standard
   ) throws -> Plan {
     try Planner(catalog: catalog).plan(
-      Planner.Request(environment: desired.environment, desired: desired, recorded: recorded, stateVersion: .fixed))
+      Planner.Request(
+        environment: desired.environment, desired: desired, recorded: recorded, stateVersion: .fixed,
+        digester: .test))
   }
 }
 

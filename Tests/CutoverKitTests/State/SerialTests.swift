@@ -83,10 +83,10 @@ struct SerialTests {
   func savedPlanAfterAnyChangeIsStale() throws {
     try withStore { store in
       let desired = try Fixture.desiredState("minimal.yaml")
-      let preparation = PlanPreparation(store: store, cloud: nil, kubernetesTools: { [] })
+      let preparation = PlanPreparation(store: store, cloud: nil, kubernetesTools: { [] }, digester: .test)
       let plan = try Planner().plan(
         Planner.Request(
-          environment: "eqiad1", desired: desired, recorded: [], stateVersion: try store.version()))
+          environment: "eqiad1", desired: desired, recorded: [], stateVersion: try store.version(), digester: .test))
       #expect(throws: Never.self) { _ = try preparation.restoreSaved(plan, desired: desired) }
       try store.recordSwitch(from: nil, to: "127d", command: "switch", identity: .tester, forced: false)
       let error = try #require(throws: CutoverError.self) { try preparation.restoreSaved(plan, desired: desired) }

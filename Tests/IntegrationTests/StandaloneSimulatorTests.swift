@@ -86,14 +86,15 @@ struct StandaloneSimulatorTests {
       environment: ["CUTOVER_SIMULATOR_BUILD_SECONDS": "0"])
     try await server.waitForOutput("Ctrl-C stops it.", timeout: .seconds(60))
     // Stand-ins that answer as helm 3.16 and kubectl 1.28 do, with every release deployed at revision 1, and write
-    // each command line they are given (one line, arguments tab-separated) to a log.
+    // each command line they are given to one log, in the order they ran (a line each: the tool, then its arguments,
+    // tab-separated).
     let bin = workspace.path("tools")
     try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-    let logs = (helm: workspace.path("helm.log"), kubectl: workspace.path("kubectl.log"))
+    let log = workspace.path("tools.log")
     let scripts = [
       "helm": """
       #!/bin/sh
-      { printf '%s\\t' "$@"; printf '\\n'; } >> '\(logs.helm)'
+      { printf 'helm\\t'; printf '%s\\t' "$@"; printf '\\n'; } >> '\(log)'
       case "$1" in
         version) echo v3.16.2 ;;
         status) echo "{\\"name\\":\\"$2\\",\\"namespace\\":\\"$4\\",\\"version\\":1,\\"info\\":{\\"status\\":\\"deployed\\"}}" ;;
@@ -103,7 +104,7 @@ struct StandaloneSimulatorTests {
       """,
       "kubectl": """
       #!/bin/sh
-      { printf '%s\\t' "$@"; printf '\\n'; } >> '\(logs.kubectl)'
+      { printf 'kubectl\\t'; printf '%s\\t' "$@"; printf '\\n'; } >> '\(log)'
       case "$1" in
         version) echo '{"clientVersion":{"major":"1","minor":"28","gitVersion":"v1.28.15"}}' ;;
         *) echo "storageclass.storage.k8s.io/standard serverside-applied" ;;
@@ -121,7 +122,8 @@ struct StandaloneSimulatorTests {
 
     // What helm and kubectl were asked to do, as the README says: each release installed or upgraded with the
     // generation's own kubeconfig, in the declared order, the manifest applied server-side before them.
-    let helm = try Self.commandLines(logs.helm)
+    let commands = try Self.commandLines(log)
+    let helm = commands.filter { $0.first == "helm" }.map { Array($0.dropFirst()) }
     let upgrades = helm.filter { $0.starts(with: ["upgrade", "--install"]) }
     #expect(upgrades.map { $0[2] } == ["ingress-nginx", "paws", "prometheus"], "\(helm)")
     let kubeconfig = workspace.path("state/eqiad1/kube/127d.config")
@@ -152,8 +154,11 @@ struct StandaloneSimulatorTests {
         $0.starts(with: ["dependency", "update"]) && Self.absolute($0[2], in: workspace) == workspace.path("paws")
       })
 
-    let kubectl = try Self.commandLines(logs.kubectl)
+    let kubectl = commands.filter { $0.first == "kubectl" }.map { Array($0.dropFirst()) }
     let applied = try #require(kubectl.first { $0.contains("apply") }, "\(kubectl)")
+    let appliedAt = try #require(commands.firstIndex { $0.first == "kubectl" && $0.contains("apply") })
+    let firstUpgrade = try #require(commands.firstIndex { $0.starts(with: ["helm", "upgrade"]) })
+    #expect(appliedAt < firstUpgrade, "the manifest is applied before the releases: \(commands)")
     #expect(
       Self.value(of: "--kubeconfig", in: applied).map { Self.absolute($0, in: workspace) } == kubeconfig, "\(applied)")
     #expect(applied.contains("--server-side") && applied.contains("--field-manager=cutover"), "\(applied)")
@@ -174,7 +179,7 @@ struct StandaloneSimulatorTests {
 
   // MARK: - The stand-ins' logs
 
-  /// Each command line a stand-in logged, split into its arguments.
+  /// Each command line the stand-ins logged, split into the tool and its arguments.
   private static func commandLines(_ log: String) throws -> [[String]] {
     try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { line in
       line.split(separator: "\t", omittingEmptySubsequences: false).dropLast().map(String.init)

@@ -121,7 +121,7 @@ public final class CloudSimulator: Sendable {
         throw CloudSimulatorError.serverFailedToStart("the web-proxy data plane: \(error)")
       }
       let ingress = configuration.ingressPort.map { port in
-        IngressListeners(database: store.database, port: port, logger: logger)
+        IngressListeners(database: store.database, port: port, logger: logger, now: configuration.now)
       }
       await ingress?.start()
       return CloudSimulator(

@@ -31,6 +31,10 @@ public struct SimulatorConfiguration: Sendable {
   public var nodeAddressBlock: Int?
   /// How long an issued token stays valid (one hour, like Keystone's default); tests shorten it.
   var tokenLifetimeSeconds: Double = 3600
+  /// The cloud's current time. Every status is derived from it (a cluster created at T with build time B reads
+  /// `CREATE_COMPLETE` from T+B on), as are token expiry and certificate validity. The wall clock unless replaced:
+  /// a test sets the time itself, so a read it expects to find a cluster still building never races the machine.
+  public var now: @Sendable () -> Date
 
   public init(
     databasePath: String? = nil, buildSeconds: Double = 5, project: String = "paws", faults: FaultInjection = .init()
@@ -45,6 +49,7 @@ public struct SimulatorConfiguration: Sendable {
     self.ingressPort = 30001
     self.dataPlanePort = nil
     self.nodeAddressBlock = nil
+    self.now = { Date() }
   }
 }
 

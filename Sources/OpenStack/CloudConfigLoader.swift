@@ -5,8 +5,8 @@ import Foundation
 /// Reads the cloud configuration the way the `openstack` CLI does.
 ///
 /// - `clouds.yaml`: `OS_CLIENT_CONFIG_FILE` first, then `./clouds.yaml`, `~/.config/openstack/clouds.yaml`
-///   (`$XDG_CONFIG_HOME/openstack` when set), `/etc/openstack/clouds.yaml` (`.yml` accepted too); the first file
-///   that exists is used.
+///   (`$XDG_CONFIG_HOME/openstack` when set), `/etc/openstack/clouds.yaml` (`.yml` accepted too; the directory is
+///   `CUTOVER_OPENSTACK_SYSTEM_DIR` when set); the first file that exists is used.
 /// - `secure.yaml`: `OS_CLIENT_SECURE_FILE`, then the same directories; the first found is merged over it, key by
 ///   key, so secrets can live apart from the rest.
 /// - The cloud is the `cloud` argument, else `OS_CLOUD`. With neither, `OS_AUTH_URL` and the other `OS_*`
@@ -21,12 +21,19 @@ import Foundation
 /// - `verify: false` or `insecure: true` disable TLS verification; `cacert` names a PEM file (`~` and relative
 ///   paths are resolved against the home and current directory).
 public enum CloudConfigLoader {
+  /// The system-wide directory searched last, as the `openstack` CLI does.
+  public static let defaultSystemDirectory = "/etc/openstack"
+  /// The environment variable naming a directory searched in place of ``defaultSystemDirectory``, so a run (a test
+  /// on a machine whose `/etc/openstack` holds a real `clouds.yaml`) can be kept from the machine's configuration.
+  public static let systemDirectoryVariable = "CUTOVER_OPENSTACK_SYSTEM_DIR"
+
   public static func load(
     cloud: String?, environment: [String: String], currentDirectory: String, homeDirectory: String
   ) throws -> CloudConfig {
-    try load(
+    let replaced = environment[systemDirectoryVariable].flatMap { $0.isEmpty ? nil : $0 }
+    return try load(
       cloud: cloud, environment: environment, currentDirectory: currentDirectory, homeDirectory: homeDirectory,
-      systemDirectory: "/etc/openstack"
+      systemDirectory: replaced ?? defaultSystemDirectory
     )
   }
 

@@ -115,7 +115,8 @@ import Testing
       let switched = try await withThrowingTaskGroup(of: Void.self) { group in
         for sender in 0..<senders {
           group.addTask {
-            while !traffic.stopped.withLock({ $0 }) {
+            // Cancelled too when the body gives up waiting: a sender must never outlive a failed test.
+            while !traffic.stopped.withLock({ $0 }), !Task.isCancelled {
               do {
                 let answer = try await cloud.throughDataPlane(host: Self.hub, path: "/hub/api")
                 let cluster = answer.header("X-Cutover-Cluster") ?? "?"

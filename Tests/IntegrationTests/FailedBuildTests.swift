@@ -1,3 +1,4 @@
+import CutoverKit
 import Foundation
 import TestSupport
 import Testing
@@ -19,19 +20,32 @@ struct FailedBuildTests {
     #expect(clusterLine.contains("tainted"), "\(list)")
     #expect(try await workspace.cloudSnapshot().routes.isEmpty)
 
-    // The next plan says what the cloud says about the failed cluster before it plans the replacement.
+    let failed = try #require(try await workspace.cloudSnapshot().clusters(named: "paws-127d").first)
+    #expect(failed.status == "CREATE_FAILED")
+
+    // The next plan says what the cloud says about the failed cluster before it plans the replacement, which the
+    // guard on the live generation allows: the cluster never served.
     let plan = try requireExit(2, try await workspace.plan(["--detailed-exitcode"]))
     let warning = try #require(plan.stdoutLines.first { $0.contains("cluster.127d is CREATE_FAILED in the cloud: ") })
     #expect(warning.contains("No valid host was found"), "\(plan)")
+    #expect(plan.stdout.contains("cluster.127d is tainted (its create failed), so must be replaced"), "\(plan)")
     #expect(plan.stdout.contains("-/+ cluster.127d"), "\(plan)")
 
-    // Nothing points at the failed cluster, so it can go; the next apply builds the generation again.
-    try requireExit(
-      0, try await workspace.run(["destroy", "eqiad1", "--simulate", "--auto-approve", "--target", "cluster.127d"]))
-    try requireExit(0, try await workspace.apply())
+    // A plain apply, the fault gone, replaces it: a new cluster, built, and the failed one deleted.
+    let replaced = try requireExit(0, try await workspace.apply())
+    #expect(replaced.stdout.contains("cluster.127d is tainted (its create failed), so must be replaced"), "\(replaced)")
     let cloud = try await workspace.cloudSnapshot()
-    #expect(try workspace.cluster("127d", in: cloud).status == "CREATE_COMPLETE")
-    #expect(cloud.routes.count == PAWS.domains.count)
+    let rebuilt = try workspace.cluster("127d", in: cloud)
+    #expect(rebuilt.uuid != failed.uuid)
+    #expect(rebuilt.status == "CREATE_COMPLETE")
+    #expect(cloud.clusters(named: "paws-127d").map(\.uuid) == [rebuilt.uuid], "the failed cluster is gone")
+    let recorded = try #require(
+      try workspace.stateStore()?.resources().filter { $0.address.description == "cluster.127d" })
+    #expect(recorded.map(\.remoteID) == [rebuilt.uuid], "only the new cluster is recorded: \(recorded)")
+    #expect(recorded.first?.status == .ready)
+    for domain in PAWS.domains {
+      #expect(Set(cloud.route(domain)?.backends ?? []) == PAWS.backends(of: rebuilt), "\(domain)")
+    }
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"]))
   }
 }

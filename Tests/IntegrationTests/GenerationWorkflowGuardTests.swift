@@ -33,15 +33,29 @@ struct GenerationWorkflowGuardTests {
     #expect(forced.stdout.contains("Switched eqiad1 from 127d to 128a"), "\(forced)")
     let switches = try #require(try workspace.stateStore()).switches()
     #expect(switches.last?.forced == true)
+    // Traffic did move: the cloud's routes and the kube.config link point at 128a.
+    let snapshot = try await workspace.cloudSnapshot()
+    let green = try workspace.cluster("128a", in: snapshot)
+    for domain in PAWS.domains {
+      #expect(Set(snapshot.route(domain)?.backends ?? []) == PAWS.backends(of: green), "\(domain)")
+    }
+    #expect(
+      try FileManager.default.destinationOfSymbolicLink(atPath: workspace.path("state/eqiad1/kube.config"))
+        == "kube/128a.config")
+    #expect(try workspace.desiredText().contains("live: 128a"))
   }
 
   @Test("switching to the live generation changes nothing; to an unknown one is a usage error")
   func switchNoOpAndUnknown() async throws {
     let workspace = try await twoGenerations()
+    let before = try await SwitchOutcome(of: workspace)
+    #expect(before.routes.values.allSatisfy { $0 == before.backends["127d"] }, "127d serves: \(before.routes)")
     let same = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "127d", "--auto-approve"]))
     #expect(same.stdout.contains("127d is already live"), "\(same)")
+    #expect(try await SwitchOutcome(of: workspace) == before, "the switch to the live generation changed something")
     let unknown = try requireExit(64, try await workspace.generation(["switch", "eqiad1", "999z", "--auto-approve"]))
     #expect(unknown.stderr.contains("no generation 999z"), "\(unknown)")
+    #expect(try await SwitchOutcome(of: workspace) == before, "the refused switch changed something")
   }
 
   @Test("without --auto-approve and no terminal, a switch asks, and changes nothing")
@@ -179,5 +193,34 @@ struct GenerationWorkflowGuardTests {
     #expect(!rollback.stdout.contains("kubeconfig.129a will be created"), "\(rollback)")
     #expect(try workspace.desiredText().contains("live: 127d"))
     try requireExit(0, try await workspace.plan(["--target", "web_proxy.hub-paws.wmcloud.org", "--detailed-exitcode"]))
+  }
+}
+
+/// Everything a switch may change: the cloud's routes, the kube.config link, the file's `live:`, the state's serial
+/// and its recorded switches.
+private struct SwitchOutcome: Equatable {
+  /// Each proxied domain's backends in the cloud.
+  var routes: [String: Set<String>]
+  /// Each generation's worker backends, to say whose the routes are.
+  var backends: [String: Set<String>]
+  var kubeconfigLink: String
+  var desiredText: String
+  var serial: Int
+  var switches: Int
+
+  init(of workspace: Workspace) async throws {
+    let snapshot = try await workspace.cloudSnapshot()
+    routes = Dictionary(uniqueKeysWithValues: PAWS.domains.map { ($0, Set(snapshot.route($0)?.backends ?? [])) })
+    backends = Dictionary(
+      uniqueKeysWithValues: try ["127d", "128a"].map {
+        ($0, PAWS.backends(of: try workspace.cluster($0, in: snapshot)))
+      }
+    )
+    kubeconfigLink = try FileManager.default.destinationOfSymbolicLink(
+      atPath: workspace.path("state/eqiad1/kube.config"))
+    desiredText = try workspace.desiredText()
+    let store = try #require(try workspace.stateStore())
+    serial = try store.version().serial
+    switches = try store.switches().count
   }
 }

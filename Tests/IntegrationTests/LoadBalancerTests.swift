@@ -203,15 +203,38 @@ struct LoadBalancerEdgeTests {
     #expect(plan.stdout.contains("No changes."), "\(plan)")
   }
 
-  @Test("--replace of a rendered config renders it anew and keeps the new file")
+  @Test("--replace of a rendered config renders it anew, delivers it again, and keeps the new file")
   func replaceKeepsTheNewFile() async throws {
-    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    let workspace = try await Workspace.withLoadBalancerHosts()
     try requireExit(0, try await workspace.apply(environment: Self.environment))
-    try requireExit(
+    let file = workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-1/haproxy.cfg")
+    let rendered = try String(contentsOfFile: file, encoding: .utf8)
+    let firstWrite = try Self.inode(file)
+    let deliveredBefore = try Self.deliveries(in: workspace)
+
+    let replaced = try requireExit(
       0, try await workspace.apply(["--replace", "haproxy.paws-k8s-haproxy-1"], environment: Self.environment))
-    #expect(
-      FileManager.default.fileExists(atPath: workspace.path("state/eqiad1/rendered/paws-k8s-haproxy-1/haproxy.cfg")))
+    #expect(replaced.stdout.contains("haproxy.paws-k8s-haproxy-1 will be replaced, as requested"), "\(replaced)")
+    #expect(replaced.stdout.contains("haproxy.paws-k8s-haproxy-1: accepted by haproxy"), "\(replaced)")
+    #expect(replaced.lastLine?.hasPrefix("Apply complete! Resources: 1 added, 0 changed, 1 destroyed.") == true)
+    // Written anew (a new file renamed into place) with the same text, and handed to the deliver command once more;
+    // the deposed object's delete left the new file alone.
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == rendered)
+    #expect(try Self.inode(file) != firstWrite, "the file was not written again")
+    let delivered = try Self.deliveries(in: workspace)
+    #expect(delivered.count == deliveredBefore.count + 1, "\(delivered)")
+    #expect(delivered.last?.hasPrefix("haproxy paws-k8s-haproxy-1 172.16.1.20 ") == true, "\(delivered)")
     try requireExit(0, try await workspace.plan(["--detailed-exitcode"], environment: Self.environment))
+  }
+
+  /// The inode of a file: a file written again (to a temporary name, then renamed) has a new one.
+  private static func inode(_ path: String) throws -> Int {
+    try #require(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int)
+  }
+
+  /// The lines the deliver command of ``Workspace/withLoadBalancerHosts(deliver:)`` appended, one per delivery.
+  private static func deliveries(in workspace: Workspace) throws -> [String] {
+    try String(contentsOfFile: workspace.path("delivered.log"), encoding: .utf8).split(separator: "\n").map(String.init)
   }
 
   @Test("the VRRP password a deliver command prints is masked before it reaches the journal")

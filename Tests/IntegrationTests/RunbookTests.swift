@@ -1,4 +1,5 @@
 import CloudSimulator
+import CutoverKit
 import Foundation
 import OpenStack
 import Synchronization
@@ -25,9 +26,12 @@ struct RunbookTests {
 
     // Before helm: verification fails, naming what is missing, and a switch is refused with nothing changed.
     let early = try requireExit(1, try await workspace.generation(["verify", "eqiad1", "128a"]))
-    #expect(early.stdout.contains("PASS"), "the cluster itself is built: \(early)")
-    #expect(early.stdout.contains("FAIL"), "\(early)")
-    #expect(early.stdout.contains("paws"), "the missing release is named: \(early)")
+    #expect(early.stdoutLines.contains("  PASS cluster paws-128a is CREATE_COMPLETE"), "the cluster is built: \(early)")
+    // Each missing release is named, with its namespace.
+    #expect(
+      early.stdoutLines.contains(
+        "  FAIL releases: 0/3 deployed; ingress-nginx (ingress-nginx): not installed; paws (prod): not installed; "
+          + "prometheus (metrics): not installed"), "\(early)")
     #expect(early.stderr.contains("generation 128a did not verify"), "\(early)")
     let refused = try requireExit(1, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
     #expect(refused.stderr.contains("refusing to switch eqiad1 to 128a: it did not verify"), "\(refused)")
@@ -96,14 +100,25 @@ struct RunbookTests {
       #expect(history.stdout.contains(step), "\(step) is missing from the history: \(history)")
     }
     let status = try requireExit(0, try await workspace.generation(["status", "eqiad1"]))
-    #expect(status.stdout.contains("128a"), "\(status)")
-    #expect(status.stdout.contains("live"), "\(status)")
+    let rows = status.stdoutLines.map(Self.cells)
+    #expect(rows.first?.prefix(2) == ["GENERATION", "ROLE"], "\(status)")
+    #expect(rows.filter { $0.first != "GENERATION" && !$0.isEmpty }.map(\.[0]) == ["128a"], "127d is gone: \(status)")
+    let green = try #require(rows.first { $0.first == "128a" }, "\(status)")
+    #expect(green.count == GenerationStatusReport.headers.count, "\(status)")
+    #expect(Array(green.prefix(4)) == ["128a", "live", "CREATE_COMPLETE", "healthy"], "\(status)")
+    #expect(green[5] == "3/3", "every release deployed: \(status)")
+    #expect(green[7] == PAWS.domains.joined(separator: ", "), "both proxies route to it: \(status)")
 
     // The secret set: value never left the desired state.
     for file in ["state/eqiad1.sqlite", "state/eqiad1.simulated-cloud.sqlite"] {
       let data = try Data(contentsOf: URL(fileURLWithPath: workspace.path(file)))
       #expect(data.range(of: Data(DesiredStateFixture.cookieSecret.utf8)) == nil, "\(file) holds the secret")
     }
+  }
+
+  /// The cells of a `generation status` line: columns are separated by at least two spaces, and no cell holds two.
+  private static func cells(_ line: String) -> [String] {
+    line.split(separator: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
 
   private func expectRoutes(

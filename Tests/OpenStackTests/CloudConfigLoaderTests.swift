@@ -62,6 +62,25 @@ struct CloudConfigLoaderTests {
     }
   }
 
+  @Test("CUTOVER_OPENSTACK_SYSTEM_DIR replaces /etc/openstack for the public entry point, as the executable calls it")
+  func systemDirectoryFromTheEnvironment() throws {
+    try TemporaryTree.with { tree in
+      try tree.write(tree.systemDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://etc/v3"))
+      let config = try CloudConfigLoader.load(
+        cloud: "paws", environment: [CloudConfigLoader.systemDirectoryVariable: tree.systemDirectory],
+        currentDirectory: tree.currentDirectory, homeDirectory: tree.homeDirectory)
+      #expect(config.authURL == "https://etc/v3")
+      let empty = tree.root + "/no-system-config"
+      let error = #expect(throws: CloudConfigError.self) {
+        try CloudConfigLoader.load(
+          cloud: "paws", environment: [CloudConfigLoader.systemDirectoryVariable: empty],
+          currentDirectory: tree.currentDirectory, homeDirectory: tree.homeDirectory)
+      }
+      #expect(error?.message.contains(empty + "/clouds.yaml") == true, "\(String(describing: error))")
+      #expect(error?.message.contains("/etc/openstack") == false, "\(String(describing: error))")
+    }
+  }
+
   @Test("OS_CLIENT_CONFIG_FILE is read before every other place")
   func explicitFileFirst() throws {
     try TemporaryTree.with { tree in

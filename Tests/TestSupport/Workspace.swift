@@ -1,4 +1,5 @@
 import Foundation
+import OpenStack
 import Synchronization
 
 /// A fresh temporary work folder (`clusters/`, `state/`, `plans/`) in which `cutover` runs, with its own `HOME`, so
@@ -14,6 +15,9 @@ public final class Workspace: Sendable {
   public let directory: URL
   /// `HOME` for every run: empty, so no `~/.config/openstack/clouds.yaml` is found.
   public let home: URL
+  /// What every run searches in place of `/etc/openstack` (`CUTOVER_OPENSTACK_SYSTEM_DIR`): an empty directory, so
+  /// a machine's system-wide `clouds.yaml` never reaches a test.
+  public let systemCloudConfiguration: URL
   /// The executable that runs.
   public let executable: URL
   private let logs: URL
@@ -35,7 +39,8 @@ public final class Workspace: Sendable {
     directory = root.appendingPathComponent("work")
     home = root.appendingPathComponent("home")
     logs = root.appendingPathComponent("logs")
-    for folder in [directory.appendingPathComponent("clusters"), home, logs] {
+    systemCloudConfiguration = root.appendingPathComponent("etc-openstack")
+    for folder in [directory.appendingPathComponent("clusters"), home, logs, systemCloudConfiguration] {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
   }
@@ -134,12 +139,14 @@ public final class Workspace: Sendable {
     return command
   }
 
-  /// The test process's environment without OpenStack or Cutover settings, with `HOME` pointing into the workspace.
+  /// The test process's environment without OpenStack or Cutover settings, with `HOME` and the system-wide
+  /// OpenStack directory pointing into the workspace (and no `XDG_CONFIG_HOME`, which would replace `~/.config`).
   private func processEnvironment(overrides: [String: String], unsetting: [String]) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment.filter { name, _ in
-      !name.hasPrefix("OS_") && !name.hasPrefix("CUTOVER_") && !unsetting.contains(name)
+      !name.hasPrefix("OS_") && !name.hasPrefix("CUTOVER_") && name != "XDG_CONFIG_HOME" && !unsetting.contains(name)
     }
     environment["HOME"] = home.path
+    environment[CloudConfigLoader.systemDirectoryVariable] = systemCloudConfiguration.path
     environment.merge(Self.defaultEnvironment) { _, new in new }
     environment.merge(overrides) { _, new in new }
     return environment

@@ -13,6 +13,8 @@ actor IngressListeners {
   private let database: DatabaseQueue
   private let port: Int
   private let logger: Logger
+  /// The cloud's clock, which decides which clusters are built.
+  private let now: @Sendable () -> Date
   private var running: [String: (node: IngressNode, server: LoopbackServer)] = [:]
   /// When binding a node last failed, so a taken address is retried now and then rather than every tick.
   private var failures: [IngressNode: ContinuousClock.Instant] = [:]
@@ -22,10 +24,11 @@ actor IngressListeners {
   static let interval = Duration.milliseconds(200)
   static let retryInterval = Duration.seconds(2)
 
-  init(database: DatabaseQueue, port: Int, logger: Logger) {
+  init(database: DatabaseQueue, port: Int, logger: Logger, now: @escaping @Sendable () -> Date) {
     self.database = database
     self.port = port
     self.logger = logger
+    self.now = now
   }
 
   // MARK: - Lifecycle
@@ -68,7 +71,8 @@ actor IngressListeners {
     guard !isStopped else { return }
     let serving: [IngressNode]
     do {
-      serving = try await database.read { db in try IngressNode.serving(at: Date().timeIntervalSince1970, in: db) }
+      let instant = now().timeIntervalSince1970
+      serving = try await database.read { db in try IngressNode.serving(at: instant, in: db) }
     } catch {
       logger.debug("cannot read the clusters to follow their ingress ports: \(error)")
       return

@@ -16,13 +16,14 @@ final class CloudStore: Sendable {
 
   // MARK: - Transactions
 
-  /// Runs `body` in one write transaction, with the current time (seconds since 1970), after first settling
+  /// Runs `body` in one write transaction, with the cloud's current time (seconds since 1970), after first settling
   /// deletions that finished while nobody looked and resizes injected behind the client's back. Either all of a
   /// request's changes land or none do.
   func transaction<T: Sendable>(_ body: @escaping @Sendable (Database, Double) throws -> T) async throws -> T {
     let drift = configuration.faults.nodeCountDrift
+    let clock = configuration.now
     return try await database.write { db in
-      let now = Date().timeIntervalSince1970
+      let now = clock().timeIntervalSince1970
       try ClusterRecord.purgeFinishedDeletions(at: now, in: db)
       if !drift.isEmpty {
         try ClusterRecord.applyNodeCountDrift(drift, at: now, in: db)
@@ -34,8 +35,9 @@ final class CloudStore: Sendable {
 
   /// The token a request presents, if it is known and unexpired.
   func validToken(id: String) async throws -> TokenRecord? {
-    try await database.read { db in
-      try TokenRecord.valid(id: id, at: Date().timeIntervalSince1970, in: db)
+    let now = configuration.now().timeIntervalSince1970
+    return try await database.read { db in
+      try TokenRecord.valid(id: id, at: now, in: db)
     }
   }
 

@@ -25,7 +25,7 @@ struct ExecutorTests {
       var recorded = try store.resources()
       var drift: [Drift] = []
       if refresh {
-        let result = try await Refresher(catalog: catalog, cloud: MemoryCloud.unreachableClients, digester: .test)
+        let result = try await Refresher(catalog: catalog, cloud: .unreachable, digester: .test)
           .refresh(recorded)
         (recorded, drift) = (result.resources, result.drift)
       }
@@ -37,7 +37,7 @@ struct ExecutorTests {
 
     func execute(_ plan: Plan) async throws -> ApplyResult {
       try await Executor(
-        catalog: catalog, store: store, cloud: MemoryCloud.unreachableClients, digester: .test, polling: .simulated
+        catalog: catalog, store: store, cloud: .unreachable, digester: .test, polling: .simulated
       )
       .execute(plan, command: "apply eqiad1", identity: .tester, observer: CollectingObserver())
     }

@@ -1,20 +1,31 @@
 import CutoverKit
 import Foundation
+import GRDB
 import Testing
 
 @Suite("State store: file, lineage, resources")
 struct StateStoreTests {
-  @Test("a new state file is private to its owner (0600), its WAL too")
+  @Test("a new state file is in WAL mode and private to its owner (0600), its WAL and shared-memory files too")
   func newFileIsPrivate() throws {
     try withTemporaryDirectory { directory in
       let path = directory + "/state/eqiad1.sqlite"
       let store = try StateStore(path: path, environment: "eqiad1")
       try withExtendedLifetime(store) {
-        #expect(FileManager.default.fileExists(atPath: path))
-        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
-          let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
-          #expect(mode == 0o600, "\(file)")
+        // While the store is open, a WAL database has its -wal and -shm files beside it (checked before another
+        // connection opens the file, which could make them itself).
+        for file in [path, path + "-wal", path + "-shm"] {
+          guard FileManager.default.fileExists(atPath: file) else {
+            Issue.record("\(file) does not exist while the store is open")
+            continue
+          }
+          let permissions = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+          #expect(permissions == 0o600, "\(file)")
         }
+        // The journal mode is recorded in the file itself, so another connection reads it.
+        let mode = try DatabaseQueue(path: path).read { db in
+          try String.fetchOne(db, sql: "PRAGMA journal_mode")
+        }
+        #expect(mode == "wal")
       }
     }
   }

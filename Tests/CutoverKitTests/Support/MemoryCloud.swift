@@ -32,22 +32,6 @@ final class MemoryCloud: Sendable {
       contents.objects[id] = attributes
     }
   }
-
-  /// Cloud clients whose OpenStack services answer nothing (the memory types never call them).
-  static let unreachableClients: CloudClients = {
-    let config = CloudConfig(
-      authURL: "http://127.0.0.1:9/identity/v3",
-      auth: .applicationCredential(
-        id: "unused", name: nil, secret: "unused", userName: nil, userID: nil, userDomainName: nil))
-    return CloudClients(session: OpenStackSession(config: config, transport: UnreachableTransport()))
-  }()
-}
-
-/// A transport for clients that must never be used.
-private struct UnreachableTransport: HTTPTransport {
-  func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-    throw HTTPTransportError(.notConnected, detail: "a memory-cloud test made an OpenStack call")
-  }
 }
 
 /// `server.<name>`: an object of the memory cloud with an input `size` and computed `addresses` (one per unit of size,

@@ -56,11 +56,11 @@ struct GenerationOutputTests {
   func terminalWidth() async throws {
     let workspace = try Workspace.with(try DesiredStateFixture.eqiad1())
     try requireExit(0, try await workspace.apply())
-    let narrow = try workspace.statusOnTerminal(columns: 70)
+    let narrow = try await workspace.statusOnTerminal(columns: 70)
     #expect(narrow.first == "127d", "\(narrow)")
     #expect(narrow.contains { $0.hasPrefix("  ROUTED FROM  hub-paws.wmcloud.org") }, "\(narrow)")
     #expect(narrow.allSatisfy { $0.count <= 70 }, "\(narrow)")
-    let wide = try workspace.statusOnTerminal(columns: 200)
+    let wide = try await workspace.statusOnTerminal(columns: 200)
     #expect(wide.first?.hasPrefix("GENERATION") == true, "\(wide)")
     let live = try #require(wide.first { $0.hasPrefix("127d") }, "\(wide)")
     #expect(PAWS.domains.allSatisfy { live.contains($0) }, "\(wide)")
@@ -78,7 +78,7 @@ struct GenerationOutputTests {
 extension Workspace {
   /// The lines `cutover generation status eqiad1 --simulate` prints to a terminal `columns` wide: a pseudo-terminal
   /// from util-linux's `script`, sized with `stty`, and no `COLUMNS`.
-  func statusOnTerminal(columns: Int) throws -> [String] {
+  func statusOnTerminal(columns: Int) async throws -> [String] {
     let script = URL(fileURLWithPath: "/usr/bin/script")
     try #require(FileManager.default.isExecutableFile(atPath: script.path), "util-linux's script is not installed")
     var environment = ProcessInfo.processInfo.environment.filter { name, _ in
@@ -86,6 +86,12 @@ extension Workspace {
     }
     environment["HOME"] = home.path
     environment.merge(Self.defaultEnvironment) { _, new in new }
+    let outputFile = root.appendingPathComponent("terminal-\(columns).out")
+    guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else {
+      throw CocoaError(.fileWriteUnknown)
+    }
+    let output = try FileHandle(forWritingTo: outputFile)
+    defer { try? output.close() }
     let process = Process()
     process.executableURL = script
     process.arguments = [
@@ -94,15 +100,13 @@ extension Workspace {
     ]
     process.currentDirectoryURL = directory
     process.environment = environment
-    let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    try await poll("`script … generation status` to exit", timeout: .seconds(60)) { !process.isRunning }
     try #require(process.terminationStatus == 0, "script exited \(process.terminationStatus)")
-    return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+    return try String(contentsOf: outputFile, encoding: .utf8).replacingOccurrences(of: "\r", with: "")
       .split(separator: "\n").map(String.init)
   }
 }

@@ -37,8 +37,8 @@ struct SetUpTests {
   }
 
   @Test("with everything installed, it installs nothing and runs swift test with the arguments it was given")
-  func everythingInstalled() throws {
-    let run = try SetUpRun(uid: 1000)
+  func everythingInstalled() async throws {
+    let run = try await SetUpRun.run(uid: 1000)
     try #require(run.exitCode == 0, "\(run)")
     #expect(run.log.allSatisfy { $0.hasPrefix("dpkg -s ") || $0.hasPrefix("swift ") }, "\(run)")
     #expect(run.log.filter { $0.hasPrefix("dpkg -s ") }.count == 3, "\(run)")
@@ -46,8 +46,8 @@ struct SetUpTests {
   }
 
   @Test("as root, the missing Debian packages are installed with apt-get, then the tests run")
-  func missingPackagesAsRoot() throws {
-    let run = try SetUpRun(missing: ["haproxy", "keepalived"], uid: 0)
+  func missingPackagesAsRoot() async throws {
+    let run = try await SetUpRun.run(missing: ["haproxy", "keepalived"], uid: 0)
     try #require(run.exitCode == 0, "\(run)")
     #expect(run.log.contains("apt-get update -qq"), "\(run)")
     #expect(run.log.contains("apt-get install -y -qq haproxy keepalived"), "\(run)")
@@ -56,16 +56,16 @@ struct SetUpTests {
   }
 
   @Test("as another user, the missing packages are installed through sudo")
-  func missingPackagesWithSudo() throws {
-    let run = try SetUpRun(missing: ["libsqlite3-dev"], uid: 1000)
+  func missingPackagesWithSudo() async throws {
+    let run = try await SetUpRun.run(missing: ["libsqlite3-dev"], uid: 1000)
     try #require(run.exitCode == 0, "\(run)")
     #expect(run.log.contains("sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev"), "\(run)")
     #expect(run.log.last?.hasPrefix("swift test ") == true, "\(run)")
   }
 
   @Test("as another user without sudo, it stops before the tests, saying what to install as root")
-  func missingPackagesWithoutSudo() throws {
-    let run = try SetUpRun(missing: ["haproxy"], uid: 1000, sudo: false)
+  func missingPackagesWithoutSudo() async throws {
+    let run = try await SetUpRun.run(missing: ["haproxy"], uid: 1000, sudo: false)
     #expect(run.exitCode == 1, "\(run)")
     #expect(run.stderr.contains("apt-get install -y haproxy"), "\(run)")
     #expect(run.stderr.contains("root"), "\(run)")
@@ -73,8 +73,8 @@ struct SetUpTests {
   }
 
   @Test("without Magnum's client, pip installs the OpenStack clients, then the tests run")
-  func missingClientsInstalledWithPip() throws {
-    let run = try SetUpRun(missing: ["python-magnumclient"], uid: 1000)
+  func missingClientsInstalledWithPip() async throws {
+    let run = try await SetUpRun.run(missing: ["python-magnumclient"], uid: 1000)
     try #require(run.exitCode == 0, "\(run)")
     #expect(
       run.log.contains(
@@ -84,8 +84,9 @@ struct SetUpTests {
   }
 
   @Test("where pip may not install (Debian's own Python), a virtualenv under .build holds the clients, on PATH")
-  func clientsInAVirtualenv() throws {
-    let run = try SetUpRun(missing: ["python-openstackclient", "python-magnumclient"], uid: 1000, pipRefuses: true)
+  func clientsInAVirtualenv() async throws {
+    let run = try await SetUpRun.run(
+      missing: ["python-openstackclient", "python-magnumclient"], uid: 1000, pipRefuses: true)
     try #require(run.exitCode == 0, "\(run)")
     let tools = run.checkout.appendingPathComponent(".build/test-tools").path
     #expect(run.log.contains("python3 -m venv \(tools)"), "\(run)")
@@ -106,10 +107,13 @@ private struct SetUpRun: CustomStringConvertible {
   /// The stand-ins' record of what they were asked, in order.
   let log: [String]
 
-  init(missing: [String] = [], uid: Int, sudo: Bool = true, pipRefuses: Bool = false) throws {
+  /// Runs the script and waits for it, polling rather than blocking a thread the other tests need.
+  static func run(
+    missing: [String] = [], uid: Int, sudo: Bool = true, pipRefuses: Bool = false
+  ) async throws -> SetUpRun {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-set-up-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }
-    checkout = root.appendingPathComponent("checkout")
+    let checkout = root.appendingPathComponent("checkout")
     let bin = root.appendingPathComponent("bin")
     let files = FileManager.default
     try files.createDirectory(at: checkout.appendingPathComponent("scripts"), withIntermediateDirectories: true)
@@ -135,26 +139,28 @@ private struct SetUpRun: CustomStringConvertible {
     }
 
     let logFile = root.appendingPathComponent("log")
+    let errorFile = root.appendingPathComponent("stderr")
+    guard files.createFile(atPath: errorFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    let errors = try FileHandle(forWritingTo: errorFile)
+    defer { try? errors.close() }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = [checkout.appendingPathComponent("scripts/test").path, "--filter", "SetUpTests"]
     var environment = [
       "PATH": bin.path, "HOME": root.path, "STAND_IN_LOG": logFile.path,
-      "STAND_IN_MISSING": missing.joined(separator: " "),
-      "STAND_IN_UID": String(uid),
+      "STAND_IN_MISSING": missing.joined(separator: " "), "STAND_IN_UID": String(uid),
     ]
     if pipRefuses { environment["STAND_IN_PIP_REFUSES"] = "1" }
     process.environment = environment
-    let errors = Pipe()
     process.standardError = errors
     process.standardOutput = FileHandle.nullDevice
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    exitCode = process.terminationStatus
-    stderr = String(decoding: errorData, as: UTF8.self)
-    log = ((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    try await poll("scripts/test to exit", timeout: .seconds(60)) { !process.isRunning }
+    return SetUpRun(
+      checkout: checkout, exitCode: process.terminationStatus,
+      stderr: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "",
+      log: ((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init))
   }
 
   var description: String {

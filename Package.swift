@@ -28,14 +28,14 @@ let package = Package(
     .executableTarget(
       name: "cutover",
       dependencies: [
-        "CutoverKit", "OpenStack", "CloudSimulator",
+        "CutoverKit", "OpenStack", "CloudSimulator", "EnvironmentSettings",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .target(
       name: "CutoverKit",
       dependencies: [
-        "OpenStack",
+        "OpenStack", "EnvironmentSettings",
         .product(name: "Yams", package: "Yams"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Logging", package: "swift-log"),
@@ -62,6 +62,7 @@ let package = Package(
     .target(
       name: "CloudSimulator",
       dependencies: [
+        "EnvironmentSettings",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Logging", package: "swift-log"),
@@ -73,6 +74,8 @@ let package = Package(
         .product(name: "SwiftASN1", package: "swift-asn1"),
       ]
     ),
+    // Settings read from environment variables, bounded, shared by the engine and the simulator.
+    .target(name: "EnvironmentSettings"),
     .target(
       name: "TestSupport",
       dependencies: ["CutoverKit", "OpenStack", "CloudSimulator"],
@@ -81,7 +84,7 @@ let package = Package(
     .testTarget(
       name: "CutoverKitTests",
       dependencies: [
-        "CutoverKit", "OpenStack", "TestSupport",
+        "CutoverKit", "OpenStack", "TestSupport", "EnvironmentSettings",
         .product(name: "Yams", package: "Yams"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -108,7 +111,7 @@ let package = Package(
     .testTarget(
       name: "CloudSimulatorTests",
       dependencies: [
-        "CloudSimulator", "OpenStack", "TestSupport",
+        "CloudSimulator", "OpenStack", "TestSupport", "EnvironmentSettings",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "X509", package: "swift-certificates"),

@@ -1,3 +1,4 @@
+import EnvironmentSettings
 import Foundation
 import Logging
 
@@ -96,104 +97,64 @@ extension SimulatorConfiguration {
   /// CUTOVER_SIMULATOR_LOST_ANSWER_RATE, CUTOVER_SIMULATOR_LATENCY_MS, CUTOVER_SIMULATOR_FAIL_CLUSTERS,
   /// CUTOVER_SIMULATOR_FAIL_RELEASES and CUTOVER_SIMULATOR_FAIL_MANIFESTS (comma-separated names),
   /// CUTOVER_SIMULATOR_DRIFT_NODE_COUNT (comma-separated `NAME=COUNT`), CUTOVER_SIMULATOR_INGRESS_PORT (0 for none)
-  /// and CUTOVER_SIMULATOR_LOG_LEVEL (trace…critical) over the defaults. An unset or empty variable keeps the default;
-  /// an unparsable one throws `SimulatorConfigurationError`.
+  /// and CUTOVER_SIMULATOR_LOG_LEVEL (trace…critical) over the defaults. An unset or empty variable keeps the default.
+  /// - Throws: `EnvironmentSettingError` naming the first variable out of its bounds.
   public static func fromEnvironment(
     _ environment: [String: String], databasePath: String?, project: String
-  ) throws -> SimulatorConfiguration {
+  ) throws(EnvironmentSettingError) -> SimulatorConfiguration {
     var configuration = SimulatorConfiguration(databasePath: databasePath, project: project)
-    let reader = EnvironmentReader(environment: environment)
-    if let seconds = try reader.number(
-      EnvironmentKey.buildSeconds, in: 0...86_400, expectation: "a number of seconds ≥ 0")
-    {
+    let settings = EnvironmentSettings(environment)
+    if let seconds = try settings.number(EnvironmentKey.buildSeconds, in: 0...86_400, unit: "seconds") {
       configuration.buildSeconds = seconds
     }
-    if let rate = try reader.number(EnvironmentKey.errorRate, in: 0...1, expectation: "a number between 0 and 1") {
-      configuration.faults.errorRate = rate
-    }
-    if let rate = try reader.number(EnvironmentKey.lostAnswerRate, in: 0...1, expectation: "a number between 0 and 1") {
-      configuration.faults.lostAnswerRate = rate
-    }
-    if let rate = try reader.number(EnvironmentKey.rateLimitRate, in: 0...1, expectation: "a number between 0 and 1") {
-      configuration.faults.rateLimitRate = rate
-    }
-    if let milliseconds = try reader.number(
-      EnvironmentKey.latencyMilliseconds, in: 0...600_000, expectation: "a number of milliseconds ≥ 0")
+    if let rate = try settings.fraction(EnvironmentKey.errorRate) { configuration.faults.errorRate = rate }
+    if let rate = try settings.fraction(EnvironmentKey.lostAnswerRate) { configuration.faults.lostAnswerRate = rate }
+    if let rate = try settings.fraction(EnvironmentKey.rateLimitRate) { configuration.faults.rateLimitRate = rate }
+    if let milliseconds = try settings.number(
+      EnvironmentKey.latencyMilliseconds, in: 0...600_000, unit: "milliseconds")
     {
       configuration.faults.latency = .microseconds(Int64((milliseconds * 1000).rounded()))
     }
-    if let names = reader.names(EnvironmentKey.failingClusters) {
+    if let names = settings.names(EnvironmentKey.failingClusters) {
       configuration.faults.failingClusters = names
     }
-    if let names = reader.names(EnvironmentKey.failingReleases) {
+    if let names = settings.names(EnvironmentKey.failingReleases) {
       configuration.faults.failingReleases = names
     }
-    if let names = reader.names(EnvironmentKey.failingManifests) {
+    if let names = settings.names(EnvironmentKey.failingManifests) {
       configuration.faults.failingManifests = names
     }
-    if let port = try reader.number(
-      EnvironmentKey.ingressPort, in: 0...65_535, expectation: "a port from 1 to 65535, or 0 for none")
+    if let port = try settings.integer(
+      EnvironmentKey.ingressPort, in: 0...65_535, meaning: "a port (0 for none)")
     {
-      guard port.rounded() == port else {
-        throw SimulatorConfigurationError(
-          variable: EnvironmentKey.ingressPort, value: reader.text(EnvironmentKey.ingressPort) ?? "",
-          expectation: "a port from 1 to 65535, or 0 for none")
-      }
-      configuration.ingressPort = port == 0 ? nil : Int(port)
+      configuration.ingressPort = port == 0 ? nil : port
     }
-    if let drift = try reader.nodeCounts(EnvironmentKey.nodeCountDrift) {
+    if let drift = try nodeCounts(EnvironmentKey.nodeCountDrift, in: settings) {
       configuration.faults.nodeCountDrift = drift
     }
-    if let level = reader.text(EnvironmentKey.logLevel) {
-      guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
-        throw SimulatorConfigurationError(
-          variable: EnvironmentKey.logLevel, value: level,
-          expectation: "one of trace, debug, info, notice, warning, error, critical")
-      }
-      configuration.logLevel = parsed
+    let levels = Logger.Level.allCases.map(\.rawValue)
+    if let level = try settings.choice(EnvironmentKey.logLevel, from: levels) {
+      configuration.logLevel = Logger.Level(rawValue: level)
     }
     return configuration
   }
-}
-
-// MARK: - Environment reading
-
-/// Reads typed values out of an environment dictionary.
-private struct EnvironmentReader {
-  let environment: [String: String]
-
-  func text(_ key: String) -> String? {
-    guard let raw = environment[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-    return raw
-  }
-
-  /// Comma-separated names, blanks dropped.
-  func names(_ key: String) -> Set<String>? {
-    guard let raw = text(key) else { return nil }
-    return Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-  }
 
   /// Comma-separated `NAME=COUNT` entries (`paws-127d=3,paws-128a=0`); a later entry for a name wins.
-  func nodeCounts(_ key: String) throws -> [String: Int]? {
-    guard let raw = text(key) else { return nil }
+  private static func nodeCounts(
+    _ key: String, in settings: EnvironmentSettings
+  ) throws(EnvironmentSettingError) -> [String: Int]? {
+    guard let raw = settings.text(key) else { return nil }
     var counts: [String: Int] = [:]
     for entry in raw.split(separator: ",") {
       let parts = entry.split(separator: "=", omittingEmptySubsequences: false)
         .map { $0.trimmingCharacters(in: .whitespaces) }
-      guard parts.count == 2, !parts[0].isEmpty, let count = Int(parts[1]), count >= 0 else {
-        throw SimulatorConfigurationError(
-          variable: key, value: raw, expectation: "comma-separated NAME=COUNT entries, each COUNT a whole number ≥ 0")
+      guard parts.count == 2, !parts[0].isEmpty, let count = Int(parts[1]), (0...1_000).contains(count) else {
+        throw EnvironmentSettingError(
+          variable: key, value: raw,
+          expectation: "comma-separated NAME=COUNT entries, each COUNT a whole number from 0 to 1000")
       }
       counts[parts[0]] = count
     }
     return counts.isEmpty ? nil : counts
-  }
-
-  func number(_ key: String, in range: ClosedRange<Double>, expectation: String) throws -> Double? {
-    guard let raw = text(key) else { return nil }
-    guard let value = Double(raw), value.isFinite, range.contains(value) else {
-      throw SimulatorConfigurationError(variable: key, value: raw, expectation: expectation)
-    }
-    return value
   }
 }

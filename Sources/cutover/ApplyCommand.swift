@@ -120,10 +120,12 @@ struct ApplyRun {
   }
 
   /// Executes a plan with progress output; Ctrl-C stops launching actions and lets running ones record their state.
+  /// - Parameter printsSummary: false for one step of a command that prints one summary of all its steps.
+  @discardableResult
   static func execute(
     _ plan: Plan, store: StateStore, cloud: CloudAccess, digester: SensitiveDigester, parallelism: Int,
-    command: String, color: Bool
-  ) async throws {
+    command: String, color: Bool, printsSummary: Bool = true
+  ) async throws -> ApplyResult {
     let clients = try await cloud.clients()
     let problems = await KubernetesWork.problems(for: plan, driver: clients.kubernetes)
     if !problems.isEmpty {
@@ -147,9 +149,8 @@ struct ApplyRun {
     interrupts.stop()
     Terminal.line()
     if result.failed.isEmpty && !work.isCancelled {
-      let verb = plan.mode == .destroy ? "Destroy" : "Apply"
-      Terminal.line("\(verb) complete! Resources: \(result.summary). (\(Format.seconds(result.elapsed)))")
-      return
+      if printsSummary { Terminal.line(Format.completion(result, mode: plan.mode)) }
+      return result
     }
     if work.isCancelled {
       throw CutoverError.applyFailed(

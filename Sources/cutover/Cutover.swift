@@ -1,5 +1,6 @@
 import ArgumentParser
 import CutoverKit
+import EnvironmentSettings
 import Foundation
 
 /// `cutover`: plan and apply the PAWS estate from `clusters/<env>.yaml`.
@@ -28,6 +29,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
   } catch let error as CutoverError {
     Terminal.error(error.errorDescription ?? "\(error)")
     throw ExitCode(error.exitCode)
+  } catch let error as EnvironmentSettingError {
+    Terminal.error(error.description)
+    throw ExitCode(EnvironmentSettingError.exitCode)
   } catch let error as ExitCode {
     throw error
   } catch is CancellationError {

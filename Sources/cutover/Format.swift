@@ -1,4 +1,6 @@
-/// Durations as progress lines show them.
+import CutoverKit
+
+/// Durations, and the line ending an apply, as progress output shows them.
 enum Format {
   /// `12s`, `3m4s`.
   static func seconds(_ duration: Duration) -> String {
@@ -10,5 +12,11 @@ enum Format {
   static func precise(_ duration: Duration) -> String {
     let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     return seconds < 10 ? String(format: "%.2f s", seconds) : String(format: "%.1f s", seconds)
+  }
+
+  /// `Apply complete! Resources: 0 added, 4 changed, 0 destroyed. (3s)`: the line that ends a successful apply.
+  static func completion(_ result: ApplyResult, mode: Plan.Mode) -> String {
+    let verb = mode == .destroy ? "Destroy" : "Apply"
+    return "\(verb) complete! Resources: \(result.summary). (\(seconds(result.elapsed)))"
   }
 }

@@ -231,11 +231,15 @@ struct GenerationSwitchRun {
       do {
         // Traffic first, then the `kube.config` link: a switch that fails half-way never leaves operators' kubectl
         // pointed at a generation traffic has not reached.
+        // One summary for the switch, not one per phase.
+        var applied: ApplyResult?
         for phase in Self.phases(of: plan) where phase.hasChanges {
-          try await ApplyRun.execute(
+          let result = try await ApplyRun.execute(
             phase, store: store, cloud: cloud, digester: try global.digester(store.environment),
-            parallelism: parallelism, command: command, color: global.color)
+            parallelism: parallelism, command: command, color: global.color, printsSummary: false)
+          applied = applied.map { $0.adding(result) } ?? result
         }
+        if let applied { Terminal.line(Format.completion(applied, mode: plan.mode)) }
       } catch {
         let again = ["generation", "switch", environment, generation] + (verification.passed ? [] : ["--force"])
         Terminal.error(
@@ -312,28 +316,14 @@ struct GenerationSwitchRun {
   }
 }
 
-/// `cutover generation status ENV`: one table of every generation.
-struct GenerationStatusCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "status",
-    abstract: "Show every generation: cluster status, workers, releases, age, role, what routes to it, switches.")
-
-  @Argument(help: "The environment, such as eqiad1.") var environment: String
-  @OptionGroup var global: GlobalOptions
-
-  func run() async throws {
-    try await reportingErrors {
-      let desired = try global.loadDesired(environment)
-      let cloud = try global.cloudAccess(for: desired)
-      let store = try global.openStore(environment)
-      try await withEnvironment(store: store, cloud: cloud, command: "generation status", lock: false) {
-        let report = await GenerationStatus(
-          desired: desired, recorded: try store.resources(), switches: try store.switches(),
-          history: try store.history(), access: GenerationAccess(cloud: try await cloud.clients())
-        ).report()
-        Terminal.out(report.table())
-        for note in report.notes { Terminal.warning(note) }
-      }
-    }
+extension ApplyResult {
+  /// This result and the next step's, as one: what a command that applies in steps reports.
+  fileprivate func adding(_ other: ApplyResult) -> ApplyResult {
+    var sum = self
+    sum.succeeded += other.succeeded
+    sum.failed.merge(other.failed) { first, _ in first }
+    sum.skipped += other.skipped
+    sum.elapsed += other.elapsed
+    return sum
   }
 }

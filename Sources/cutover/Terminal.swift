@@ -1,4 +1,5 @@
 import CutoverKit
+import EnvironmentSettings
 import Foundation
 
 /// Writes to the terminal: results on stdout, problems on stderr, flushed at once so progress shows as it happens.
@@ -22,6 +23,22 @@ enum Terminal {
   }
 
   static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+  /// The width to fit tables to: `COLUMNS` when set (to ask for another width, or where the terminal cannot say),
+  /// else the terminal's when standard output is one, else ``GenerationStatusReport/defaultWidth``.
+  /// - Throws: `EnvironmentSettingError` when `COLUMNS` is not a width from 20 to 10000.
+  static func width(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
+    if let columns = try EnvironmentSettings(environment).integer(
+      "COLUMNS", in: 20...10_000, meaning: "a terminal width in columns")
+    {
+      return columns
+    }
+    var size = winsize()
+    if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+      return Int(size.ws_col)
+    }
+    return GenerationStatusReport.defaultWidth
+  }
 
   /// Asks `question` and goes on only on `yes`. Without a terminal to ask on it refuses (exit 64) rather than wait.
   /// - Parameter action: the verb the refusal and the cancellation name (`apply`, `switch`).

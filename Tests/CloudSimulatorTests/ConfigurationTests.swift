@@ -1,3 +1,4 @@
+import EnvironmentSettings
 import Testing
 
 @testable import CloudSimulator
@@ -46,9 +47,13 @@ import Testing
     ("CUTOVER_SIMULATOR_DRIFT_NODE_COUNT", "paws-127d"),
     ("CUTOVER_SIMULATOR_DRIFT_NODE_COUNT", "paws-127d=-1"),
     ("CUTOVER_SIMULATOR_DRIFT_NODE_COUNT", "=3"),
+    ("CUTOVER_SIMULATOR_BUILD_SECONDS", "inf"),
+    ("CUTOVER_SIMULATOR_BUILD_SECONDS", "1e300"),
+    ("CUTOVER_SIMULATOR_LATENCY_MS", "0x10"),
+    ("CUTOVER_SIMULATOR_INGRESS_PORT", "65536"),
   ])
   func unparsableValuesThrowAClearError(variable: String, value: String) throws {
-    let error = #expect(throws: SimulatorConfigurationError.self) {
+    let error = #expect(throws: EnvironmentSettingError.self) {
       try SimulatorConfiguration.fromEnvironment([variable: value], databasePath: nil, project: "paws")
     }
     #expect(error?.variable == variable)

@@ -1,3 +1,4 @@
+import EnvironmentSettings
 import Foundation
 import NIOHTTP1
 import TestSupport
@@ -165,7 +166,7 @@ import Testing
     let other = try SimulatorConfiguration.fromEnvironment(
       ["CUTOVER_SIMULATOR_INGRESS_PORT": "31000"], databasePath: nil, project: "paws")
     #expect(other.ingressPort == 31000)
-    #expect(throws: SimulatorConfigurationError.self) {
+    #expect(throws: EnvironmentSettingError.self) {
       try SimulatorConfiguration.fromEnvironment(
         ["CUTOVER_SIMULATOR_INGRESS_PORT": "30001.5"], databasePath: nil, project: "paws")
     }

@@ -23,7 +23,7 @@ public struct OpenStackCLI: Sendable {
 
     public var description: String {
       "the `openstack` CLI is not on PATH (\(searchedPath)); install it with `\(OpenStackCLI.installHint)` "
-        + "(.ci/run does)"
+        + "(scripts/test does)"
     }
   }
 

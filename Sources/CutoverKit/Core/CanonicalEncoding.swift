@@ -19,6 +19,10 @@ struct CanonicalEncoding {
     case .int(let int):
       bytes.append(3)
       appendLength(UInt64(bitPattern: Int64(int)))
+    case .double(let double):
+      // A tag of its own, after the others, so that no earlier value's bytes (or digest) change.
+      bytes.append(7)
+      appendLength(double.bitPattern)
     case .string(let string):
       bytes.append(4)
       append(string)

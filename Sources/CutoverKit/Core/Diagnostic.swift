@@ -16,8 +16,26 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     self.message = message
   }
 
-  /// `file:line:column: message`, the shape compilers and editors understand.
+  /// `file:line:column: message`, the shape compilers and editors understand. Always one line: a newline or other
+  /// control character the message quotes from the file (a key written `"128a\n"`) is shown escaped.
   public var description: String {
-    line > 0 ? "\(file):\(line):\(column): \(message)" : "\(file): \(message)"
+    let text = Self.escapingControlCharacters(message)
+    return line > 0 ? "\(file):\(line):\(column): \(text)" : "\(file): \(text)"
+  }
+
+  private static func escapingControlCharacters(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+    var escaped = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": escaped.append(contentsOf: "\\n".unicodeScalars)
+      case "\r": escaped.append(contentsOf: "\\r".unicodeScalars)
+      case "\t": escaped.append(contentsOf: "\\t".unicodeScalars)
+      case _ where scalar.properties.generalCategory == .control:
+        escaped.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+      default: escaped.append(scalar)
+      }
+    }
+    return String(escaped)
   }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 extension Value {
   /// Parses JSON text into a `Value`. Used to read attributes back from state, where `JSONDecoder`'s trial decoding
-  /// of an untyped value took most of a plan's time over thousands of resources. Numbers with a fraction or an
-  /// exponent read as their text (Cutover's attributes hold integers); duplicate keys keep the last value.
+  /// of an untyped value took most of a plan's time over thousands of resources. Numbers read as ``number(_:)``
+  /// makes them (`2e3` is the integer 2000, `0.5` a double); duplicate keys keep the last value.
   /// - Throws: `JSONParseError` with the byte offset of the problem.
   public init(json: some Collection<UInt8>) throws {
     let bytes = Array(json)
@@ -28,6 +28,7 @@ extension Value {
     case .null: out += "null"
     case .bool(let bool): out += bool ? "true" : "false"
     case .int(let int): out += String(int)
+    case .double(let double): out += Self.numberText(double)
     case .string(let string): Self.writeJSONString(string, to: &out)
     case .list(let list):
       out += "["
@@ -223,8 +224,9 @@ private struct JSONParser {
     while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
     if let int = Int(text) { return .int(int) }
-    guard !text.isEmpty, Double(text) != nil else { throw error("unexpected character") }
-    return .string(text)
+    guard !text.isEmpty, let double = Double(text) else { throw error("unexpected character") }
+    guard let number = Value.number(double) else { throw error("number out of range") }
+    return number
   }
 
   private mutating func literal(_ word: String, _ value: Value) throws -> Value {

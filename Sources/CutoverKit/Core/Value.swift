@@ -5,6 +5,9 @@ public enum Value: Sendable, Hashable {
   case null
   case bool(Bool)
   case int(Int)
+  /// A number that is not an `Int`: it has a fraction, or more digits than 64 bits hold. Always finite (JSON has no
+  /// infinity or NaN); build it with ``number(_:)``, which keeps a whole number that fits an `int`.
+  case double(Double)
   case string(String)
   case list([Value])
   case map([String: Value])
@@ -19,6 +22,15 @@ public enum Value: Sendable, Hashable {
   public var intValue: Int? {
     if case .int(let int) = self { return int }
     return nil
+  }
+
+  /// A number as Cutover holds it: `.int` when it is whole and fits 64 bits, `.double` otherwise; nil when it is not
+  /// finite. `2.0` and `2` are then one value, as they are to Helm, which reads every JSON number as a 64-bit float,
+  /// and a value read back from JSON (where they are written alike) equals the one written.
+  public static func number(_ double: Double) -> Value? {
+    guard double.isFinite else { return nil }
+    if double == double.rounded(), let int = Int(exactly: double) { return .int(int) }
+    return .double(double)
   }
 
   /// The boolean inside, if this is a boolean.
@@ -82,8 +94,8 @@ extension Value: Codable {
       self = .list(list)
     } else if let map = try? container.decode([String: Value].self) {
       self = .map(map)
-    } else if let double = try? container.decode(Double.self) {
-      self = .string(String(double))
+    } else if let double = try? container.decode(Double.self), let number = Value.number(double) {
+      self = number
     } else {
       throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
     }
@@ -95,6 +107,7 @@ extension Value: Codable {
     case .null: try container.encodeNil()
     case .bool(let bool): try container.encode(bool)
     case .int(let int): try container.encode(int)
+    case .double(let double): try container.encode(double)
     case .string(let string): try container.encode(string)
     case .list(let list): try container.encode(list)
     case .map(let map): try container.encode(map)
@@ -111,12 +124,19 @@ extension Value: CustomStringConvertible {
     case .null: return "null"
     case .bool(let bool): return bool ? "true" : "false"
     case .int(let int): return String(int)
+    case .double(let double): return Value.numberText(double)
     case .string(let string): return Value.quoted(string)
     case .list(let list): return "[" + list.map(\.description).joined(separator: ", ") + "]"
     case .map(let map):
       let entries = map.keys.sorted().map { "\($0) = \(map[$0]!.description)" }
       return "{" + entries.joined(separator: ", ") + "}"
     }
+  }
+
+  /// A double as JSON writes it: the shortest text that reads back as the same double (`0.5`, `1e-07`,
+  /// `1.2345678901234568e+23`). Swift's own `description` is that, and is valid JSON for every finite value.
+  static func numberText(_ double: Double) -> String {
+    double.isFinite ? double.description : "null"
   }
 
   static func quoted(_ string: String) -> String {

@@ -71,7 +71,7 @@ extension EnvironmentFile {
           reader.report("\(at): '\(value)' is not an IPv4 address such as 172.16.1.171", at: entry.value)
           valid = false
         }
-        if entry.key == "name", value.range(of: "^[a-zA-Z][a-zA-Z0-9_.-]*$", options: .regularExpression) == nil {
+        if entry.key == "name", !TextPattern.magnumName.matches(value) {
           reader.report("\(at): '\(value)' is not a name (letters, digits, _ . -; a letter first)", at: entry.value)
           valid = false
         }
@@ -143,7 +143,7 @@ extension EnvironmentFile {
         }
         switch field.key {
         case "name":
-          if value.range(of: "^[a-zA-Z0-9][a-zA-Z0-9.-]*$", options: .regularExpression) == nil {
+          if !TextPattern.hostName.matches(value) {
             reader.report("\(fieldPath): '\(value)' is not a host name", at: field.value)
             valid = false
           }
@@ -236,14 +236,14 @@ extension EnvironmentFile {
       }
       switch field.key {
       case "interface":
-        if value.range(of: "^[A-Za-z0-9_.:@-]{1,15}$", options: .regularExpression) == nil {
+        if !TextPattern.interfaceName.matches(value) {
           reader.report("\(at): '\(value)' is not a network interface name such as eth0", at: field.value)
           valid = false
         }
         interface = value
       case "secret_file": secrets.append(.file(value))
       default:
-        if value.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) == nil {
+        if !TextPattern.environmentVariable.matches(value) {
           reader.report("\(at): '\(value)' is not an environment variable name", at: field.value)
           valid = false
         }
@@ -309,5 +309,5 @@ extension EnvironmentFile {
 
 /// A name that can be part of a resource address and of an OpenStack object's name.
 private func isObjectName(_ text: String) -> Bool {
-  text.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil
+  TextPattern.objectName.matches(text)
 }

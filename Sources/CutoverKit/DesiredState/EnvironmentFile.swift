@@ -51,6 +51,11 @@ public enum EnvironmentFile {
   public static func parse(
     _ text: String, environment: String, file: String, sourceDirectory: String? = nil
   ) throws -> DesiredState {
+    if let violation = YAMLAliasBound.check(text) {
+      throw CutoverError.invalidDesiredState([
+        Diagnostic(file: file, line: violation.line, column: violation.column, message: violation.message)
+      ])
+    }
     let root: Node
     do {
       guard let composed = try Yams.compose(yaml: text) else {
@@ -89,7 +94,7 @@ public enum EnvironmentFile {
     let project = nodes["project"].flatMap { reader.nonEmptyString($0, at: "project") }
     var namePrefix: String?
     if let node = nodes["name_prefix"], let value = reader.nonEmptyString(node, at: "name_prefix") {
-      if value.range(of: "^[a-zA-Z][a-zA-Z0-9_.-]*$", options: .regularExpression) == nil {
+      if !TextPattern.magnumName.matches(value) {
         reader.report(
           "name_prefix: '\(value)' cannot start a Magnum name (letters, digits, _ . -; a letter first)", at: node)
       }
@@ -105,7 +110,7 @@ public enum EnvironmentFile {
     if let node = nodes["generations"], let entries = reader.namedMapping(node, at: "generations") {
       for entry in entries {
         let path = "generations.\(entry.key)"
-        if entry.key.range(of: "^[a-z0-9][a-z0-9-]*$", options: .regularExpression) == nil {
+        if !TextPattern.generationID.matches(entry.key) {
           reader.report(
             "\(path): a generation id is lower-case letters, digits and '-', such as 128a", at: entry.keyNode)
           continue
@@ -394,7 +399,7 @@ public enum EnvironmentFile {
       for entry in entries {
         guard let value = reader.nonEmptyString(entry.value, at: "\(at).\(entry.key)") else { continue }
         if entry.key == "name" {
-          if value.range(of: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", options: .regularExpression) == nil {
+          if !TextPattern.manifestName.matches(value) {
             reader.report(
               "\(at).name: '\(value)' is not a manifest name (lower-case letters, digits, '-')", at: entry.value)
           }
@@ -427,13 +432,15 @@ public enum EnvironmentFile {
     var repositories: [String: String] = [:]
     for entry in entries {
       let at = "helm_repositories.\(entry.key)"
-      if entry.key.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) == nil {
+      if !TextPattern.helmRepositoryName.matches(entry.key) {
         reader.report(
           "\(at): '\(entry.key)' is not a repository name (lower-case letters, digits, . _ -)", at: entry.keyNode)
         continue
       }
       guard let url = reader.nonEmptyString(entry.value, at: at) else { continue }
-      guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+      guard url.hasPrefix("https://") || url.hasPrefix("http://"), !url.contains(where: \.isWhitespace),
+        URL(string: url)?.host != nil
+      else {
         reader.report("\(at): expected the repository's http(s) URL, found '\(url)'", at: entry.value)
         continue
       }
@@ -466,7 +473,7 @@ public enum EnvironmentFile {
         if Set(list).count != list.count {
           reader.report("web_proxies.domains: a domain is listed twice", at: entry.value)
         }
-        for domain in list where domain.range(of: "^[a-z0-9][a-z0-9.-]*[a-z0-9]$", options: .regularExpression) == nil {
+        for domain in list where !TextPattern.domain.matches(domain) {
           reader.report("web_proxies.domains: '\(domain)' is not a host name", at: entry.value)
         }
       }
@@ -532,12 +539,38 @@ public enum EnvironmentFile {
       return Diagnostic(
         file: file, line: context.mark.line, column: context.mark.column,
         message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
-    case .reader(let problem, _, _, _):
-      return Diagnostic(file: file, line: 0, column: 0, message: "malformed YAML: \(problem)")
+    case .reader(let problem, let offset, _, let text):
+      // libyaml's reader (control characters, bad encodings) gives no line, only how far into the text it stopped.
+      let (line, column) = position(ofCharacter: offset ?? firstUnreadableCharacter(in: text), in: text)
+      return Diagnostic(file: file, line: line, column: column, message: "malformed YAML: \(problem)")
     default:
       return Diagnostic(file: file, line: 0, column: 0, message: "malformed YAML: \(error)")
     }
   }
+}
+
+/// The 1-based line and column of the character at `offset` (counted in `Character`s, as Yams counts a reader
+/// error's offset), columns counted in Unicode scalars as libyaml counts them; (0, 0) when it is past the end.
+func position(ofCharacter offset: Int?, in text: String) -> (line: Int, column: Int) {
+  guard let offset, let index = text.index(text.startIndex, offsetBy: offset, limitedBy: text.endIndex) else {
+    return (0, 0)
+  }
+  // By scalars, so that a `\r\n` (one Character) still ends a line.
+  let before = text[..<index].unicodeScalars
+  let lineStart = before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex
+  let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+  return (line, before[lineStart...].count + 1)
+}
+
+/// The offset (in `Character`s) of the first character YAML does not allow in a file: a control character other than
+/// tab, line feed and carriage return, or a non-character. For a reader error that comes without an offset.
+func firstUnreadableCharacter(in text: String) -> Int? {
+  text.firstIndex { character in
+    character.unicodeScalars.contains { scalar in
+      let allowed = scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{85}"
+      return !allowed && (scalar.properties.generalCategory == .control || scalar.properties.isNoncharacterCodePoint)
+    }
+  }.map { text.distance(from: text.startIndex, to: $0) }
 }
 
 extension Node.Mapping {

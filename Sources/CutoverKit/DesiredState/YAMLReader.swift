@@ -156,7 +156,7 @@ struct YAMLReader {
     case .scalar(let scalar):
       if isNull(node) { return .null }
       switch node.tagName {
-      case .int: return node.int.map(Value.int) ?? .string(scalar.string)
+      case .int, .float: return number(node, scalar, at: path)
       case .bool: return node.bool.map(Value.bool) ?? .string(scalar.string)
       default: return .string(scalar.string)
       }
@@ -177,6 +177,24 @@ struct YAMLReader {
       report("\(path): aliases are not supported", at: node)
       return nil
     }
+  }
+
+  /// A YAML number as Helm will get it, a JSON number: an integer, or a double when it has a fraction or more
+  /// digits than 64 bits hold (Helm reads every number as a 64-bit float anyway). JSON has no infinity or NaN, so
+  /// `.inf` and `.nan` are reported rather than passed on as text.
+  private mutating func number(_ node: Node, _ scalar: Node.Scalar, at path: String) -> Value? {
+    if node.tagName == .int, let int = node.int { return .int(int) }
+    let digits = scalar.string.replacingOccurrences(of: "_", with: "")
+    let double = node.tagName == .float ? node.float : Double(digits)
+    guard let double, let number = Value.number(double) else {
+      let reason =
+        node.tagName == .float
+        ? "JSON, and so Helm, has no such number; quote it to pass the string"
+        : "it is not a number Helm can read; quote it to pass the string"
+      report("\(path): \(scalar.string): \(reason)", at: node)
+      return nil
+    }
+    return number
   }
 
   // MARK: - Helpers

@@ -104,6 +104,8 @@ public struct SensitiveValuePolicy: Sendable, Equatable {
         texts.insert(text)
       case .int(let number) where hidden && String(number).count >= 4:
         texts.insert(String(number))
+      case .double(let number) where hidden && Value.numberText(number).count >= 4:
+        texts.insert(Value.numberText(number))
       default:
         break
       }

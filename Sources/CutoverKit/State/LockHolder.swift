@@ -1,3 +1,4 @@
+import EnvironmentSettings
 import Foundation
 
 /// Keeps a state lock lease alive while a command runs, and gives it back at the end.
@@ -6,14 +7,18 @@ public actor LockHolder {
   private let store: StateStore
   private var heartbeat: Task<Void, Never>?
 
-  /// The lease's time to live: `CUTOVER_LOCK_TTL_SECONDS`, else 60 s. A holder beats every third of it.
-  public static func ttl(environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeInterval {
-    environment["CUTOVER_LOCK_TTL_SECONDS"].flatMap(TimeInterval.init).map { max(1, $0) } ?? 60
+  /// The lease's time to live: `CUTOVER_LOCK_TTL_SECONDS` (1 second to a day), else 60 s. A holder beats every
+  /// third of it.
+  /// - Throws: `EnvironmentSettingError` when the variable is not a number of seconds in that range.
+  public static func ttl(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(EnvironmentSettingError) -> TimeInterval {
+    try EnvironmentSettings(environment).number("CUTOVER_LOCK_TTL_SECONDS", in: 1...86_400, unit: "seconds") ?? 60
   }
 
   /// Takes the lease or throws `CutoverError.stateLocked`.
   public init(store: StateStore, command: String, identity: ProcessIdentity = .current) throws {
-    let ttl = Self.ttl()
+    let ttl = try Self.ttl()
     self.store = store
     self.lease = try store.acquireLock(command: command, identity: identity, ttl: ttl)
     let lease = self.lease

@@ -87,7 +87,7 @@ public enum GenerationEditor {
     }
     let newID = try id ?? nextID(after: ids)
     if id != nil {
-      guard newID.wholeMatch(of: /[a-z0-9][a-z0-9-]*/) != nil else {
+      guard TextPattern.generationID.matches(newID) else {
         throw CutoverError.usage(
           "--id \(newID): a generation id is lower-case letters, digits and '-', starting with a letter or digit, "
             + "such as 128a")

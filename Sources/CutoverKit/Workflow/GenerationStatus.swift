@@ -277,54 +277,9 @@ public struct GenerationStatusReport: Sendable, Equatable {
     self.now = now
   }
 
-  /// The column titles of ``table()``.
-  public static let headers = [
-    "GENERATION", "ROLE", "CLUSTER", "HEALTH", "WORKERS", "RELEASES", "AGE", "ROUTED FROM", "SWITCHED TO",
-    "SWITCHED AWAY",
-  ]
-
-  /// The cells of each row, as ``table()`` prints them.
-  public var cells: [[String]] {
-    rows.map { row in
-      [
-        row.declared ? row.generation : "\(row.generation) (not declared)",
-        row.role.rawValue,
-        row.clusterStatus,
-        row.health,
-        row.workers.description,
-        row.releases.description,
-        row.createdAt.map { Self.age(from: $0, to: now) } ?? "-",
-        row.routedFrom.isEmpty ? "-" : row.routedFrom.map(Self.routerName).joined(separator: ", "),
-        row.switchedTo.map(timestamp) ?? "-",
-        row.switchedAway.map(timestamp) ?? "-",
-      ]
-    }
-  }
-
-  /// The table as plain text: aligned columns separated by two spaces, no trailing blanks, then one `note:` line
-  /// per failed read. Ends with a newline.
-  public func table() -> String {
-    guard !rows.isEmpty else { return "No generations declared or recorded for \(environment).\n" }
-    let all = [Self.headers] + cells
-    let widths = Self.headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-    var text = ""
-    for line in all {
-      let padded = zip(line, widths).map { cell, width in cell.padding(toLength: width, withPad: " ", startingAt: 0) }
-      var line = padded.joined(separator: "  ")
-      while line.hasSuffix(" ") { line.removeLast() }
-      text += line + "\n"
-    }
-    for note in notes { text += "note: \(note)\n" }
-    return text
-  }
-
   /// A web proxy by its domain; anything else by its address (`haproxy.paws-k8s-haproxy-1`).
   static func routerName(_ address: ResourceAddress) -> String {
     address.type == "web_proxy" ? address.name : address.description
-  }
-
-  private func timestamp(_ date: Date) -> String {
-    "\(Timestamps.format(date)) (\(Self.age(from: date, to: now)) ago)"
   }
 
   /// A duration in its two largest units: `3d 4h`, `5h 12m`, `12m`, `40s`.

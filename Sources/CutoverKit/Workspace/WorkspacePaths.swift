@@ -44,7 +44,7 @@ public struct WorkspacePaths: Sendable, Equatable {
 /// Checks an environment name before it becomes part of a path.
 public enum EnvironmentName {
   public static func validate(_ name: String) throws {
-    guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9_-]*$", options: .regularExpression) != nil else {
+    guard TextPattern.environmentName.matches(name) else {
       throw CutoverError.usage("'\(name)' is not an environment name (letters, digits, '-' and '_'), such as eqiad1")
     }
   }

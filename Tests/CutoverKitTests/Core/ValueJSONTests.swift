@@ -31,9 +31,11 @@ struct ValueJSONTests {
     #expect(try Value(json: Data(#"["\ud83d\ude80", "\u00e9", "\n"]"#.utf8)) == ["🚀", "é", "\n"])
   }
 
-  @Test("a number with a fraction reads as its text")
+  @Test("a number with a fraction or an exponent reads as a number, and is written back as one")
   func fractions() throws {
-    #expect(try Value(json: Data("[1.5, 2e3]".utf8)) == ["1.5", "2e3"])
+    let value = try Value(json: Data("[1.5, 2e3, -0.25, 1e23, 1.5e-7]".utf8))
+    #expect(value.jsonText == "[1.5,2000,-0.25,1e+23,1.5e-07]")
+    #expect(try Value(json: value.jsonText.utf8) == value)
   }
 
   @Test("malformed JSON is an error with its offset", arguments: ["{", #"{"a" 1}"#, "[1,]", "tru", #""abc"#, "{} x"])

@@ -2,7 +2,7 @@ import CutoverKit
 import Foundation
 import Testing
 
-/// These run the real daemons (Debian's haproxy and keepalived, installed by `.ci/run`).
+/// These run the real daemons (Debian's haproxy and keepalived, installed by `scripts/test`).
 @Suite("DaemonConfigCheck has haproxy and keepalived read the rendered files")
 struct DaemonConfigCheckTests {
   let checker = DaemonConfigCheck()

@@ -35,13 +35,13 @@ enum LoadBalancerSample {
 }
 
 /// Fails the test, with what to install, when a daemon the load-balancer checks need is missing: CI installs both
-/// (`.ci/run`), so a missing daemon is a broken machine, never a reason to skip.
+/// (`scripts/test`), so a missing daemon is a broken machine, never a reason to skip.
 func requireDaemon(_ daemon: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
   do {
     _ = try ProcessRunner().locate(daemon)
   } catch {
     Issue.record(
-      "\(daemon) is not installed: `apt-get install \(daemon)` (Debian's package; .ci/run installs it). \(error)",
+      "\(daemon) is not installed: `apt-get install \(daemon)` (Debian's package; scripts/test installs it). \(error)",
       sourceLocation: sourceLocation)
     throw error
   }

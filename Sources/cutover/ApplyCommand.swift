@@ -117,7 +117,8 @@ struct ApplyRun {
     try Terminal.confirm(question, action: mode == .destroy ? "destroy" : "apply")
   }
 
-  /// Executes a plan with progress output; Ctrl-C stops launching actions and lets running ones record their state.
+  /// Executes a plan with progress output. A signal or a lost lock (see ``RunStop``) cancels the run's task: the
+  /// executor launches nothing more and running actions stop and record their state.
   static func execute(
     _ plan: Plan, store: StateStore, cloud: CloudAccess, parallelism: Int, command: String, color: Bool
   ) async throws {
@@ -132,23 +133,15 @@ struct ApplyRun {
       store: store, cloud: clients, parallelism: parallelism, polling: await cloud.polling,
       progressInterval: .seconds(10))
     let observer = ProgressPrinter(color: color)
-    let work = Task {
-      try await executor.execute(plan, command: command, identity: .current, observer: observer)
-    }
-    let interrupts = InterruptHandler {
-      Terminal.warning(
-        "interrupt received: stopping; running actions are recorded as they stand (Ctrl-C again to quit now)")
-      work.cancel()
-    }
-    let result = try await work.value
-    interrupts.stop()
+    let result = try await executor.execute(plan, command: command, identity: .current, observer: observer)
+    let stopped = Task.isCancelled
     Terminal.line()
-    if result.failed.isEmpty && !work.isCancelled {
+    if result.failed.isEmpty && !stopped {
       let verb = plan.mode == .destroy ? "Destroy" : "Apply"
       Terminal.line("\(verb) complete! Resources: \(result.summary). (\(Format.seconds(result.elapsed)))")
       return
     }
-    if work.isCancelled {
+    if stopped {
       throw CutoverError.applyFailed(
         failed: result.failed.count, succeeded: result.succeeded.count,
         firstError: "interrupted; the state records what was done, and the next apply picks up from there")

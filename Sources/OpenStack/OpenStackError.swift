@@ -116,7 +116,8 @@ public struct OpenStackError: Error, LocalizedError, Sendable, Equatable, Custom
     return copy
   }
 
+  /// The text with each secret masked, also where a server echoed it JSON-escaped (see ``SecretMasking``).
   static func redact(_ text: String, _ secrets: [String]) -> String {
-    secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+    SecretMasking.mask(text, secrets: secrets, with: "<redacted>")
   }
 }

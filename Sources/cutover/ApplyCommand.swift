@@ -119,7 +119,8 @@ struct ApplyRun {
     try Terminal.confirm(question, action: mode == .destroy ? "destroy" : "apply")
   }
 
-  /// Executes a plan with progress output; Ctrl-C stops launching actions and lets running ones record their state.
+  /// Executes a plan with progress output. A signal or a lost lock (see ``RunStop``) cancels the run's task: the
+  /// executor launches nothing more and running actions stop and record their state.
   /// - Parameter printsSummary: false for one step of a command that prints one summary of all its steps.
   @discardableResult
   static func execute(
@@ -137,22 +138,14 @@ struct ApplyRun {
       store: store, cloud: clients, digester: digester, parallelism: parallelism, polling: await cloud.polling,
       progressInterval: .seconds(10))
     let observer = ProgressPrinter(color: color)
-    let work = Task {
-      try await executor.execute(plan, command: command, identity: .current, observer: observer)
-    }
-    let interrupts = InterruptHandler {
-      Terminal.warning(
-        "interrupt received: stopping; running actions are recorded as they stand (Ctrl-C again to quit now)")
-      work.cancel()
-    }
-    let result = try await work.value
-    interrupts.stop()
+    let result = try await executor.execute(plan, command: command, identity: .current, observer: observer)
+    let stopped = Task.isCancelled
     Terminal.line()
-    if result.failed.isEmpty && !work.isCancelled {
+    if result.failed.isEmpty && !stopped {
       if printsSummary { Terminal.line(Format.completion(result, mode: plan.mode)) }
       return result
     }
-    if work.isCancelled {
+    if stopped {
       throw CutoverError.applyFailed(
         failed: result.failed.count, succeeded: result.succeeded.count,
         firstError: "interrupted; the state records what was done, and the next apply picks up from there")

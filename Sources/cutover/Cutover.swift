@@ -10,8 +10,9 @@ struct Cutover: AsyncParsableCommand {
     commandName: "cutover",
     abstract: "Plan and apply PAWS's blue-green Magnum clusters, web proxies and what runs on them.",
     discussion: """
-      Exit codes: 0 success (plan: no changes), 2 plan has changes (with --detailed-exitcode), 1 any other failure,
-      64 usage error, 65 invalid desired state, 75 state locked by another run.
+      Exit codes: 0 success (plan: no changes), 2 plan has changes (with --detailed-exitcode), 1 any other failure
+      (a run stopped by SIGINT, SIGTERM or SIGHUP, or that lost its lock, included), 64 usage error, 65 invalid
+      desired state, 75 state locked by another run, 128 + N a second signal N quit at once.
       """,
     version: "0.1.0",
     subcommands: [
@@ -24,6 +25,7 @@ struct Cutover: AsyncParsableCommand {
 
 /// Runs a command body, turning Cutover's errors into one clear line on stderr and the documented exit code.
 func reportingErrors(_ body: () async throws -> Void) async throws {
+  Terminal.ignoreBrokenPipes()
   do {
     try await body()
   } catch let error as CutoverError {

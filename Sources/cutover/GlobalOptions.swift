@@ -160,19 +160,47 @@ actor CloudAccess {
 }
 
 /// Runs a command body with an environment's state open, the lock held (unless `lock` is false) and the cloud
-/// available, then gives the lock back and closes the cloud however the body ends.
-func withEnvironment<T>(
+/// available, then closes the cloud and gives the lock back, last, however the body ends.
+///
+/// SIGINT, SIGTERM and SIGHUP, and the lock lost to another run, stop the body the same way (see ``RunStop``): it is
+/// cancelled, launches nothing new, stops its children and records what it did, and the command exits 1 saying why.
+/// Private values folders that dead runs left behind are swept first.
+func withEnvironment<T: Sendable>(
   store: StateStore, cloud: CloudAccess?, command: String, lock: Bool = true,
-  _ body: () async throws -> T
+  _ body: @escaping () async throws -> T
 ) async throws -> T {
-  let holder = lock ? try LockHolder(store: store, command: command) : nil
-  let result: Result<T, any Error>
-  do {
-    result = .success(try await body())
-  } catch {
-    result = .failure(error)
-  }
-  await holder?.release()
+  let stop = RunStop()
+  defer { stop.uninstall() }
+  HelmClient.removeStaleHiddenValues()
+  let holder = lock ? try LockHolder(store: store, command: command, onLost: { _ in stop.lockLost() }) : nil
+  if let lease = holder?.lease { stop.onQuit { try? store.releaseLock(lease) } }
+  let run = CommandBody(body)
+  let work = Task { try await run.body() }
+  stop.onStop { work.cancel() }
+  let result = await work.result
+  stop.yieldToQuit()
   await cloud?.close()
+  await holder?.release()
+  if let loss = await holder?.loss { throw CutoverError.lockLost(loss) }
+  if case .signal(let number) = stop.reason, case .failure(let error) = result {
+    var message = "stopped by \(RunStop.name(of: number))"
+    if case .applyFailed = error as? CutoverError, let text = (error as? CutoverError)?.errorDescription {
+      message += ": \(text)"
+    } else {
+      message += "; the state records what was done, and the next run picks up from there"
+    }
+    throw CutoverError.interrupted(message)
+  }
   return try result.get()
+}
+
+/// A command's body, run in a task of its own so a signal can cancel it. `@unchecked Sendable`: the body may capture
+/// the command's non-`Sendable` options, but ``withEnvironment(store:cloud:command:lock:_:)`` waits for that task
+/// before it returns, so they are never used from two tasks at once.
+private struct CommandBody<T: Sendable>: @unchecked Sendable {
+  let body: () async throws -> T
+
+  init(_ body: @escaping () async throws -> T) {
+    self.body = body
+  }
 }

@@ -1,11 +1,16 @@
 import CutoverKit
 import EnvironmentSettings
 import Foundation
+import Synchronization
 
 /// Writes to the terminal: results on stdout, problems on stderr, flushed at once so progress shows as it happens.
+///
+/// A write to a reader that went away (`cutover apply … | head -5`) is dropped: SIGPIPE is ignored (see
+/// ``ignoreBrokenPipes()``) and the run goes on to record what it does, where a killed run would leave its journal
+/// unsettled.
 enum Terminal {
   static func out(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    write(text, to: .standardOutput)
   }
 
   static func line(_ text: String = "") {
@@ -15,12 +20,28 @@ enum Terminal {
   static func error(_ text: String) {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     let message = lines.map { "error: \($0)" }.joined(separator: "\n") + "\n"
-    FileHandle.standardError.write(Data(message.utf8))
+    write(message, to: .standardError)
   }
 
   static func warning(_ text: String) {
-    FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
+    write("warning: \(text)\n", to: .standardError)
   }
+
+  /// Makes a write to a closed pipe fail instead of killing Cutover. Children get the default action back when they
+  /// start (the process runner resets every signal), so `deliver:` pipelines behave as in a shell.
+  static func ignoreBrokenPipes() {
+    signal(SIGPIPE, SIG_IGN)
+  }
+
+  /// Writes `text`; an error (a closed pipe) drops it. The throwing write is used because the older
+  /// `FileHandle.write(_:)` traps on an error, which killed a run whose reader had gone.
+  private static func write(_ text: String, to handle: FileHandle) {
+    try? handle.write(contentsOf: Data(text.utf8))
+  }
+
+  /// Whether Cutover waits at a confirmation prompt, where a signal quits at once (nothing runs yet).
+  static var isPrompting: Bool { prompting.load(ordering: .relaxed) }
+  private static let prompting = Atomic(false)
 
   static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
@@ -49,7 +70,10 @@ enum Terminal {
           + "--auto-approve")
     }
     out("\n\(question)\n  Only 'yes' is accepted.\n\n  Enter a value: ")
-    guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+    prompting.store(true, ordering: .relaxed)
+    let answer = readLine()
+    prompting.store(false, ordering: .relaxed)
+    guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {
       throw CutoverError.cancelled("\(action) cancelled; nothing was changed")
     }
     line()

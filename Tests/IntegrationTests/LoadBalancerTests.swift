@@ -251,6 +251,28 @@ struct LoadBalancerEdgeTests {
     #expect(state.range(of: Data(LoadBalancerTests.secret.utf8)) == nil)
   }
 
+  @Test("every known secret of the run is masked in any deliver output and error, whichever config delivers")
+  func deliverOutputIsMaskedForEveryKind() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    // The deliver command sees Cutover's environment, so it can print the VRRP password while delivering haproxy.
+    desired.addLoadBalancer(
+      deliver: "echo \"$CUTOVER_KIND on $CUTOVER_HOST knows $\(DesiredStateFixture.vrrpSecretVariable)\"; exit 3")
+    let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)
+    try workspace.write(desired)
+    let apply = try requireExit(1, try await workspace.apply(environment: LoadBalancerTests.environment))
+    #expect(
+      !apply.stdout.contains(LoadBalancerTests.secret) && !apply.stderr.contains(LoadBalancerTests.secret), "\(apply)")
+    #expect(apply.stderr.contains("haproxy on paws-k8s-haproxy-1 knows (sensitive)"), "\(apply)")
+    let history = try requireExit(0, try await workspace.run(["state", "history", "eqiad1"]))
+    #expect(history.stdout.contains("deliver: haproxy on paws-k8s-haproxy-1 knows (sensitive)"), "\(history)")
+    #expect(history.stdout.contains("deliver: keepalived on paws-k8s-haproxy-1 knows (sensitive)"), "\(history)")
+    #expect(!history.stdout.contains(LoadBalancerTests.secret), "\(history)")
+    for file in [workspace.stateFile(), workspace.stateFile() + "-wal"] {
+      guard let data = FileManager.default.contents(atPath: file) else { continue }
+      #expect(data.range(of: Data(LoadBalancerTests.secret.utf8)) == nil, "\(file) holds the VRRP password")
+    }
+  }
+
   @Test("a rule added by hand for another purpose is left alone; removing public_ip is refused outside destroy")
   func handRulesAndFloatingIP() async throws {
     let workspace = try await Workspace.withLoadBalancerHosts(deliver: false)

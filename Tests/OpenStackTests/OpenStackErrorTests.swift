@@ -158,4 +158,35 @@ struct OpenStackErrorTests {
     #expect(response.header("X-SUBJECT-TOKEN") == "tok-secret")
     #expect(response.headers.keys.sorted() == ["content-type", "x-subject-token"])
   }
+
+  // MARK: - Redaction
+
+  /// A secret with every character JSON escapes or may escape: `/`, `"`, `\`, a non-ASCII letter and one outside
+  /// the Basic Multilingual Plane (a UTF-16 surrogate pair).
+  private static let awkwardSecret = "CANARY/PW\"X\\Zé🔑"
+
+  @Test(
+    "a secret is redacted in every form a server may echo it: as is, JSON-escaped (once or twice), \\u-escaped",
+    arguments: [
+      #"CANARY/PW"X\Zé🔑"#,
+      #"CANARY\/PW\"X\\Zé🔑"#,
+      #"CANARY\\\/PW\\\"X\\\\Zé🔑"#,
+      #"CANARY/PW\u0022X\u005cZ\u00e9\ud83d\udd11"#,
+      #"\u0043ANARY\u002FPW\u0022X\u005CZ\u00E9\uD83D\uDD11"#,
+    ])
+  func redactsEscapedForms(echoed: String) {
+    let error = OpenStackError(
+      service: "keystone", method: "POST", path: "/auth/tokens", status: 400,
+      message: "{\"auth\": {\"secret\": \"\(echoed)\"}} is not valid", requestID: "req-\(echoed)")
+    let redacted = error.redacting([Self.awkwardSecret])
+    #expect(redacted.message == #"{"auth": {"secret": "<redacted>"}} is not valid"#, "echoed as \(echoed)")
+    #expect(redacted.requestID == "req-<redacted>")
+  }
+
+  @Test("redaction leaves text that only resembles a secret alone")
+  func redactionIsExact() {
+    let secret = "CANARY/PW"
+    #expect(OpenStackError.redact("CANARY/PX and canary/pw", [secret]) == "CANARY/PX and canary/pw")
+    #expect(OpenStackError.redact(#"x CANARY\/PW y"#, [secret, ""]) == "x <redacted> y")
+  }
 }

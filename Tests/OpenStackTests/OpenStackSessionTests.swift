@@ -167,6 +167,26 @@ struct OpenStackSessionAuthenticationTests {
     #expect(error.description.hasPrefix("keystone: POST /auth/tokens answered 401 Unauthorized: Invalid secret"))
   }
 
+  @Test("a secret with `/`, `\"` or `\\` echoed JSON-escaped by Keystone is redacted too")
+  func escapedSecretRedacted() async throws {
+    let secret = #"CANARY/PW"X\Y"#
+    let config = CloudConfig(
+      name: "paws-eqiad1", authURL: FakeCloud.authURL,
+      auth: .applicationCredential(
+        id: "0f1e2d3c4b5a", name: nil, secret: secret, userName: nil, userID: nil, userDomainName: nil),
+      regionName: FakeCloud.region)
+    // An answer in no shape Cutover knows is shown as it came, JSON escapes and all.
+    let transport = FakeTransport { _ in
+      .json(400, #"{"bad": {"application_credential": {"secret": "CANARY\/PW\"X\\Y"}}, "code": 400}"#)
+    }
+    let session = FakeCloud.session(transport: transport, config: config)
+    let error = try await #require(throws: OpenStackError.self) { try await session.projectID }
+    for text in [error.description, error.message, String(reflecting: error)] {
+      #expect(!text.contains("CANARY"), "\(text)")
+    }
+    #expect(error.message.contains(#""secret": "<redacted>""#), "\(error.message)")
+  }
+
   @Test("a token answer without X-Subject-Token is an unreadable response")
   func missingSubjectToken() async throws {
     let transport = FakeTransport { _ in HTTPResponse(status: 201, body: FakeCloud.tokenBody()) }

@@ -103,9 +103,11 @@ public final class Workspace: Sendable {
 
   /// Starts `cutover ARGUMENTS --no-color` in the work folder and returns at once.
   /// See ``run(_:environment:unsetting:timeout:)`` for the parameters.
+  /// - Parameter standardOutput: a pipe to write standard output to (so a test can close its reading end), instead
+  ///   of the log file ``BackgroundCommand/stdout`` reads, which then stays empty.
   public func start(
     _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [],
-    workingDirectory: URL? = nil
+    workingDirectory: URL? = nil, standardOutput: Pipe? = nil
   ) throws -> BackgroundCommand {
     let fullArguments = arguments + ["--no-color"]
     let number = runCount.withLock { count in
@@ -130,9 +132,11 @@ public final class Workspace: Sendable {
     process.currentDirectoryURL = workingDirectory ?? directory
     process.environment = processEnvironment(overrides: environment, unsetting: unsetting)
     process.standardInput = FileHandle.nullDevice
-    process.standardOutput = stdout
+    process.standardOutput = standardOutput ?? stdout
     process.standardError = stderr
     try process.run()
+    // The child has its own copy of the writing end; holding ours would keep the pipe open after the child exits.
+    try standardOutput?.fileHandleForWriting.close()
     let command = BackgroundCommand(
       arguments: fullArguments, process: process, stdoutFile: stdoutFile, stderrFile: stderrFile)
     started.withLock { $0.append(command) }

@@ -40,6 +40,7 @@ public struct Executor: Sendable {
     // The state takes what the plan's refresh read as the apply starts: the plan was computed from it.
     let applyID = try store.beginApply(
       command: command, summary: plan.summary.compact, identity: identity, refreshed: plan.drift)
+    let secrets = RunSecrets(plan: plan, catalog: catalog, local: cloud.local)
     let desired = Dictionary(plan.desired.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
 
     var remaining = steps.dependencyCounts
@@ -59,7 +60,7 @@ public struct Executor: Sendable {
           group.addTask {
             let error = await run(
               label, change: step, desired: desired[label.address], deposeKey: deposeKey, applyID: applyID,
-              observer: observer)
+              observer: observer, secrets: secrets)
             return (label, error)
           }
         }
@@ -101,7 +102,7 @@ public struct Executor: Sendable {
   /// Runs one action; returns the error text on failure.
   private func run(
     _ label: ActionLabel, change: PlannedChange, desired: DesiredResource?, deposeKey: String?, applyID: Int64,
-    observer: any ApplyObserver
+    observer: any ApplyObserver, secrets: RunSecrets
   ) async -> String? {
     let started = ContinuousClock.now
     guard let type = catalog[label.address.type] else {
@@ -128,12 +129,12 @@ public struct Executor: Sendable {
     do {
       let result = try await perform(
         label, change: change, type: type, desired: desired, deposeKey: deposeKey, actionID: actionID,
-        started: started, observer: observer)
+        started: started, observer: observer, secrets: secrets)
       try store.finishAction(actionID, address: label.address, deposedKey: label.deposedKey, resource: result)
       await observer.handle(.finished(label, remoteID: result?.remoteID, elapsed: ContinuousClock.now - started))
       return nil
     } catch {
-      let message = Self.describe(error)
+      let message = secrets.mask(Self.describe(error))
       // A write the cloud did not take as planned: record what it holds, so the next plan starts from the truth.
       try? store.failAction(actionID, error: message, observed: (error as? ReadBackMismatch)?.observed)
       if label.kind == .create, (error as? ResourceActionError)?.objectFailed == true,
@@ -151,17 +152,19 @@ public struct Executor: Sendable {
   /// The cloud call of one action. Returns what to record at the address (nil: the object is gone).
   private func perform(
     _ label: ActionLabel, change: PlannedChange, type: any ResourceType, desired: DesiredResource?,
-    deposeKey: String?, actionID: Int64, started: ContinuousClock.Instant, observer: any ApplyObserver
+    deposeKey: String?, actionID: Int64, started: ContinuousClock.Instant, observer: any ApplyObserver,
+    secrets: RunSecrets
   ) async throws -> RecordedResource? {
     let store = self.store
     let digester = self.digester
     var context = ActionContext(
       cloud: cloud, digester: digester, polling: polling,
       reportStatus: { status in
+        let status = secrets.mask(status)
         try? store.noteAction(actionID, status)
         await observer.handle(.status(label, status, elapsed: ContinuousClock.now - started))
       },
-      note: { text in try? store.noteAction(actionID, text) })
+      note: { text in try? store.noteAction(actionID, secrets.mask(text)) }, secrets: secrets)
 
     switch label.kind {
     case .delete:

@@ -65,6 +65,17 @@ public struct KeepalivedResource: RenderedConfigResource {
     }
   }
 
+  /// The password, read from its source (a saved plan holds only its digest), beside the sensitive attributes.
+  public func secrets(in attributes: Attributes, local: LocalWorkspace) -> [String] {
+    var secrets = RunSecrets.sensitiveTexts(of: attributes, schema: schema)
+    if let described = attributes["secret_source"]?.stringValue, let source = Self.source(described: described),
+      let secret = try? source.read(environment: local.environment)
+    {
+      secrets.append(secret)
+    }
+    return secrets
+  }
+
   // MARK: - Rendering
 
   /// The digest of the text with the password masked, as `renderRedacted` gives it.

@@ -52,8 +52,9 @@ enum RenderedConfig {
   /// How long a `deliver:` command may run.
   static let deliverTimeout = Duration.seconds(600)
 
-  /// Checks `check`, then writes `text` (0600, atomically) and runs the deliver command, if any. `secret`, when
-  /// given, is masked in everything the deliver command prints before it reaches the journal or an error.
+  /// Checks `check`, then writes `text` (0600, atomically) and runs the deliver command, if any. Every secret the run
+  /// knows (`context.secrets`, to which `secret` is added) is masked in everything the deliver command prints before
+  /// it reaches the journal or an error, whichever kind of config is delivered.
   /// - Returns: the id of the file written (its path inside the environment's directory).
   static func apply(
     kind: String, host: String, address: String?, file: String, text: String, secret: String? = nil,
@@ -90,8 +91,8 @@ enum RenderedConfig {
     } catch {
       throw ResourceActionError("the deliver command could not run: \(error.localizedDescription)")
     }
-    var output = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
-    if let secret, !secret.isEmpty { output = output.replacingOccurrences(of: secret, with: "(sensitive)") }
+    if let secret { context.secrets.insert([secret]) }
+    let output = context.secrets.mask(outcome.output.trimmingCharacters(in: .whitespacesAndNewlines))
     if !output.isEmpty { await context.note("deliver: \(output)") }
     guard outcome.succeeded else {
       let tail = output.split(separator: "\n").suffix(5).joined(separator: "\n")

@@ -37,6 +37,9 @@ public protocol ResourceType: Sendable {
   func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource?
   /// The attribute holding the name that identifies an object in the cloud (`name`, `domain`).
   var nameAttribute: String { get }
+  /// The secrets a resource with these (literal) attributes brings to a run, to mask in everything the run writes:
+  /// its sensitive attributes' texts by default; a type whose secret is read from elsewhere adds it.
+  func secrets(in attributes: Attributes, local: LocalWorkspace) -> [String]
 
   // MARK: Guards
 
@@ -61,6 +64,9 @@ extension ResourceType {
   /// Not adoptable: a type that cannot read an object by id cannot import one.
   public func adopt(remoteID: String, context: ActionContext) async throws -> AppliedResource? { nil }
   public var nameAttribute: String { "name" }
+  public func secrets(in attributes: Attributes, local: LocalWorkspace) -> [String] {
+    RunSecrets.sensitiveTexts(of: attributes, schema: schema)
+  }
   public func servingHosts(_ attributes: Attributes) -> [String] { [] }
   public func routedHosts(_ attributes: Attributes) -> [String] { [] }
   public var onlyDestroyDeletes: Bool { false }
@@ -151,12 +157,15 @@ public struct ActionContext: Sendable {
   public var reportStatus: @Sendable (String) async -> Void
   /// Writes a note to the action's journal entry only (a deliver command's output).
   public var note: @Sendable (String) async -> Void
+  /// The run's known secrets: what an action hands to `note`, `reportStatus` or an error is masked with them, and an
+  /// action that reads a secret adds it.
+  public var secrets: RunSecrets
 
   public init(
     cloud: CloudClients, digester: SensitiveDigester, polling: PollingPolicy = .init(), resumeRemoteID: String? = nil,
     knownRemoteIDs: Set<String> = [], recordRemoteID: @escaping @Sendable (String) async throws -> Void = { _ in },
     reportStatus: @escaping @Sendable (String) async -> Void = { _ in },
-    note: @escaping @Sendable (String) async -> Void = { _ in }
+    note: @escaping @Sendable (String) async -> Void = { _ in }, secrets: RunSecrets = RunSecrets()
   ) {
     self.cloud = cloud
     self.digester = digester
@@ -166,6 +175,7 @@ public struct ActionContext: Sendable {
     self.recordRemoteID = recordRemoteID
     self.reportStatus = reportStatus
     self.note = note
+    self.secrets = secrets
   }
 
   /// The local files of the environment.

@@ -25,6 +25,10 @@ public enum CutoverError: Error, LocalizedError, Sendable {
   /// A blue-green step refused to go on: a generation that does not verify, a retire within its grace period
   /// (exit 1).
   case refused(String)
+  /// Another run broke this run's lease (`cutover state unlock`); the run stopped launching actions (exit 1).
+  case lockLost(LockLoss)
+  /// A signal (SIGINT, SIGTERM, SIGHUP) stopped the run; what it did is recorded (exit 1).
+  case interrupted(String)
 
   /// The process exit code documented in the README.
   public var exitCode: Int32 {
@@ -32,7 +36,8 @@ public enum CutoverError: Error, LocalizedError, Sendable {
     case .invalidDesiredState: return 65
     case .usage: return 64
     case .stateLocked: return 75
-    case .guardViolation, .stalePlan, .dependencyCycle, .applyFailed, .state, .cloud, .cancelled, .refused:
+    case .guardViolation, .stalePlan, .dependencyCycle, .applyFailed, .state, .cloud, .cancelled, .refused,
+      .lockLost, .interrupted:
       return 1
     }
   }
@@ -62,6 +67,15 @@ public enum CutoverError: Error, LocalizedError, Sendable {
     case .cancelled(let message):
       return message
     case .refused(let message):
+      return message
+    case .lockLost(let loss):
+      let what = "; this run launched nothing more, and the state records what it did"
+      guard let lease = loss.takenBy else {
+        return "the state lock was broken while this run held it (`cutover state unlock`)" + what
+      }
+      return "lost the lock to \(lease.holder)@\(lease.host) pid \(lease.pid) (\(lease.command)): "
+        + "`cutover state unlock` broke this run's lease" + what
+    case .interrupted(let message):
       return message
     }
   }

@@ -82,12 +82,13 @@ public struct HelmClient: Sendable {
   }
 
   /// Writes a release's sensitive `set:` values to `values.json` in a new private directory (0700, the file 0600)
-  /// under the temporary directory, so they reach helm without being on its command line.
+  /// under the temporary directory, so they reach helm without being on its command line. The directory's name
+  /// carries this process's id (`cutover-helm-PID-XXXXXX`), so a later run can tell a dead run's leftovers from a
+  /// live run's files (see ``removeStaleHiddenValues(in:)``).
   /// - Returns: The directory, to remove after the run; nil when there are no such values.
   static func writeHiddenValues(of release: HelmReleaseRequest) throws(KubernetesToolError) -> String? {
     guard let values = release.hiddenValues else { return nil }
-    let base = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
-    var template = Array((base + "/cutover-helm-XXXXXX").utf8CString)
+    var template = Array((temporaryDirectory + "/\(hiddenPrefix)\(getpid())-XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
       throw .couldNotStart(
         command: "helm upgrade --install \(release.name)",
@@ -119,6 +120,38 @@ public struct HelmClient: Sendable {
   /// Ctrl-C). helm, if it still runs, has read its values long before.
   public static func removeLeftoverHiddenValues() {
     for directory in liveHiddenDirectories.withLock({ $0 }) { removeHiddenValues(directory) }
+  }
+
+  /// How every private values directory's name starts.
+  static let hiddenPrefix = "cutover-helm-"
+
+  /// `TMPDIR`, else `/tmp`: where the private values directories are made.
+  static var temporaryDirectory: String {
+    ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+  }
+
+  /// Removes the private values directories that runs killed before their cleanup (`kill -9`, a crash, a power cut)
+  /// left in `directory` (the temporary directory when nil), secrets and all. Only directories named with the id of
+  /// a process that no longer runs on this host are removed: a live run's, or one whose name carries no id, stay.
+  /// - Returns: the directories removed.
+  @discardableResult
+  public static func removeStaleHiddenValues(in directory: String? = nil) -> [String] {
+    let base = directory ?? temporaryDirectory
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: base) else { return [] }
+    var removed: [String] = []
+    for name in names where name.hasPrefix(hiddenPrefix) {
+      let rest = name.dropFirst(hiddenPrefix.count)
+      guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0,
+        !ProcessIdentity.isAlive(pid: pid)
+      else { continue }
+      let path = base + "/" + name
+      // Only what a deploy writes there: a directory holding anything else is not one of these, whatever its name.
+      let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+      guard contents.allSatisfy({ $0 == "values.json" }) else { continue }
+      unlink(path + "/values.json")
+      if rmdir(path) == 0 { removed.append(path) }
+    }
+    return removed
   }
 
   /// Runs `helm dependency update PATH`.

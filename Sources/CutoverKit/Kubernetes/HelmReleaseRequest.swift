@@ -78,38 +78,50 @@ public struct HelmReleaseRequest: Sendable, Equatable {
   /// the flags left to right, and a key and its parent set separately should be written parent first).
   public var orderedSetKeys: [String] { self.set.keys.sorted() }
 
-  /// Whether a `set:` value goes in ``hiddenValuesFile`` rather than on the command line: a sensitive key that
-  /// names a path of maps (a list index such as `a[0]` cannot be written as a values-file path, so such a key stays
-  /// a flag), and any key set above one (`hub.config` above `hub.config.X.client_secret`): a `--set-json` of the
-  /// parent, applied after the files, would replace the whole map and drop the secret.
+  /// Whether a `set:` value goes in ``hiddenValuesFile`` rather than on the command line: a sensitive key (one with
+  /// a list index, `extraSecrets[0]`, included: the file holds that list with the secret at its index), and any key
+  /// set above one (`hub.config` above `hub.config.X.client_secret`): a `--set-json` of the parent, applied after the
+  /// files, would replace the whole map and drop the secret.
   public func isHidden(_ key: String) -> Bool {
-    guard !key.contains("[") else { return false }
     if sensitivity.isSensitive(key) { return true }
-    let path = HelmValuePath.components(of: key)
+    let path = HelmValuePath.steps(of: key)
     return self.set.keys.contains { other in
-      other != key && !other.contains("[") && sensitivity.isSensitive(other)
-        && HelmValuePath.components(of: other).starts(with: path)
+      other != key && sensitivity.isSensitive(other) && HelmValuePath.steps(of: other).starts(with: path)
     }
   }
 
-  /// The values that go in ``hiddenValuesFile``, as the nested maps a values file holds (`hub.cookieSecret: x` →
-  /// `{hub: {cookieSecret: x}}`); nil when there are none.
+  /// The values that go in ``hiddenValuesFile``, as the nested maps and lists a values file holds
+  /// (`hub.cookieSecret: x` → `{hub: {cookieSecret: x}}`; `extraSecrets[1]: x` → `{extraSecrets: [null, x]}`, padded
+  /// with nulls as Helm's `--set` pads a list it creates); nil when there are none.
+  ///
+  /// A list in a values file replaces the list the same key has in an earlier file, where `--set KEY[1]` would have
+  /// changed one element of it: a secret set at a list index should not share its list with a declared values file.
   public var hiddenValues: Value? {
-    var root: [String: Value] = [:]
+    var root: Value = .map([:])
     for key in orderedSetKeys where isHidden(key) {
-      Self.insert(self.set[key] ?? .null, at: HelmValuePath.components(of: key)[...], into: &root)
+      Self.insert(self.set[key] ?? .null, at: HelmValuePath.steps(of: key)[...], into: &root)
     }
-    return root.isEmpty ? nil : .map(root)
+    guard let map = root.mapValue, !map.isEmpty else { return nil }
+    return root
   }
 
-  private static func insert(_ value: Value, at path: ArraySlice<String>, into map: inout [String: Value]) {
-    guard let first = path.first else { return }
-    if path.count == 1 {
-      map[first] = value
+  private static func insert(_ value: Value, at path: ArraySlice<HelmValuePath.Step>, into node: inout Value) {
+    guard let first = path.first else {
+      node = value
       return
     }
-    var inner = map[first]?.mapValue ?? [:]
-    insert(value, at: path.dropFirst(), into: &inner)
-    map[first] = .map(inner)
+    switch first {
+    case .key(let name):
+      var map = node.mapValue ?? [:]
+      var inner = map[name] ?? .null
+      insert(value, at: path.dropFirst(), into: &inner)
+      map[name] = inner
+      node = .map(map)
+    case .index(let index):
+      var list = node.listValue ?? []
+      if list.count <= index { list += Array(repeating: .null, count: index + 1 - list.count) }
+      insert(value, at: path.dropFirst(), into: &list[index])
+      node = .list(list)
+    }
   }
 }

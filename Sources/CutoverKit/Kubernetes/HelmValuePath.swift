@@ -30,6 +30,49 @@ enum HelmValuePath {
     return components.filter { !$0.isEmpty }
   }
 
+  /// One step of a path: a map key, or an index into a list.
+  enum Step: Equatable {
+    case key(String)
+    case index(Int)
+  }
+
+  /// The path's steps with escapes resolved, list indexes kept: `a.b\.c[1].d` → `a`, `b.c`, `[1]`, `d`. For a key
+  /// ``problem(in:)`` accepts.
+  static func steps(of key: String) -> [Step] {
+    var steps: [Step] = []
+    var current = ""
+    var escaping = false
+    var index: String?
+    func endKey() {
+      if !current.isEmpty { steps.append(.key(current)) }
+      current = ""
+    }
+    for character in key {
+      if escaping {
+        current.append(character)
+        escaping = false
+      } else if character == "\\" {
+        escaping = true
+      } else if let digits = index {
+        if character == "]" {
+          steps.append(.index(Int(digits) ?? 0))
+          index = nil
+        } else {
+          index = digits + String(character)
+        }
+      } else if character == "[" {
+        endKey()
+        index = ""
+      } else if character == "." {
+        endKey()
+      } else {
+        current.append(character)
+      }
+    }
+    endKey()
+    return steps
+  }
+
   /// Why Helm would not read `key` as the single dotted path it looks like, or `nil` when it would.
   static func problem(in key: String) -> String? {
     guard !key.isEmpty else { return "it is empty" }

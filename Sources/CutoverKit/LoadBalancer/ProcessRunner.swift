@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Synchronization
 import SystemPackage
 
 /// Runs the external programs Cutover drives (`haproxy -c`, `keepalived --config-test`, the operator's `deliver:`
@@ -99,9 +100,14 @@ public struct ProcessRunner: Sendable {
   ) async throws -> ProcessOutcome.Termination {
     try await withThrowingTaskGroup(of: ProcessOutcome.Termination?.self) { group in
       group.addTask {
+        // Forgotten only once the run has returned, so after a cancelled run's teardown: until then a second signal
+        // must still find the group to kill.
+        let running = RunningGroup()
+        defer { running.forget() }
         let result = try await Subprocess.run(
           configuration, input: .none, output: .sequence, error: .combinedWithOutput
         ) { execution in
+          running.record(execution.processIdentifier.value)
           for try await buffer in execution.standardOutput {
             buffer.withUnsafeBytes { tail.append($0) }
           }
@@ -124,6 +130,15 @@ public struct ProcessRunner: Sendable {
       }
       return termination
     }
+  }
+
+  /// The process groups of the children running now: each child leads its own session, so its pid is its group's.
+  fileprivate static let runningGroups = Mutex<Set<pid_t>>([])
+
+  /// Kills every running child's process group with SIGKILL, for an exit that cannot wait for the usual teardown (a
+  /// second signal): a child in its own session would otherwise outlive Cutover.
+  public static func killRunningProcessGroups() {
+    for group in runningGroups.withLock({ $0 }) { kill(-group, SIGKILL) }
   }
 
   private static func environmentKeys(_ variables: [String: String]) -> [Environment.Key: String?] {
@@ -184,5 +199,20 @@ public struct ProcessRunner: Sendable {
       let plain = !argument.isEmpty && argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0) }
       return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }.joined(separator: " ")
+  }
+}
+
+/// One child's process group in ``ProcessRunner/runningGroups``, from its start until its run returns.
+private final class RunningGroup: Sendable {
+  private let group = Mutex<pid_t?>(nil)
+
+  func record(_ pid: pid_t) {
+    group.withLock { $0 = pid }
+    _ = ProcessRunner.runningGroups.withLock { $0.insert(pid) }
+  }
+
+  func forget() {
+    guard let pid = group.withLock({ $0 }) else { return }
+    _ = ProcessRunner.runningGroups.withLock { $0.remove(pid) }
   }
 }

@@ -1,10 +1,22 @@
 import EnvironmentSettings
 import Foundation
+import Synchronization
+
+/// How a run lost its lease: `cutover state unlock` broke it, and another run may have taken the lock since.
+public struct LockLoss: Sendable, Equatable {
+  /// The lease held when the loss was noticed; nil when nobody holds the lock.
+  public var takenBy: LockLease?
+
+  public init(takenBy: LockLease?) {
+    self.takenBy = takenBy
+  }
+}
 
 /// Keeps a state lock lease alive while a command runs, and gives it back at the end.
 public actor LockHolder {
-  public let lease: LockLease
+  public nonisolated let lease: LockLease
   private let store: StateStore
+  private let lost = LossRecord()
   private var heartbeat: Task<Void, Never>?
 
   /// The lease's time to live: `CUTOVER_LOCK_TTL_SECONDS` (1 second to a day), else 60 s. A holder beats every
@@ -16,30 +28,56 @@ public actor LockHolder {
     try EnvironmentSettings(environment).number("CUTOVER_LOCK_TTL_SECONDS", in: 1...86_400, unit: "seconds") ?? 60
   }
 
+  /// How often a holder proves itself alive: a third of the time to live, so two beats may be lost (a slow disk, a
+  /// busy machine) before another host takes the lease over.
+  public static func heartbeatInterval(forTTL ttl: TimeInterval) -> Duration {
+    .milliseconds(Int((ttl * 1000 / 3).rounded()))
+  }
+
   /// Takes the lease or throws `CutoverError.stateLocked`.
-  public init(store: StateStore, command: String, identity: ProcessIdentity = .current) throws {
-    let ttl = try Self.ttl()
+  /// - Parameters:
+  ///   - ttl: the lease's time to live; ``ttl(environment:)`` when nil.
+  ///   - onLost: called once, from the heartbeat, when the lease was found broken (`cutover state unlock`); the run
+  ///     must then launch nothing more. The heartbeat stops there: the lease is another run's now.
+  public init(
+    store: StateStore, command: String, identity: ProcessIdentity = .current, ttl: TimeInterval? = nil,
+    onLost: @escaping @Sendable (LockLoss) -> Void = { _ in }
+  ) throws {
+    let ttl = try ttl ?? Self.ttl()
     self.store = store
     self.lease = try store.acquireLock(command: command, identity: identity, ttl: ttl)
+    let lost = self.lost
     let lease = self.lease
-    let interval = Duration.milliseconds(Int(ttl * 1000 / 3))
+    let interval = Self.heartbeatInterval(forTTL: ttl)
     self.heartbeat = Task.detached {
       while !Task.isCancelled {
         try? await Task.sleep(for: interval)
         if Task.isCancelled { break }
         if (try? store.heartbeat(lease)) == false {
-          // Someone broke the lease (`cutover state unlock`): say so; the journal still records every action.
-          FileHandle.standardError.write(
-            Data("warning: the state lock was broken by another run; finish or stop this one now\n".utf8))
+          let loss = LockLoss(takenBy: try? store.currentLease())
+          lost.record(loss)
+          onLost(loss)
+          return
         }
       }
     }
   }
 
-  /// Stops the heartbeat and releases the lease.
+  /// How the lease was lost, once the heartbeat found it broken; nil while it holds.
+  public var loss: LockLoss? { lost.loss }
+
+  /// Stops the heartbeat and releases the lease, if it is still ours.
   public func release() {
     heartbeat?.cancel()
     heartbeat = nil
     try? store.releaseLock(lease)
   }
+}
+
+/// The loss a heartbeat noticed, shared between the heartbeat task and the holder.
+private final class LossRecord: Sendable {
+  private let value = Mutex<LockLoss?>(nil)
+
+  func record(_ loss: LockLoss) { value.withLock { $0 = loss } }
+  var loss: LockLoss? { value.withLock { $0 } }
 }

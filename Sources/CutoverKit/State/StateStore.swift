@@ -479,9 +479,12 @@ public final class StateStore: Sendable {
 
   /// Takes the lock lease, or throws `CutoverError.stateLocked` naming the live holder.
   /// An expired lease (heartbeat older than `ttl`, or its process gone from this host) is taken over.
-  public func acquireLock(command: String, identity: ProcessIdentity, ttl: TimeInterval) throws -> LockLease {
+  /// - Parameter now: the time the lease is taken at, and compared with other leases' heartbeats; the clock's by
+  ///   default (a test passes its own rather than wait out a time to live).
+  public func acquireLock(
+    command: String, identity: ProcessIdentity, ttl: TimeInterval, now: Date = Date()
+  ) throws -> LockLease {
     try write(bumpingSerial: false) { db in
-      let now = Date()
       if let current = try Self.lease(in: db, environment: environment),
         !current.isExpired(now: now, ttl: ttl, localHost: identity.host)
       {

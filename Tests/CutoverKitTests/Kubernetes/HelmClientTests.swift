@@ -190,6 +190,41 @@ extension KubernetesTests {
       }
     }
 
+    @Test("a sensitive set: key with a list index goes in the private file as that list element, never on argv")
+    func sensitiveListElementInValuesFile() async throws {
+      try await withStandIn { standIn in
+        let log = standIn.directory.appendingPathComponent("seen").path
+        let helm = try standIn.script(
+          "helm",
+          """
+          for argument in "$@"; do
+            case "$argument" in */values.json) cat "$argument" >> '\(log)'; echo >> '\(log)' ;; esac
+          done
+          """)
+        var release = KubernetesFixtures.paws
+        release.dependencyUpdate = false
+        release.set = [
+          "controller.extraSecrets[1]": "0123456789abcdef", "controller.tolerations[0].key": "dedicated-ingress",
+          "controller.replicaCount": 2,
+        ]
+        _ = try await HelmClient(executable: helm).upgradeInstall(release, target: target)
+        let argv = try #require(try standIn.calls().last)
+        #expect(!argv.contains { $0.contains("0123456789abcdef") || $0.contains("dedicated-ingress") }, "\(argv)")
+        #expect(!argv.contains { $0.hasPrefix("controller.extraSecrets") || $0.hasPrefix("controller.tolerations") })
+        #expect(argv.contains("controller.replicaCount=2"), "\(argv)")
+        let written = try String(contentsOfFile: log, encoding: .utf8)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(written.utf8)) as? [String: Any])
+        let controller = try #require(document["controller"] as? [String: Any], "\(written)")
+        let secrets = try #require(controller["extraSecrets"] as? [Any], "\(written)")
+        #expect(secrets.count == 2)
+        #expect(secrets.first is NSNull, "the elements before the index are null, as helm's --set pads them")
+        #expect(secrets.last as? String == "0123456789abcdef")
+        let tolerations = try #require(controller["tolerations"] as? [[String: Any]], "\(written)")
+        #expect(tolerations.first?["key"] as? String == "dedicated-ingress")
+        #expect(controller["replicaCount"] == nil)
+      }
+    }
+
     @Test("a helm that hangs is killed at the deadline, and the error says so with what it printed")
     func hangingRead() async throws {
       try await withStandIn { standIn in

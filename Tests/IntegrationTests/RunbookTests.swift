@@ -99,26 +99,26 @@ struct RunbookTests {
     ] {
       #expect(history.stdout.contains(step), "\(step) is missing from the history: \(history)")
     }
-    let status = try requireExit(0, try await workspace.generation(["status", "eqiad1"]))
-    let rows = status.stdoutLines.map(Self.cells)
-    #expect(rows.first?.prefix(2) == ["GENERATION", "ROLE"], "\(status)")
-    #expect(rows.filter { $0.first != "GENERATION" && !$0.isEmpty }.map(\.[0]) == ["128a"], "127d is gone: \(status)")
-    let green = try #require(rows.first { $0.first == "128a" }, "\(status)")
-    #expect(green.count == GenerationStatusReport.headers.count, "\(status)")
-    #expect(Array(green.prefix(4)) == ["128a", "live", "CREATE_COMPLETE", "healthy"], "\(status)")
-    #expect(green[5] == "3/3", "every release deployed: \(status)")
-    #expect(green[7] == PAWS.domains.joined(separator: ", "), "both proxies route to it: \(status)")
+    let status = try requireExit(0, try await workspace.generation(["status", "eqiad1", "--format", "json"]))
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], "\(status)")
+    let generations = try #require(document["generations"] as? [[String: Any]], "\(status)")
+    #expect(generations.map { $0["generation"] as? String } == ["128a"], "127d is gone: \(status)")
+    let green = try #require(generations.first, "\(status)")
+    #expect(green["role"] as? String == "live", "\(status)")
+    #expect((green["cluster"] as? [String: Any])?["status"] as? String == "CREATE_COMPLETE", "\(status)")
+    #expect(green["health"] as? String == "healthy", "\(status)")
+    let releases = try #require(green["releases"] as? [String: Int], "\(status)")
+    #expect(releases["deployed"] == 3 && releases["declared"] == 3, "every release deployed: \(status)")
+    #expect(
+      (green["routed_from"] as? [String])?.sorted() == PAWS.domains.map { "web_proxy.\($0)" }.sorted(),
+      "both proxies route to it: \(status)")
 
     // The secret set: value never left the desired state.
     for file in ["state/eqiad1.sqlite", "state/eqiad1.simulated-cloud.sqlite"] {
       let data = try Data(contentsOf: URL(fileURLWithPath: workspace.path(file)))
       #expect(data.range(of: Data(DesiredStateFixture.cookieSecret.utf8)) == nil, "\(file) holds the secret")
     }
-  }
-
-  /// The cells of a `generation status` line: columns are separated by at least two spaces, and no cell holds two.
-  private static func cells(_ line: String) -> [String] {
-    line.split(separator: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
 
   private func expectRoutes(

@@ -192,8 +192,9 @@ private struct HangingHelmRun {
       """,
       "kubectl": """
       #!/bin/sh
-      case "$1" in
-        version) echo '{"clientVersion":{"major":"1","minor":"28","gitVersion":"v1.28.15"}}' ;;
+      case " $* " in
+        *" version "*) echo '{"clientVersion":{"major":"1","minor":"28","gitVersion":"v1.28.15"}}' ;;
+        *" get "*) echo "storageclass.storage.k8s.io/standard" ;;
         *) echo "storageclass.storage.k8s.io/standard serverside-applied" ;;
       esac
       """,

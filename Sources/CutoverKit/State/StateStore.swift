@@ -3,8 +3,8 @@ import GRDB
 
 /// The SQLite state of one environment: lineage and serial, the recorded resources, the journal of every apply and
 /// action, and the lock lease. Every write is its own transaction, so what is committed is always true, and every
-/// transaction that changes what is recorded (anything but the lock lease's own upkeep) bumps the serial in the same
-/// transaction, so a plan saved before it is stale.
+/// transaction that changes what is recorded bumps the serial in the same transaction, so a plan saved before it is
+/// stale (the lock lease's own upkeep and a verification's record aside: a plan is made from neither).
 public final class StateStore: Sendable {
   public let path: String
   public let environment: String
@@ -440,12 +440,13 @@ public final class StateStore: Sendable {
 
   // MARK: - Verifications
 
-  /// Records a generation's verification and its checklist (one `PASS …`/`FAIL …` line per check).
+  /// Records a generation's verification and its checklist (one `PASS …`/`FAIL …` line per check). The serial stays:
+  /// a verification observes, it changes nothing a plan is made from, so a plan saved before it still applies.
   @discardableResult
   public func recordVerification(
     generation: String, passed: Bool, checks: [String], command: String, identity: ProcessIdentity, at: Date = Date()
   ) throws -> GenerationVerificationRecord {
-    try write { db in
+    try write(bumpingSerial: false) { db in
       try db.execute(
         sql: """
           INSERT INTO verifications (environment, generation, passed, checks, at, user, host, command)
@@ -561,7 +562,7 @@ public final class StateStore: Sendable {
 
   /// Runs `body` in one immediate transaction. When `bumpingSerial` and the body changed a row, the serial goes up
   /// in the same transaction: one mechanism, so no writer of recorded state can forget it. Only the lock lease's
-  /// upkeep (take, beat, give back) leaves the serial alone.
+  /// upkeep (take, beat, give back) and a verification's record leave the serial alone.
   private func write<T>(bumpingSerial: Bool = true, _ body: (Database) throws -> T) throws -> T {
     do {
       return try database.writeWithoutTransaction { db in

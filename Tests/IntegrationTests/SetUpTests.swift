@@ -40,8 +40,8 @@ struct SetUpTests {
   func everythingInstalled() async throws {
     let run = try await SetUpRun.run(uid: 1000)
     try #require(run.exitCode == 0, "\(run)")
-    #expect(run.log.allSatisfy { $0.hasPrefix("dpkg -s ") || $0.hasPrefix("swift ") }, "\(run)")
-    #expect(run.log.filter { $0.hasPrefix("dpkg -s ") }.count == 3, "\(run)")
+    #expect(run.log.allSatisfy { $0.hasPrefix("dpkg-query ") || $0.hasPrefix("swift ") }, "\(run)")
+    #expect(run.log.filter { $0.hasPrefix("dpkg-query ") }.count == 3, "\(run)")
     #expect(run.log.last?.hasPrefix("swift test --filter SetUpTests ") == true, "\(run)")
   }
 
@@ -123,7 +123,7 @@ private struct SetUpRun: CustomStringConvertible {
       to: checkout.appendingPathComponent("scripts/test"))
 
     let standIns = try #require(Bundle.module.url(forResource: "set-up", withExtension: nil, subdirectory: "Fixtures"))
-    var tools = ["dpkg", "id", "apt-get", "python3", "swift"]
+    var tools = ["dpkg-query", "id", "apt-get", "python3", "swift"]
     if sudo { tools.append("sudo") }
     if !missing.contains("python-openstackclient") { tools.append("openstack") }
     for tool in tools {

@@ -6,20 +6,9 @@ import Testing
 /// terminal, and the same status as JSON.
 @Suite("generation switch and status: output")
 struct GenerationOutputTests {
-  /// 127d live and 128a standby, both built with their releases deployed.
-  private func twoGenerations() async throws -> Workspace {
-    var desired = try DesiredStateFixture.eqiad1()
-    try desired.addKubernetesWork()
-    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
-    let workspace = try Workspace.with(desired)
-    try workspace.writeKubernetesSources()
-    try requireExit(0, try await workspace.apply())
-    return workspace
-  }
-
   @Test("a switch prints one summary for the traffic and the kube.config link together")
   func oneSummary() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     let switched = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
     let summaries = switched.stdoutLines.filter { $0.contains("complete! Resources:") }
     #expect(summaries.count == 1, "\(switched)")
@@ -30,7 +19,7 @@ struct GenerationOutputTests {
 
   @Test("generation status fits 120 columns, or the width COLUMNS gives; --format json holds every field")
   func status() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     let table = try requireExit(0, try await workspace.generation(["status", "eqiad1"]))
     #expect(table.stdoutLines.allSatisfy { $0.count <= 120 }, "\(table)")
     #expect(table.stdoutLines.first?.hasPrefix("GENERATION") == true, "\(table)")

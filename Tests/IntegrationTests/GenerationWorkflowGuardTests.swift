@@ -6,17 +6,6 @@ import Testing
 /// Each guard of the generation commands on its own.
 @Suite("generation switch, rollback and retire: the guards")
 struct GenerationWorkflowGuardTests {
-  /// 127d live and 128a standby, both built with their releases deployed.
-  private func twoGenerations() async throws -> Workspace {
-    var desired = try DesiredStateFixture.eqiad1()
-    try desired.addKubernetesWork()
-    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
-    let workspace = try Workspace.with(desired)
-    try workspace.writeKubernetesSources()
-    try requireExit(0, try await workspace.apply())
-    return workspace
-  }
-
   @Test("--force switches to a generation that does not verify, saying so; the switch is recorded as forced")
   func forcedSwitch() async throws {
     var desired = try DesiredStateFixture.eqiad1()
@@ -47,7 +36,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("switching to the live generation changes nothing; to an unknown one is a usage error")
   func switchNoOpAndUnknown() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     let before = try await SwitchOutcome(of: workspace)
     #expect(before.routes.values.allSatisfy { $0 == before.backends["127d"] }, "127d serves: \(before.routes)")
     let same = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "127d", "--auto-approve"]))
@@ -60,7 +49,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("without --auto-approve and no terminal, a switch asks, and changes nothing")
   func switchNeedsConfirmation() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     let before = try workspace.desiredText()
     let asked = try requireExit(64, try await workspace.generation(["switch", "eqiad1", "128a"]))
     #expect(asked.stderr.contains("--auto-approve"), "\(asked)")
@@ -69,14 +58,14 @@ struct GenerationWorkflowGuardTests {
 
   @Test("rollback with no recorded switch is a usage error naming the alternative")
   func rollbackWithoutSwitch() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     let result = try requireExit(64, try await workspace.generation(["rollback", "eqiad1", "--auto-approve"]))
     #expect(result.stderr.contains("nothing to roll back to"), "\(result)")
   }
 
   @Test("the live generation cannot be retired, even with --force")
   func retireLive() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     let result = try requireExit(
       1, try await workspace.generation(["retire", "eqiad1", "127d", "--force", "--auto-approve"]))
     #expect(result.stderr.contains("it is the live generation"), "\(result)")
@@ -85,7 +74,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("a generation a proxy still points at cannot be retired, even with --force; nothing is deleted")
   func retireRouted() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
     // Someone points a proxy back at 127d by hand (in Horizon), and the state learns of it on refresh.
     let snapshot = try await workspace.cloudSnapshot()
@@ -105,7 +94,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("within the grace period retire is refused; --grace 0 (or a generation never live) is not")
   func retireGrace() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
     let refused = try requireExit(
       1, try await workspace.generation(["retire", "eqiad1", "127d", "--grace", "48h", "--auto-approve"]))
@@ -121,7 +110,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("rollback to a retired generation is refused")
   func rollbackToRetired() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
     try requireExit(0, try await workspace.generation(["retire", "eqiad1", "127d", "--force", "--auto-approve"]))
     let result = try requireExit(1, try await workspace.generation(["rollback", "eqiad1", "--auto-approve"]))
@@ -130,7 +119,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("a switch moves only what routes traffic: a pending release upgrade is left for apply, and named")
   func switchLeavesPendingReleaseChanges() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     try workspace.writeKubernetesSources(productionValues: "jupyterhub:\n  singleuser:\n    memory: {limit: 4G}\n")
     let switched = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
     #expect(!switched.stdout.contains("helm_release"), "no release is deployed by a switch: \(switched)")
@@ -144,7 +133,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("a switch that only reached the file (live: edited, proxies not moved) is finished by switching again")
   func finishingASwitch() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     try workspace.writeDesiredState(
       try workspace.desiredText().replacingOccurrences(of: "live: 127d", with: "live: 128a"))
     let finished = try requireExit(0, try await workspace.generation(["switch", "eqiad1", "128a", "--auto-approve"]))
@@ -163,7 +152,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("a route Cutover does not manage, pointing at the generation, stops retire before anything is touched")
   func retireRefusedByUnmanagedRoute() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     let green = try workspace.cluster("128a", in: try await workspace.cloudSnapshot())
     try await SimulatedCloud.withClients(databasePath: workspace.simulatedCloudFile()) { clients in
       try await clients.webProxy.createRoute(
@@ -178,7 +167,7 @@ struct GenerationWorkflowGuardTests {
 
   @Test("a forced switch to a generation never built fails before traffic moves; rollback then returns cleanly")
   func forcedSwitchToUnbuilt() async throws {
-    let workspace = try await twoGenerations()
+    let workspace = try await Workspace.withTwoBuiltGenerations()
     var desired = DesiredStateFixture(text: try workspace.desiredText())
     try desired.insert("  129a: {}", after: "  128a: {}")
     try workspace.write(desired)

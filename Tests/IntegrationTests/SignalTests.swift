@@ -150,15 +150,7 @@ private struct HangingHelmRun {
   static func start(ignoringSIGTERM: Bool = false, hangingIn hangPoint: HangPoint = .upgrade) async throws
     -> HangingHelmRun
   {
-    var desired = try DesiredStateFixture.eqiad1()
-    try desired.addKubernetesWork()
-    let workspace = try Workspace.with(desired)
-    try workspace.writeKubernetesSources()
-    let cloudsYAML = workspace.path("clouds.yaml")
-    let server = try workspace.start(
-      ["simulator", "serve", "--port", "0", "--database", workspace.path("cloud.sqlite"), "--clouds-yaml", cloudsYAML],
-      environment: ["CUTOVER_SIMULATOR_BUILD_SECONDS": "0"])
-    try await server.waitForOutput("Ctrl-C stops it.", timeout: .seconds(60))
+    let (workspace, server, cloudsYAML) = try await Workspace.withReleasesOnStandaloneCloud()
     let tools = workspace.path("tools")
     let temporary = workspace.path("tmp")
     let helmPIDFile = workspace.path("helm.pid")

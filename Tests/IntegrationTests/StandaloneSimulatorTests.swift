@@ -44,15 +44,7 @@ struct StandaloneSimulatorTests {
   /// `--detailed-exitcode`); its apply is (1), before anything changes.
   @Test("against a real cloud, releases need helm and kubectl: without them the plan warns and apply refuses")
   func releasesNeedHelm() async throws {
-    var desired = try DesiredStateFixture.eqiad1()
-    try desired.addKubernetesWork()
-    let workspace = try Workspace.with(desired)
-    try workspace.writeKubernetesSources()
-    let cloudsYAML = workspace.path("clouds.yaml")
-    let server = try workspace.start(
-      ["simulator", "serve", "--port", "0", "--database", workspace.path("cloud.sqlite"), "--clouds-yaml", cloudsYAML],
-      environment: ["CUTOVER_SIMULATOR_BUILD_SECONDS": "0"])
-    try await server.waitForOutput("Ctrl-C stops it.", timeout: .seconds(60))
+    let (workspace, server, cloudsYAML) = try await Workspace.withReleasesOnStandaloneCloud()
     // A PATH with neither helm nor kubectl on it.
     let empty = workspace.path("empty-bin")
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
@@ -76,15 +68,7 @@ struct StandaloneSimulatorTests {
 
   @Test("against a real cloud, releases deploy through helm and kubectl on PATH; a plan where they are missing says so")
   func releasesThroughHelmThenNoHelm() async throws {
-    var desired = try DesiredStateFixture.eqiad1()
-    try desired.addKubernetesWork()
-    let workspace = try Workspace.with(desired)
-    try workspace.writeKubernetesSources()
-    let cloudsYAML = workspace.path("clouds.yaml")
-    let server = try workspace.start(
-      ["simulator", "serve", "--port", "0", "--database", workspace.path("cloud.sqlite"), "--clouds-yaml", cloudsYAML],
-      environment: ["CUTOVER_SIMULATOR_BUILD_SECONDS": "0"])
-    try await server.waitForOutput("Ctrl-C stops it.", timeout: .seconds(60))
+    let (workspace, server, cloudsYAML) = try await Workspace.withReleasesOnStandaloneCloud()
     // Stand-ins that answer as helm 3.16 and kubectl 1.28 do, with every release deployed at revision 1, and write
     // each command line they are given to one log, in the order they ran (a line each: the tool, then its arguments,
     // tab-separated).

@@ -34,9 +34,30 @@ final class MemoryCloud: Sendable {
   }
 }
 
+/// A resource type whose objects live in a memory cloud, by remote id: reading, deleting and finding are the same for
+/// every such type.
+protocol MemoryCloudResource: ResourceType {
+  var cloud: MemoryCloud { get }
+}
+
+extension MemoryCloudResource {
+  func generation(of address: ResourceAddress) -> String? { nil }
+
+  func delete(_ prior: RecordedResource, context: ActionContext) async throws {
+    cloud[prior.remoteID ?? ""] = nil
+  }
+
+  func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
+    guard let id = prior.remoteID, let attributes = cloud[id] else { return nil }
+    return AppliedResource(remoteID: id, attributes: attributes)
+  }
+
+  func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? { nil }
+}
+
 /// `server.<name>`: an object of the memory cloud with an input `size` and computed `addresses` (one per unit of size,
 /// `10.0.<n>.<i>`), like a cluster's nodes.
-struct MemoryServerResource: ResourceType {
+struct MemoryServerResource: MemoryCloudResource {
   let cloud: MemoryCloud
   /// Servers to declare: name → size.
   var sizes: [String: Int]
@@ -52,8 +73,6 @@ struct MemoryServerResource: ResourceType {
       DesiredResource(address: ResourceAddress(type: name, name: server), attributes: ["size": .value(.int(size))])
     }
   }
-
-  func generation(of address: ResourceAddress) -> String? { nil }
 
   func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
@@ -71,17 +90,6 @@ struct MemoryServerResource: ResourceType {
     return AppliedResource(remoteID: id, attributes: attributes)
   }
 
-  func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    cloud[prior.remoteID ?? ""] = nil
-  }
-
-  func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    guard let id = prior.remoteID, let attributes = cloud[id] else { return nil }
-    return AppliedResource(remoteID: id, attributes: attributes)
-  }
-
-  func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? { nil }
-
   static func built(_ attributes: Attributes, index: Int) -> Attributes {
     let size = attributes["size"]?.intValue ?? 0
     var built = attributes
@@ -92,7 +100,7 @@ struct MemoryServerResource: ResourceType {
 
 /// `route.<name>`: an object of the memory cloud whose `targets` are every address of `server.<name>`, formatted
 /// `http://{}:80`, like a web proxy's backends.
-struct MemoryRouteResource: ResourceType {
+struct MemoryRouteResource: MemoryCloudResource {
   let cloud: MemoryCloud
   var servers: [String]
 
@@ -109,8 +117,6 @@ struct MemoryRouteResource: ResourceType {
         ])
     }
   }
-
-  func generation(of address: ResourceAddress) -> String? { nil }
 
   func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
@@ -129,16 +135,6 @@ struct MemoryRouteResource: ResourceType {
     return AppliedResource(remoteID: id, attributes: attributes)
   }
 
-  func delete(_ prior: RecordedResource, context: ActionContext) async throws {
-    cloud[prior.remoteID ?? ""] = nil
-  }
-
-  func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    guard let id = prior.remoteID, let attributes = cloud[id] else { return nil }
-    return AppliedResource(remoteID: id, attributes: attributes)
-  }
-
-  func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? { nil }
 }
 
 /// An observer that keeps every event.

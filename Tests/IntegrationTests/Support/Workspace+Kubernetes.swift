@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 extension DesiredStateFixture {
   /// The manifest and releases PAWS deploys into every generation (the shipped `clusters/eqiad1.yaml`'s), added to
@@ -59,5 +60,36 @@ extension Workspace {
         at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try Data(text.utf8).write(to: url)
     }
+  }
+}
+
+extension Workspace {
+  /// A workspace with 127d live and 128a standby, both built with their releases deployed.
+  static func withTwoBuiltGenerations() async throws -> Workspace {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    try desired.setGenerations([("127d", "{}"), ("128a", "{}")])
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+    try requireExit(0, try await workspace.apply())
+    return workspace
+  }
+
+  /// A workspace whose environment deploys a manifest and releases, with `cutover simulator serve` running as its
+  /// real cloud: `clouds.yaml` (at `cloudsYAML`) names it `simulator`, its database is `cloud.sqlite`, and its
+  /// clusters build at once.
+  static func withReleasesOnStandaloneCloud() async throws
+    -> (workspace: Workspace, server: BackgroundCommand, cloudsYAML: String)
+  {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+    let cloudsYAML = workspace.path("clouds.yaml")
+    let server = try workspace.start(
+      ["simulator", "serve", "--port", "0", "--database", workspace.path("cloud.sqlite"), "--clouds-yaml", cloudsYAML],
+      environment: ["CUTOVER_SIMULATOR_BUILD_SECONDS": "0"])
+    try await server.waitForOutput("Ctrl-C stops it.", timeout: .seconds(60))
+    return (workspace, server, cloudsYAML)
   }
 }

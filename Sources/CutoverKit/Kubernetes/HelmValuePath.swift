@@ -5,29 +5,10 @@ import Foundation
 enum HelmValuePath {
   /// The path's components with escapes resolved and list indexes dropped: `a.b\.c[1].d` → `a`, `b.c`, `d`.
   static func components(of key: String) -> [String] {
-    var components: [String] = []
-    var current = ""
-    var escaping = false
-    var inIndex = false
-    for character in key {
-      if escaping {
-        current.append(character)
-        escaping = false
-      } else if character == "\\" {
-        escaping = true
-      } else if inIndex {
-        if character == "]" { inIndex = false }
-      } else if character == "[" {
-        inIndex = true
-      } else if character == "." {
-        components.append(current)
-        current = ""
-      } else {
-        current.append(character)
-      }
+    steps(of: key).compactMap { step in
+      guard case .key(let name) = step else { return nil }
+      return name
     }
-    components.append(current)
-    return components.filter { !$0.isEmpty }
   }
 
   /// One step of a path: a map key, or an index into a list.

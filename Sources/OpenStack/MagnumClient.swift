@@ -7,7 +7,7 @@ import Foundation
 /// Every call sends `OpenStack-API-Version: container-infra <microversion>` (default 1.10; without the header
 /// Magnum serves 1.1, which has no resize action).
 ///
-/// Version negotiation: when Magnum answers 406 (the version is not supported), the client reads the highest
+/// Version negotiation (``MicroversionNegotiation``, shared with Nova): when Magnum answers 406 (the version is not supported), the client reads the highest
 /// version the server supports from the `OpenStack-API-Maximum-Version` header (Magnum always sends it), or else
 /// from the `[min, max]` range in the error text. If that is lower than the requested version, the call is
 /// repeated once with it, and this client and its copies keep using it. The client never guesses a version
@@ -16,12 +16,15 @@ public struct MagnumClient: Sendable {
   /// Catalog types, tried in order: the historical `container-infra`, then the newer name.
   public static let serviceTypes = ["container-infra", "container-infrastructure-management"]
 
+  /// The lowest version with `POST /clusters/{id}/actions/resize`.
+  static let resizeAction = Microversion(major: 1, minor: 7)
+
   public let session: OpenStackSession
-  private let version: MagnumVersionState
+  private let version: MicroversionNegotiation
 
   public init(session: OpenStackSession, microversion: String = "1.10") {
     self.session = session
-    self.version = MagnumVersionState(requested: microversion)
+    self.version = MicroversionNegotiation(service: "container-infra", requested: microversion)
   }
 
   /// The microversion requested now (lower than the initial one after a 406 negotiation).
@@ -88,7 +91,7 @@ public struct MagnumClient: Sendable {
   /// `PATCH /clusters/{id}` of `/node_count`. With `latest` requested and no answer seen yet, the action is used.
   public func resizeCluster(id: String, nodeCount: Int) async throws {
     let clusterPath = "/clusters/\(PathSegment.encode(id))"
-    if version.effective.map({ $0 >= .resizeAction }) ?? true {
+    if version.effective.map({ $0 >= Self.resizeAction }) ?? true {
       _ = try await call("POST", clusterPath + "/actions/resize", body: try JSONBody.encode(["node_count": nodeCount]))
     } else {
       let patch = [NodeCountPatch(value: nodeCount)]
@@ -130,27 +133,13 @@ public struct MagnumClient: Sendable {
   private func call(_ method: String, _ path: String, body: Data? = nil, idempotent: Bool? = nil) async throws
     -> HTTPResponse
   {
-    let requested = version.requested
-    do {
-      return try await send(method, path, body: body, idempotent: idempotent, microversion: requested)
-    } catch let error as OpenStackError where error.status == 406 {
-      guard let supported = MagnumMicroversion.maximumSupported(by: error),
-        MagnumMicroversion(requested).map({ supported < $0 }) ?? true
-      else { throw error }
-      version.lower(to: supported)
-      return try await send(method, path, body: body, idempotent: idempotent, microversion: supported.description)
+    try await version.negotiate { microversion, _ in
+      let response = try await session.send(
+        serviceTypes: Self.serviceTypes, method: method, path: path, body: body,
+        headers: version.headers(for: microversion), idempotent: idempotent)
+      version.record(response)
+      return response
     }
-  }
-
-  private func send(_ method: String, _ path: String, body: Data?, idempotent: Bool?, microversion: String)
-    async throws -> HTTPResponse
-  {
-    let response = try await session.send(
-      serviceTypes: Self.serviceTypes, method: method, path: path, body: body,
-      headers: [("OpenStack-API-Version", "container-infra \(microversion)")], idempotent: idempotent
-    )
-    version.record(reported: response.header("openstack-api-version"))
-    return response
   }
 
   /// Every page of a list, following Magnum's `next` link.

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Every call sends the microversion twice, as `OpenStack-API-Version: compute <v>` and as the older
 /// `X-OpenStack-Nova-API-Version: <v>` (default 2.64, where a group has one `policy` and `rules`; below it a
-/// create sends `policies: [policy]`). Negotiation works like ``MagnumClient``'s: a 406 naming a lower maximum
+/// create sends `policies: [policy]`). Negotiation is ``MicroversionNegotiation``'s, Magnum's too: a 406 naming a lower maximum
 /// (`OpenStack-API-Maximum-Version`, or "maximum is 2.60" in the error text) repeats the call once at that
 /// version, and this client and its copies keep it. A 406 naming no maximum falls back to ``fallbackVersion``
 /// (2.15, the oldest with `soft-anti-affinity`), where a group is created with `policies`; a 406 there is thrown.
@@ -16,17 +16,20 @@ public struct NovaClient: Sendable {
   public static let serviceTypes = ["compute"]
 
   /// The first microversion where a server group has `policy` and `rules` instead of `policies`.
-  static let singlePolicy = MagnumMicroversion(major: 2, minor: 64)
+  static let singlePolicy = Microversion(major: 2, minor: 64)
 
   /// The version tried after a 406 that names no maximum: the oldest with `soft-anti-affinity` (Mitaka, 2016).
-  public static let fallbackVersion = "2.15"
+  static let fallback = Microversion(major: 2, minor: 15)
+  public static var fallbackVersion: String { fallback.description }
 
   public let session: OpenStackSession
-  private let version: MagnumVersionState
+  private let version: MicroversionNegotiation
 
   public init(session: OpenStackSession, microversion: String = "2.64") {
     self.session = session
-    self.version = MagnumVersionState(requested: microversion)
+    self.version = MicroversionNegotiation(
+      service: "compute", requested: microversion, legacyHeader: "X-OpenStack-Nova-API-Version", fallback: Self.fallback
+    )
   }
 
   /// The microversion requested now (lower than the initial one after a 406 negotiation).
@@ -81,45 +84,18 @@ public struct NovaClient: Sendable {
 
   // MARK: - Calls
 
-  /// Sends the call at the requested microversion, and once more after a 406: at the server's maximum when it
-  /// names a lower one, else at ``fallbackVersion`` when that is lower. `body` is built for the version the call is
-  /// served at (nil: `latest`, not yet known).
+  /// Sends the call through the negotiation (see ``MicroversionNegotiation``); `body` is built for the version the
+  /// call is served at (nil: `latest`, not yet known).
   private func call(
-    _ method: String, _ path: String, body: (MagnumMicroversion?) throws -> Data? = { _ in nil }
+    _ method: String, _ path: String, body: (Microversion?) throws -> Data? = { _ in nil }
   ) async throws -> HTTPResponse {
-    let requested = version.requested
-    do {
-      return try await send(method, path, body: try body(version.effective), microversion: requested)
-    } catch let error as OpenStackError where error.status == 406 {
-      let fallback = MagnumMicroversion(Self.fallbackVersion) ?? Self.singlePolicy
-      let supported = Self.maximumSupported(by: error) ?? fallback
-      guard MagnumMicroversion(requested).map({ supported < $0 }) ?? true else { throw error }
-      version.lower(to: supported)
-      return try await send(method, path, body: try body(supported), microversion: supported.description)
+    try await version.negotiate { microversion, served in
+      let response = try await session.send(
+        serviceTypes: Self.serviceTypes, method: method, path: path, body: try body(served),
+        headers: version.headers(for: microversion))
+      version.record(response)
+      return response
     }
-  }
-
-  private func send(_ method: String, _ path: String, body: Data?, microversion: String) async throws
-    -> HTTPResponse
-  {
-    let response = try await session.send(
-      serviceTypes: Self.serviceTypes, method: method, path: path, body: body,
-      headers: [
-        ("OpenStack-API-Version", "compute \(microversion)"), ("X-OpenStack-Nova-API-Version", microversion),
-      ]
-    )
-    version.record(
-      reported: response.header("openstack-api-version") ?? response.header("x-openstack-nova-api-version"))
-    return response
-  }
-
-  /// The highest version a 406 says Nova supports: the maximum-version headers, else "maximum is X.Y" or a
-  /// `[min, max]` range in the text.
-  static func maximumSupported(by error: OpenStackError) -> MagnumMicroversion? {
-    if let version = MagnumMicroversion.maximumSupported(by: error) { return version }
-    guard let range = error.message.range(of: #"maximum is \d+\.\d+"#, options: [.regularExpression, .caseInsensitive])
-    else { return nil }
-    return MagnumMicroversion(String(error.message[range]))
   }
 
   // MARK: - Wire shapes

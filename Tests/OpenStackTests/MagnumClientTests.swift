@@ -246,10 +246,10 @@ struct MagnumClientTests {
 
   @Test("microversions compare numerically")
   func microversionOrder() throws {
-    let v110 = try #require(MagnumMicroversion("1.10"))
-    let v19 = try #require(MagnumMicroversion("container-infra 1.9"))
+    let v110 = try #require(Microversion("1.10"))
+    let v19 = try #require(Microversion("container-infra 1.9"))
     #expect(v19 < v110)
-    #expect(MagnumMicroversion("latest") == nil)
-    #expect(v110 >= .resizeAction)
+    #expect(Microversion("latest") == nil)
+    #expect(v110 >= MagnumClient.resizeAction)
   }
 }

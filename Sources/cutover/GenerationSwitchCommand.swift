@@ -159,7 +159,8 @@ struct GenerationSwitchRun {
       let finishing = desired.live == generation
       let recorded = try store.resources()
       // Where traffic goes now, by the recorded routes: what a rollback returns to.
-      let routed = Self.routedGeneration(recorded)
+      let scope = SwitchScope()
+      let routed = scope.routedGeneration(recorded)
       let verification = try await GenerationChecks.verify(
         generation, desired: desired, store: store, cloud: cloud, command: command)
       if !verification.passed {
@@ -187,13 +188,13 @@ struct GenerationSwitchRun {
       }
       let outcome = try await global.preparation(store: store, cloud: cloud).plan(
         environment: environment, desired: next, mode: .apply, refresh: true,
-        targets: Self.switchTargets(next, recorded: recorded))
+        targets: scope.targets(next, recorded: recorded))
       for note in outcome.notes { Terminal.warning(note) }
       // Only what routes traffic moves: a pending change to a generation's releases (an edited values file, say)
       // would deploy, unverified, onto the generation traffic is moving to. `cutover apply` does that, then verify.
       var plan = outcome.plan
       let isSwitchChange = { (change: PlannedChange) in
-        change.action == .noop || Self.isSwitchChange(change, to: generation)
+        change.action == .noop || scope.isPart(change, of: generation)
       }
       let left = plan.changes.filter { !isSwitchChange($0) }
       plan.changes.removeAll { !isSwitchChange($0) }
@@ -233,7 +234,7 @@ struct GenerationSwitchRun {
         // pointed at a generation traffic has not reached.
         // One summary for the switch, not one per phase.
         var applied: ApplyResult?
-        for phase in Self.phases(of: plan) where phase.hasChanges {
+        for phase in scope.phases(of: plan) where phase.hasChanges {
           let result = try await ApplyRun.execute(
             phase, store: store, cloud: cloud, digester: try global.digester(store.environment),
             parallelism: parallelism, command: command, color: global.color, printsSummary: false)
@@ -258,56 +259,9 @@ struct GenerationSwitchRun {
     }
   }
 
-  /// The generation the recorded web proxies send traffic to: the one whose recorded cluster serves a backend.
-  static func routedGeneration(_ recorded: [RecordedResource]) -> String? {
-    let catalog = ResourceCatalog.standard
-    let proxies = recorded.filter { $0.address.type == "web_proxy" }
-    return recorded.first { resource in
-      resource.address.type == "cluster" && resource.deposedKey == nil
-        && !catalog.routers(to: catalog.servingHosts([resource]), in: proxies).isEmpty
-    }?.address.name
-  }
-
-  /// What a switch touches: every web proxy and haproxy backend (they follow `live:`), and every recorded
-  /// kubeconfig (the `kube.config` link moves; a switch that failed half-way may have left another marked live) and
-  /// the new live one's; the planner adds what those depend on, which the switch then leaves out.
-  static func switchTargets(_ desired: DesiredState, recorded: [RecordedResource]) -> [ResourceAddress] {
-    let catalog = ResourceCatalog.standard
-    let declared = catalog.expand(desired).map(\.address)
-    let routing = declared.filter { $0.type == "web_proxy" || $0.type == "haproxy" }
-    let recordedAddresses = Set(recorded.map(\.address))
-    let kubeconfigs = declared.filter {
-      $0.type == "kubeconfig" && (recordedAddresses.contains($0) || $0.name == desired.live)
-    }
-    return routing + kubeconfigs
-  }
-
-  /// Whether a change is part of moving traffic to `generation`: a web proxy's or haproxy's backends, a kubeconfig's
-  /// `live`, or the new live generation's kubeconfig where it has none yet.
-  static func isSwitchChange(_ change: PlannedChange, to generation: String) -> Bool {
-    switch (change.address.type, change.action) {
-    case ("web_proxy", .update), ("web_proxy", .create), ("haproxy", .update), ("haproxy", .create),
-      ("kubeconfig", .update):
-      return true
-    case ("kubeconfig", .create):
-      return change.address.name == generation
-    default:
-      return false
-    }
-  }
-
   static func leftMessage(_ left: [PlannedChange], rerun: String) -> String {
     "not part of a switch, so left for `\(rerun)` (then verify again): "
       + left.map { "\($0.address) (\($0.action.rawValue))" }.joined(separator: ", ")
-  }
-
-  /// The switch's plan in the order it runs: what routes traffic, then the kubeconfigs.
-  static func phases(of plan: Plan) -> [Plan] {
-    var routing = plan
-    routing.changes.removeAll { $0.address.type == "kubeconfig" }
-    var pointer = plan
-    pointer.changes.removeAll { $0.address.type != "kubeconfig" }
-    return [routing, pointer]
   }
 
   /// A cutover command line with the options that point it at the same files and cloud.

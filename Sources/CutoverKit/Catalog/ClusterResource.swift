@@ -3,10 +3,10 @@ import OpenStack
 
 /// `cluster.<gen>`: the Magnum cluster of one generation. `node_count` (the YAML's `workers`) resizes in place;
 /// every other input forces a new cluster, which the guards refuse for the live generation.
-public struct ClusterResource: ResourceType {
+public struct ClusterResource: NamedResourceType {
   public init() {}
 
-  public let name = "cluster"
+  public static let typeName = "cluster"
 
   public let schema = ResourceSchema([
     AttributeSchema("name", .forcesReplacement),
@@ -34,7 +34,7 @@ public struct ClusterResource: ResourceType {
       let labels = spec.labels ?? template.labels
       let values: [String: AttributeExpression] = [
         "name": .value(.string(state.clusterName(of: generation.id))),
-        "template_id": .reference(Reference(ResourceAddress(type: "cluster_template", name: generation.id), "id")),
+        "template_id": .reference(Reference(ClusterTemplateResource.address(generation.id), "id")),
         "master_count": .value(.int(spec.masters)),
         "node_count": .value(.int(spec.workers)),
         "flavor": .value(.string(spec.flavor ?? template.flavor)),

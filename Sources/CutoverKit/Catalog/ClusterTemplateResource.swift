@@ -2,10 +2,10 @@ import OpenStack
 
 /// `cluster_template.<gen>`: the Magnum cluster template of one generation. Magnum refuses to change a template a
 /// cluster uses, so every input forces a new template.
-public struct ClusterTemplateResource: ResourceType {
+public struct ClusterTemplateResource: NamedResourceType {
   public init() {}
 
-  public let name = "cluster_template"
+  public static let typeName = "cluster_template"
 
   public let schema = ResourceSchema([
     AttributeSchema("name", .forcesReplacement),

@@ -2,10 +2,10 @@ import OpenStack
 
 /// `floating_ip.<name>`: the public address NAT'd to the VIP port, so the internet reaches whichever haproxy host
 /// holds the VIP. Pointing it at another port is an update; another address or external network is a new one.
-public struct FloatingIPResource: ResourceType {
+public struct FloatingIPResource: NamedResourceType {
   public init() {}
 
-  public let name = "floating_ip"
+  public static let typeName = "floating_ip"
 
   public let schema = ResourceSchema([
     AttributeSchema("address", .forcesReplacement),
@@ -19,7 +19,7 @@ public struct FloatingIPResource: ResourceType {
   public func expand(_ state: DesiredState) -> [DesiredResource] {
     guard let balancer = state.loadBalancer, let address = balancer.publicIP, let network = balancer.externalNetwork
     else { return [] }
-    let port = ResourceAddress(type: "vip_port", name: balancer.name)
+    let port = VIPPortResource.address(balancer.name)
     return [
       DesiredResource(
         address: ResourceAddress(type: name, name: balancer.name),

@@ -4,10 +4,11 @@ import Foundation
 /// the live generation's control-plane nodes (6443) or its workers' ingress NodePort (80, 443). Switching `live:`
 /// changes the backends, so the file is rendered, checked and delivered again in place. Its backends count as
 /// routes for the guards: a generation haproxy still sends traffic to is never deleted.
-public struct HAProxyResource: RenderedConfigResource {
+public struct HAProxyResource: RenderedConfigResource, NamedResourceType {
   public init() {}
 
-  public let name = "haproxy"
+  public static let typeName = "haproxy"
+  public var switchRole: SwitchRole { .routesTraffic }
 
   public let schema = ResourceSchema([
     AttributeSchema("host", .forcesReplacement),
@@ -23,7 +24,7 @@ public struct HAProxyResource: RenderedConfigResource {
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
     guard let balancer = state.loadBalancer, let live = state.live else { return [] }
-    let cluster = ResourceAddress(type: "cluster", name: live)
+    let cluster = ClusterResource.address(live)
     let frontends = Value.list(
       balancer.ports.map {
         .map(["listen": .int($0.listen), "to": .string($0.target.rawValue), "port": .int($0.port)])

@@ -9,10 +9,10 @@ import OpenStack
 /// file may hold the hub's secrets), and the `set:` values, those that look secret (or are listed under
 /// `sensitive:`) held apart as one sensitive attribute that prints as `(sensitive)`. A release the cluster reports
 /// failed, or whose values someone changed with helm by hand, shows as drift and is deployed again.
-public struct HelmReleaseResource: ResourceType {
+public struct HelmReleaseResource: NamedResourceType {
   public init() {}
 
-  public let name = "helm_release"
+  public static let typeName = "helm_release"
 
   /// What `values_on_cluster` says while the release runs with the values Cutover deployed.
   static let asDeployed = "as deployed"
@@ -47,8 +47,8 @@ public struct HelmReleaseResource: ResourceType {
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
     state.generations.flatMap { generation in
-      let cluster = ResourceAddress(type: "cluster", name: generation.id)
-      let kubeconfig = ResourceAddress(type: "kubeconfig", name: generation.id)
+      let cluster = ClusterResource.address(generation.id)
+      let kubeconfig = KubeconfigResource.address(generation.id)
       let manifests = generation.manifests.map { ManifestResource.address(generation: generation.id, name: $0.name) }
       var previous: ResourceAddress?
       return generation.releases.map { release in
@@ -96,7 +96,7 @@ public struct HelmReleaseResource: ResourceType {
 
   /// `helm_release.<generation>.<release>`.
   static func address(generation: String, name: String) -> ResourceAddress {
-    ResourceAddress(type: "helm_release", name: "\(generation).\(name)")
+    HelmReleaseResource.address("\(generation).\(name)")
   }
 
   public func generation(of address: ResourceAddress) -> String? {

@@ -4,10 +4,10 @@ import Foundation
 /// host's priority, unicast to the other hosts (OpenStack networks drop multicast VRRP), and the VRRP password read
 /// from `secret_file` or `secret_env` when the file is rendered. Plans and state hold only the password's digest,
 /// so a changed password shows as `(sensitive)`; the rendered file (0600) is the one place it is written.
-public struct KeepalivedResource: RenderedConfigResource {
+public struct KeepalivedResource: RenderedConfigResource, NamedResourceType {
   public init() {}
 
-  public let name = "keepalived"
+  public static let typeName = "keepalived"
 
   public let schema = ResourceSchema([
     AttributeSchema("host", .forcesReplacement),
@@ -48,7 +48,7 @@ public struct KeepalivedResource: RenderedConfigResource {
       // Neutron drops traffic to the VIP on a port whose allowed address pairs lack it: the pairs come first.
       return DesiredResource(
         address: ResourceAddress(type: name, name: host.name), attributes: attributes,
-        dependsOn: [ResourceAddress(type: "vip_port", name: balancer.name)])
+        dependsOn: [VIPPortResource.address(balancer.name)])
     }
   }
 

@@ -10,10 +10,11 @@ import OpenStack
 /// written over the same path as an update, not a replacement: the file's place is its identity, and the live
 /// generation's must never be deleted. A delete removes the file only while it is still the one that object wrote
 /// (`file_sha256`), never a later one at the same path.
-public struct KubeconfigResource: ResourceType {
+public struct KubeconfigResource: NamedResourceType {
   public init() {}
 
-  public let name = "kubeconfig"
+  public static let typeName = "kubeconfig"
+  public var switchRole: SwitchRole { .pointsOperators }
 
   public let schema = ResourceSchema([
     AttributeSchema("cluster_id", .updatable),
@@ -26,7 +27,7 @@ public struct KubeconfigResource: ResourceType {
   public func expand(_ state: DesiredState) -> [DesiredResource] {
     let live = state.live.flatMap { state.generation($0) }.map { ResourceAddress(type: name, name: $0.id) }
     return state.generations.map { generation in
-      let cluster = ResourceAddress(type: "cluster", name: generation.id)
+      let cluster = ClusterResource.address(generation.id)
       let address = ResourceAddress(type: name, name: generation.id)
       // A standby's `live: false` holds once the live generation's kubeconfig has the link: it comes after it.
       return DesiredResource(

@@ -3,10 +3,10 @@ import Foundation
 /// `manifest.<gen>.<name>`: a plain Kubernetes manifest file (the Cinder CSI plugin, the default StorageClass, an
 /// Ingress) applied server-side to one generation's cluster after its kubeconfig exists, before its releases. A
 /// change to the file (its digest) applies it again in place.
-public struct ManifestResource: ResourceType {
+public struct ManifestResource: NamedResourceType {
   public init() {}
 
-  public let name = "manifest"
+  public static let typeName = "manifest"
 
   public let schema = ResourceSchema([
     AttributeSchema("cluster_id", .updatable),
@@ -21,7 +21,7 @@ public struct ManifestResource: ResourceType {
     state.generations.flatMap { generation in
       generation.manifests.map { manifest in
         var attributes: [String: AttributeExpression] = [
-          "cluster_id": .reference(Reference(ResourceAddress(type: "cluster", name: generation.id), "id")),
+          "cluster_id": .reference(Reference(ClusterResource.address(generation.id), "id")),
           "file": .value(.string(manifest.file)),
           "kinds": .value(.list(manifest.kinds.map(Value.string))),
           "status": .value(.string("applied")),
@@ -29,14 +29,14 @@ public struct ManifestResource: ResourceType {
         if let digest = manifest.sha256 { attributes["sha256"] = .value(.string(digest)) }
         return DesiredResource(
           address: Self.address(generation: generation.id, name: manifest.name), attributes: attributes,
-          dependsOn: [ResourceAddress(type: "kubeconfig", name: generation.id)])
+          dependsOn: [KubeconfigResource.address(generation.id)])
       }
     }
   }
 
   /// `manifest.<generation>.<name>`.
   static func address(generation: String, name: String) -> ResourceAddress {
-    ResourceAddress(type: "manifest", name: "\(generation).\(name)")
+    ManifestResource.address("\(generation).\(name)")
   }
 
   public func generation(of address: ResourceAddress) -> String? {

@@ -55,6 +55,19 @@ public protocol ResourceType: Sendable {
   var deletionRisk: String { get }
   /// Why an object cannot be replaced (for types that are not replaceable), as the guard says it.
   var replacementRefusal: String { get }
+  /// The part the type's objects play when traffic moves to another generation (`cutover generation switch`).
+  var switchRole: SwitchRole { get }
+}
+
+/// The part a type's objects play in a blue-green switch, which moves exactly the objects that follow `live:`.
+public enum SwitchRole: Sendable {
+  /// Left alone by a switch.
+  case none
+  /// Sends traffic to the live generation (web proxies, haproxy backends): moved first.
+  case routesTraffic
+  /// Points operators at the live generation (the `kube.config` link): moved last, once traffic has, so a switch
+  /// that fails half-way never leaves operators' kubectl on a generation traffic has not reached.
+  case pointsOperators
 }
 
 extension ResourceType {
@@ -73,6 +86,24 @@ extension ResourceType {
   public var isReplaceable: Bool { true }
   public var deletionRisk: String { "deleting it takes more than the object with it" }
   public var replacementRefusal: String { "a new one cannot exist beside the old one" }
+  public var switchRole: SwitchRole { .none }
+}
+
+/// A resource type of the standard catalog: its name is one constant of the type, and everything else reaches it
+/// through the type (`ClusterResource.address(generation)`, `address.type == WebProxyResource.typeName`), so no other
+/// file spells it.
+public protocol NamedResourceType: ResourceType {
+  /// The address prefix, such as `cluster`.
+  static var typeName: String { get }
+}
+
+extension NamedResourceType {
+  public var name: String { Self.typeName }
+
+  /// The address of this type's resource named `name`.
+  public static func address(_ name: String) -> ResourceAddress {
+    ResourceAddress(type: typeName, name: name)
+  }
 }
 
 /// What the cloud holds for a resource after an action: its id there, and every attribute, computed ones included.

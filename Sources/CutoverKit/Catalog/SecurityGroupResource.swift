@@ -6,10 +6,10 @@ import OpenStack
 /// closed in between). Cutover manages the rules it created (described "Managed by Cutover") and any rule equal to
 /// one it wants; rules added by hand for anything else (SSH from the bastion, monitoring) and Neutron's default egress
 /// rules are left alone.
-public struct SecurityGroupResource: ResourceType {
+public struct SecurityGroupResource: NamedResourceType {
   public init() {}
 
-  public let name = "security_group"
+  public static let typeName = "security_group"
 
   public let schema = ResourceSchema([
     AttributeSchema("name", .forcesReplacement),

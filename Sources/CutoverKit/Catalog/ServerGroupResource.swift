@@ -3,10 +3,10 @@ import OpenStack
 /// `server_group.<name>`: a Nova server group the haproxy hosts or cluster nodes are booted into (anti-affinity
 /// keeps two of them off one hypervisor; soft-anti-affinity tries to). Nova cannot change a group: a new policy is
 /// a new group. A group with members is not deleted: its servers would lose the placement rule unnoticed.
-public struct ServerGroupResource: ResourceType {
+public struct ServerGroupResource: NamedResourceType {
   public init() {}
 
-  public let name = "server_group"
+  public static let typeName = "server_group"
 
   public let schema = ResourceSchema([
     AttributeSchema("name", .forcesReplacement),

@@ -8,10 +8,10 @@ import OpenStack
 /// Only a new VIP makes a new port: a port cannot take an address another port holds, so a replacement keeping the
 /// VIP could never be created. The network is sent when the port is made and not compared afterwards (moving the VIP
 /// to another network is `cutover destroy --target`, then apply); the name changes in place.
-public struct VIPPortResource: ResourceType {
+public struct VIPPortResource: NamedResourceType {
   public init() {}
 
-  public let name = "vip_port"
+  public static let typeName = "vip_port"
 
   public let schema = ResourceSchema([
     AttributeSchema("name", .updatable),

@@ -2,10 +2,11 @@ import OpenStack
 
 /// `web_proxy.<domain>`: a Cloud VPS web-proxy route sending a domain to every worker of the live generation.
 /// Switching `live:` replaces the backends in place (the cutover call); the route, and its DNS record, stay.
-public struct WebProxyResource: ResourceType {
+public struct WebProxyResource: NamedResourceType {
   public init() {}
 
-  public let name = "web_proxy"
+  public static let typeName = "web_proxy"
+  public var switchRole: SwitchRole { .routesTraffic }
 
   public let schema = ResourceSchema([
     AttributeSchema("domain", .forcesReplacement),
@@ -14,7 +15,7 @@ public struct WebProxyResource: ResourceType {
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
     guard let proxies = state.webProxies, let live = state.live else { return [] }
-    let cluster = ResourceAddress(type: "cluster", name: live)
+    let cluster = ClusterResource.address(live)
     // Traffic moves only once what serves it is deployed on the live generation.
     let releases = (state.generation(live)?.releases ?? []).map {
       HelmReleaseResource.address(generation: live, name: $0.name)

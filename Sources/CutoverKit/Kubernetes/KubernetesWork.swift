@@ -2,7 +2,7 @@
 /// anything runs and an apply refuses to start one it cannot finish.
 public enum KubernetesWork {
   /// The resource types whose actions run helm or kubectl.
-  public static let types: Set<String> = ["helm_release", "manifest"]
+  public static let types: Set<String> = [HelmReleaseResource.typeName, ManifestResource.typeName]
 
   /// Whether any change of the plan deploys, upgrades or removes a release or a manifest.
   public static func needed(by plan: Plan) -> Bool {

@@ -65,7 +65,7 @@ public struct GenerationStatus: Sendable {
   private func row(for id: String) async -> (GenerationStatusRow, [String]) {
     let inspector = GenerationInspector(desired: desired, recorded: recorded, access: access)
     let generation = desired.generation(id)
-    let recordedCluster = inspector.recordedObject("cluster", of: id)
+    let recordedCluster = inspector.recordedObject(ClusterResource.typeName, of: id)
     var notes: [String] = []
 
     var cluster: Cluster?
@@ -153,7 +153,7 @@ public struct GenerationStatus: Sendable {
   /// Magnum's `created_at`, else when the journal's last successful create of the cluster started.
   private func createdAt(of id: String, cluster: Cluster?) -> Date? {
     if let text = cluster?.createdAt, let date = Self.date(fromMagnum: text) { return date }
-    let address = ResourceAddress(type: "cluster", name: id)
+    let address = ClusterResource.address(id)
     return history.flatMap(\.actions).last {
       $0.address == address && $0.deposedKey == nil && $0.action == "create" && $0.status == .done
     }?.startedAt
@@ -279,7 +279,7 @@ public struct GenerationStatusReport: Sendable, Equatable {
 
   /// A web proxy by its domain; anything else by its address (`haproxy.paws-k8s-haproxy-1`).
   static func routerName(_ address: ResourceAddress) -> String {
-    address.type == "web_proxy" ? address.name : address.description
+    address.type == WebProxyResource.typeName ? address.name : address.description
   }
 
   /// A duration in its two largest units: `3d 4h`, `5h 12m`, `12m`, `40s`.

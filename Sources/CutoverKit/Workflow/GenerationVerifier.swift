@@ -366,11 +366,11 @@ struct GenerationInspector: Sendable {
 
   /// The cluster by its recorded id, else by its name (`<prefix>-<gen>`); nil when Magnum has neither.
   func cluster(of generation: String) async throws -> Cluster? {
-    if let id = recordedObject("cluster", of: generation)?.remoteID, let cluster = try await access.cluster(id) {
+    if let id = recordedObject(ClusterResource.typeName, of: generation)?.remoteID, let cluster = try await access.cluster(id) {
       return cluster
     }
     let name =
-      recordedObject("cluster", of: generation)?.attributes["name"]?.stringValue
+      recordedObject(ClusterResource.typeName, of: generation)?.attributes["name"]?.stringValue
       ?? desired.clusterName(of: generation)
     return try await access.cluster(name)
   }
@@ -378,7 +378,7 @@ struct GenerationInspector: Sendable {
   /// The target of Kubernetes calls: the cluster and the kubeconfig recorded for the generation (or where Cutover
   /// writes it).
   func kubernetesCluster(of generation: String, clusterID: String) -> KubernetesCluster {
-    let recordedPath = recordedObject("kubeconfig", of: generation)?.remoteID.flatMap {
+    let recordedPath = recordedObject(KubeconfigResource.typeName, of: generation)?.remoteID.flatMap {
       try? access.local.path(ofID: $0)
     }
     // Where the kubeconfig resource writes it (`kube/<gen>.config`), without making directories on a read.

@@ -10,13 +10,13 @@ extension Importer {
   /// them in place rather than claiming to create them. Their cluster and kubeconfig must be recorded.
   func adoptReleases(_ resources: [DesiredResource]) async -> [Row] {
     var rows: [Row] = []
-    for resource in resources where resource.address.type == "helm_release" {
+    for resource in resources where resource.address.type == HelmReleaseResource.typeName {
       guard (try? store.resource(resource.address)) == nil,
         let type = catalog[resource.address.type],
         let generation = catalog.generation(of: resource.address),
-        let cluster = try? store.resource(ResourceAddress(type: "cluster", name: generation)),
+        let cluster = try? store.resource(ClusterResource.address(generation)),
         cluster.status == .ready, let clusterID = cluster.remoteID,
-        (try? store.resource(ResourceAddress(type: "kubeconfig", name: generation))) != nil,
+        (try? store.resource(KubeconfigResource.address(generation))) != nil,
         let kubeconfig = try? cloud.local.kubeconfigPath(generation: generation)
       else { continue }
       var attributes: Attributes = [:]

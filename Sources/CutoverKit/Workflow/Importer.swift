@@ -87,7 +87,7 @@ public struct Importer: Sendable {
       rows.append(try await adopt(match, remoteID: instance.id, source: instance.address))
       if rows.last?.address != nil { adopted.insert(match.address) }
     }
-    for resource in resources where resource.address.type == "web_proxy" && !adopted.contains(resource.address) {
+    for resource in resources where resource.address.type == WebProxyResource.typeName && !adopted.contains(resource.address) {
       guard try store.resource(resource.address) == nil,
         let domain = resource.attributes["domain"].flatMap({ expression -> String? in
           if case .value(let value) = expression { return value.stringValue }
@@ -104,7 +104,7 @@ public struct Importer: Sendable {
   /// Writes the kubeconfig of every adopted cluster that has none recorded, as an apply would, so the plan after
   /// an import shows no changes. A cluster not yet `CREATE_COMPLETE` gets its kubeconfig from the next apply.
   func writeKubeconfigs(_ resources: [DesiredResource]) async throws -> [Row] {
-    guard let type = catalog["kubeconfig"] else { return [] }
+    guard let type = catalog[KubeconfigResource.typeName] else { return [] }
     var rows: [Row] = []
     for resource in resources where resource.address.type == type.name {
       guard try store.resource(resource.address) == nil else { continue }

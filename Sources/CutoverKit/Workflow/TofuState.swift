@@ -16,12 +16,12 @@ enum TofuState {
 
   /// The Cutover resource type each OpenStack provider type maps to.
   static let cutoverType: [String: String] = [
-    "openstack_containerinfra_clustertemplate_v1": "cluster_template",
-    "openstack_containerinfra_cluster_v1": "cluster",
-    "openstack_networking_secgroup_v2": "security_group",
-    "openstack_compute_servergroup_v2": "server_group",
-    "openstack_networking_port_v2": "vip_port",
-    "openstack_networking_floatingip_v2": "floating_ip",
+    "openstack_containerinfra_clustertemplate_v1": ClusterTemplateResource.typeName,
+    "openstack_containerinfra_cluster_v1": ClusterResource.typeName,
+    "openstack_networking_secgroup_v2": SecurityGroupResource.typeName,
+    "openstack_compute_servergroup_v2": ServerGroupResource.typeName,
+    "openstack_networking_port_v2": VIPPortResource.typeName,
+    "openstack_networking_floatingip_v2": FloatingIPResource.typeName,
   ]
 
   /// Tofu types Cutover does not adopt as objects of their own, with the note the import table shows for them.

@@ -366,7 +366,9 @@ struct GenerationInspector: Sendable {
 
   /// The cluster by its recorded id, else by its name (`<prefix>-<gen>`); nil when Magnum has neither.
   func cluster(of generation: String) async throws -> Cluster? {
-    if let id = recordedObject(ClusterResource.typeName, of: generation)?.remoteID, let cluster = try await access.cluster(id) {
+    if let id = recordedObject(ClusterResource.typeName, of: generation)?.remoteID,
+      let cluster = try await access.cluster(id)
+    {
       return cluster
     }
     let name =

@@ -87,7 +87,8 @@ public struct Importer: Sendable {
       rows.append(try await adopt(match, remoteID: instance.id, source: instance.address))
       if rows.last?.address != nil { adopted.insert(match.address) }
     }
-    for resource in resources where resource.address.type == WebProxyResource.typeName && !adopted.contains(resource.address) {
+    for resource in resources
+    where resource.address.type == WebProxyResource.typeName && !adopted.contains(resource.address) {
       guard try store.resource(resource.address) == nil,
         let domain = resource.attributes["domain"].flatMap({ expression -> String? in
           if case .value(let value) = expression { return value.stringValue }

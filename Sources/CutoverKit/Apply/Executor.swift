@@ -111,7 +111,7 @@ public struct Executor: Sendable {
     let actionID: Int64
     do {
       actionID = try store.beginAction(
-        applyID: applyID, address: label.address, deposedKey: label.deposedKey, action: label.kind.rawValue)
+        applyID: applyID, address: label.address, deposedKey: label.deposedKey, action: label.kind)
     } catch {
       await observer.handle(.failed(label, error: "\(error.localizedDescription)", elapsed: .zero))
       return error.localizedDescription
@@ -186,7 +186,8 @@ public struct Executor: Sendable {
         return try await type.update(attributes, prior: prior, context: context)
       }
       return try await readBack(
-        applied, sent: attributes, address: label.address, dependencies: desired.dependencies, verb: "update",
+        applied, sent: attributes, address: label.address, dependencies: desired.dependencies,
+        verb: label.kind.rawValue,
         type: type, context: context)
 
     case .create:
@@ -226,7 +227,8 @@ public struct Executor: Sendable {
         return try await type.create(attributes, address: label.address, context: attemptContext)
       }
       return try await readBack(
-        applied, sent: attributes, address: label.address, dependencies: dependencies, verb: "create", type: type,
+        applied, sent: attributes, address: label.address, dependencies: dependencies, verb: label.kind.rawValue,
+        type: type,
         context: context)
     }
   }

@@ -39,7 +39,7 @@ public struct Reconciler: Sendable {
       let context = ActionContext(cloud: cloud, digester: digester, knownRemoteIDs: knownRemoteIDs)
       let prior = try store.resource(action.address, deposedKey: action.deposedKey)
       switch action.action {
-      case "create" where action.remoteID == nil:
+      case .create where action.remoteID == nil:
         let literal = (desiredByAddress[action.address]?.attributes ?? [:]).compactMapValues { expression -> Value? in
           if case .value(let value) = expression { return value }
           return nil
@@ -59,7 +59,7 @@ public struct Reconciler: Sendable {
         } else {
           try store.markReconciled(action.id, detail: "not found in the cloud; nothing was created")
         }
-      case "delete":
+      case .delete:
         if let prior, try await type.read(prior, context: context) == nil {
           try store.forget(action.address, deposedKey: action.deposedKey)
           let note = "\(action.address): an interrupted delete did complete; forgot it"
@@ -68,7 +68,7 @@ public struct Reconciler: Sendable {
         } else {
           try store.markReconciled(action.id, detail: "still exists; the next plan deletes it again")
         }
-      case "update":
+      case .update:
         // The call may or may not have landed: record what the cloud has, so the guards see where proxies point.
         guard let prior, prior.status == .ready, let read = try await type.read(prior, context: context) else {
           try store.markReconciled(action.id, detail: "settled by the next plan")

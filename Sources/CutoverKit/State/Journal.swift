@@ -39,7 +39,8 @@ public struct JournalAction: Sendable, Equatable {
   public var applyID: Int64
   public var address: ResourceAddress
   public var deposedKey: String?
-  public var action: String
+  /// What the action does to the object (kept in the journal as its text: `create`, `update`, `delete`).
+  public var action: ActionLabel.Kind
   public var status: Status
   public var remoteID: String?
   public var startedAt: Date

@@ -238,7 +238,8 @@ public final class StateStore: Sendable {
   }
 
   /// Writes an action as pending, before its cloud call.
-  public func beginAction(applyID: Int64, address: ResourceAddress, deposedKey: String?, action: String) throws -> Int64
+  public func beginAction(applyID: Int64, address: ResourceAddress, deposedKey: String?, action: ActionLabel.Kind)
+    throws -> Int64
   {
     try write { db in
       try db.execute(
@@ -246,7 +247,7 @@ public final class StateStore: Sendable {
           INSERT INTO actions (apply_id, address, deposed, action, status, started_at)
           VALUES (?, ?, ?, ?, 'pending', ?)
           """,
-        arguments: [applyID, address.description, deposedKey ?? "", action, Date().timeIntervalSince1970])
+        arguments: [applyID, address.description, deposedKey ?? "", action.rawValue, Date().timeIntervalSince1970])
       return db.lastInsertedRowID
     }
   }
@@ -369,9 +370,13 @@ public final class StateStore: Sendable {
     }
     let deposed: String = row["deposed"]
     let finished: Double? = row["finished_at"]
+    let actionText: String = row["action"]
+    guard let kind = ActionLabel.Kind(rawValue: actionText) else {
+      throw CutoverError.state("journal holds an unknown action '\(actionText)' for \(address)")
+    }
     return JournalAction(
       id: row["id"], applyID: row["apply_id"], address: address, deposedKey: deposed.isEmpty ? nil : deposed,
-      action: row["action"], status: JournalAction.Status(rawValue: row["status"]) ?? .failed,
+      action: kind, status: JournalAction.Status(rawValue: row["status"]) ?? .failed,
       remoteID: row["remote_id"],
       startedAt: Date(timeIntervalSince1970: row["started_at"]),
       finishedAt: finished.map(Date.init(timeIntervalSince1970:)), detail: row["detail"], error: row["error"])

@@ -155,7 +155,7 @@ public struct GenerationStatus: Sendable {
     if let text = cluster?.createdAt, let date = Self.date(fromMagnum: text) { return date }
     let address = ClusterResource.address(id)
     return history.flatMap(\.actions).last {
-      $0.address == address && $0.deposedKey == nil && $0.action == "create" && $0.status == .done
+      $0.address == address && $0.deposedKey == nil && $0.action == .create && $0.status == .done
     }?.startedAt
   }
 

@@ -18,11 +18,11 @@ struct JournalTests {
   func beginActionIsPending() throws {
     try withStore { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
-      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "create")
+      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       let action = try #require(try store.history().first?.actions.first)
       #expect(action.id == actionID)
       #expect(action.status == .pending)
-      #expect(action.action == "create")
+      #expect(action.action == .create)
       #expect(action.address == cluster.address)
       #expect(action.finishedAt == nil)
       #expect(try store.resources().isEmpty)
@@ -33,7 +33,7 @@ struct JournalTests {
   func finishActionRecordsResource() throws {
     try withStore { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
-      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "create")
+      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       try store.finishAction(actionID, address: cluster.address, deposedKey: nil, resource: cluster)
 
       let action = try #require(try store.history().first?.actions.first)
@@ -49,7 +49,7 @@ struct JournalTests {
     try withStore { store in
       try store.record([cluster])
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+0 ~0 -1", identity: .tester)
-      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "delete")
+      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .delete)
       try store.finishAction(actionID, address: cluster.address, deposedKey: nil, resource: nil)
       #expect(try store.resources().isEmpty)
       #expect(try store.history().first?.actions.first?.status == .done)
@@ -60,7 +60,7 @@ struct JournalTests {
   func failActionRecordsError() throws {
     try withStore { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
-      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "create")
+      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       try store.failAction(actionID, error: "cluster paws-128a is CREATE_FAILED: quota exceeded")
 
       let action = try #require(try store.history().first?.actions.first)
@@ -75,7 +75,7 @@ struct JournalTests {
   func recordRemoteIDRecordsCreating() throws {
     try withStore { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
-      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "create")
+      let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       var creating = cluster
       creating.status = .creating
       try store.recordRemoteID(actionID: actionID, resource: creating)
@@ -92,9 +92,9 @@ struct JournalTests {
   func unsettledActionsOfAbandonedApplies() throws {
     try withStore { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+2 ~0 -0", identity: .tester)
-      let pending = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "create")
+      let pending = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       let done = try store.beginAction(
-        applyID: apply, address: ResourceAddress("cluster_template.128a"), deposedKey: nil, action: "create")
+        applyID: apply, address: ResourceAddress("cluster_template.128a"), deposedKey: nil, action: .create)
       try store.finishAction(done, address: ResourceAddress("cluster_template.128a"), deposedKey: nil, resource: nil)
       #expect(try store.unsettledActions().isEmpty)
 
@@ -108,10 +108,10 @@ struct JournalTests {
   func failedCreateWithoutIDIsUnsettled() throws {
     try withStore { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+2 ~0 -0", identity: .tester)
-      let lost = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "create")
+      let lost = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       try store.failAction(lost, error: "connection reset")
       let refused = try store.beginAction(
-        applyID: apply, address: ResourceAddress("web_proxy.hub-paws.wmcloud.org"), deposedKey: nil, action: "update")
+        applyID: apply, address: ResourceAddress("web_proxy.hub-paws.wmcloud.org"), deposedKey: nil, action: .update)
       try store.failAction(refused, error: "400 No such domain")
       try store.finishApply(apply, outcome: .failed, error: "connection reset")
 
@@ -123,11 +123,11 @@ struct JournalTests {
   func historyGroupsActionsByApply() throws {
     try withStore { store in
       let first = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
-      let created = try store.beginAction(applyID: first, address: cluster.address, deposedKey: nil, action: "create")
+      let created = try store.beginAction(applyID: first, address: cluster.address, deposedKey: nil, action: .create)
       try store.finishAction(created, address: cluster.address, deposedKey: nil, resource: cluster)
       try store.finishApply(first, outcome: .succeeded)
       let second = try store.beginApply(command: "destroy eqiad1", summary: "+0 ~0 -1", identity: .tester)
-      _ = try store.beginAction(applyID: second, address: cluster.address, deposedKey: "0a1b2c3d", action: "delete")
+      _ = try store.beginAction(applyID: second, address: cluster.address, deposedKey: "0a1b2c3d", action: .delete)
       try store.finishApply(second, outcome: .failed, error: "quota")
 
       let history = try store.history()

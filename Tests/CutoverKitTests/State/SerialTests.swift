@@ -30,7 +30,7 @@ struct SerialTests {
       #expect(try bump(store) { apply = try store.beginApply(command: "apply", summary: "+1", identity: .tester) } == 1)
       #expect(
         try bump(store) {
-          action = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "create")
+          action = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
         } == 1)
       #expect(try bump(store) { try store.recordRemoteID(actionID: action, resource: cluster) } == 1)
       #expect(try bump(store) { try store.noteAction(action, "CREATE_IN_PROGRESS") } == 1)
@@ -38,7 +38,7 @@ struct SerialTests {
         try bump(store) {
           try store.finishAction(action, address: cluster.address, deposedKey: nil, resource: cluster)
         } == 1)
-      let failing = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: "update")
+      let failing = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .update)
       #expect(try bump(store) { try store.failAction(failing, error: "quota") } == 1)
       #expect(try bump(store) { try store.finishApply(apply, outcome: .failed) } == 1)
     }

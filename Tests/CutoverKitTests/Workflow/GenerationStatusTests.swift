@@ -271,7 +271,7 @@ struct StatusWorld {
         outcome: .succeeded, error: nil,
         actions: [
           JournalAction(
-            id: 1, applyID: 1, address: ResourceAddress("cluster.127d"), deposedKey: nil, action: "create",
+            id: 1, applyID: 1, address: ResourceAddress("cluster.127d"), deposedKey: nil, action: .create,
             status: .done, remoteID: "cluster-127d", startedAt: Self.date("2026-11-01T08:55:00Z"), finishedAt: nil,
             detail: nil, error: nil)
         ])

@@ -124,7 +124,7 @@ struct ApplyRun {
   /// - Parameter printsSummary: false for one step of a command that prints one summary of all its steps.
   @discardableResult
   static func execute(
-    _ plan: Plan, store: StateStore, cloud: CloudAccess, digester: SensitiveDigester, parallelism: Int,
+    _ plan: Plan, store: SQLiteStateStore, cloud: CloudAccess, digester: SensitiveDigester, parallelism: Int,
     command: String, color: Bool, printsSummary: Bool = true
   ) async throws -> ApplyResult {
     let clients = try await cloud.clients()

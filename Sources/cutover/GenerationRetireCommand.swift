@@ -116,7 +116,7 @@ struct GenerationRetireCommand: AsyncParsableCommand {
     }
   }
 
-  private func refuseWithinGrace(store: StateStore) throws {
+  private func refuseWithinGrace(store: SQLiteStateStore) throws {
     guard let away = try store.switchedAway(from: generation), let seconds = GraceDuration.seconds(in: grace) else {
       return
     }

@@ -40,7 +40,7 @@ struct GenerationVerifyCommand: AsyncParsableCommand {
 /// Verification as the generation commands run it: the checklist printed as it is, and recorded in the journal.
 enum GenerationChecks {
   static func verify(
-    _ generation: String, desired: DesiredState, store: StateStore, cloud: CloudAccess, command: String
+    _ generation: String, desired: DesiredState, store: SQLiteStateStore, cloud: CloudAccess, command: String
   ) async throws -> GenerationVerification {
     let clients = try await cloud.clients()
     let http = try AsyncHTTPClientTransport()

@@ -31,8 +31,8 @@ struct GlobalOptions: ParsableArguments {
   }
 
   /// Opens the environment's state, upgrading (once) the plain digests an older Cutover recorded to keyed ones.
-  func openStore(_ environment: String) throws -> StateStore {
-    let store = try StateStore(path: paths.stateFile(environment), environment: environment)
+  func openStore(_ environment: String) throws -> SQLiteStateStore {
+    let store = try SQLiteStateStore(path: paths.stateFile(environment), environment: environment)
     let digester = try digester(environment)
     try store.upgradeLegacyDigests { ResourceCatalog.standard.upgradingLegacyDigests($0, digester: digester) }
     return store
@@ -51,7 +51,7 @@ struct GlobalOptions: ParsableArguments {
   }
 
   /// The steps before a plan, over the environment's state and cloud.
-  func preparation(store: StateStore, cloud: CloudAccess) throws -> PlanPreparation {
+  func preparation(store: SQLiteStateStore, cloud: CloudAccess) throws -> PlanPreparation {
     PlanPreparation(
       store: store, cloud: { try await cloud.clients() }, kubernetesTools: kubernetesToolProblems,
       digester: try digester(store.environment))
@@ -166,7 +166,7 @@ actor CloudAccess {
 /// cancelled, launches nothing new, stops its children and records what it did, and the command exits 1 saying why.
 /// Private values folders that dead runs left behind are swept first.
 func withEnvironment<T: Sendable>(
-  store: StateStore, cloud: CloudAccess?, command: String, lock: Bool = true,
+  store: SQLiteStateStore, cloud: CloudAccess?, command: String, lock: Bool = true,
   _ body: @escaping () async throws -> T
 ) async throws -> T {
   let stop = RunStop()

@@ -144,10 +144,10 @@ struct StateCommand: AsyncParsableCommand {
   }
 }
 
-private func existingStore(_ environment: String, _ global: GlobalOptions) throws -> StateStore {
+private func existingStore(_ environment: String, _ global: GlobalOptions) throws -> SQLiteStateStore {
   try EnvironmentName.validate(environment)
   let path = global.paths.stateFile(environment)
-  guard StateStore.exists(at: path) else {
+  guard SQLiteStateStore.exists(at: path) else {
     throw CutoverError.usage("\(path): no state yet for \(environment) (nothing applied)")
   }
   return try global.openStore(environment)

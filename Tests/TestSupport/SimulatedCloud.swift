@@ -92,8 +92,8 @@ extension Workspace {
 
   /// The recorded state of an environment of this workspace; nil while `cutover` has not created it yet (opening
   /// it here would create it).
-  public func stateStore(environment: String = "eqiad1") throws -> StateStore? {
-    guard StateStore.exists(at: stateFile(environment)) else { return nil }
-    return try StateStore(path: stateFile(environment), environment: environment)
+  public func stateStore(environment: String = "eqiad1") throws -> SQLiteStateStore? {
+    guard SQLiteStateStore.exists(at: stateFile(environment)) else { return nil }
+    return try SQLiteStateStore(path: stateFile(environment), environment: environment)
   }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// cloud call and its result committed to state the moment it lands.
 public struct Executor: Sendable {
   public var catalog: ResourceCatalog
-  public var store: StateStore
+  public var store: any StateJournal
   public var cloud: CloudClients
   /// Digests what state records of values that may hold a secret.
   public var digester: SensitiveDigester
@@ -17,7 +17,7 @@ public struct Executor: Sendable {
   public var progressInterval: Duration
 
   public init(
-    catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients, digester: SensitiveDigester,
+    catalog: ResourceCatalog = .standard, store: any StateJournal, cloud: CloudClients, digester: SensitiveDigester,
     parallelism: Int = 10, polling: PollingPolicy = .init(), progressInterval: Duration = .seconds(10)
   ) {
     self.catalog = catalog

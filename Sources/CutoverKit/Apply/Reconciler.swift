@@ -5,13 +5,13 @@ import Foundation
 /// second one; a delete that never confirmed is checked and, if the object is gone, forgotten.
 public struct Reconciler: Sendable {
   public var catalog: ResourceCatalog
-  public var store: StateStore
+  public var store: any StateJournal
   public var cloud: CloudClients
   /// Digests what is read of values that may hold a secret, as state records them.
   public var digester: SensitiveDigester
 
   public init(
-    catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients, digester: SensitiveDigester
+    catalog: ResourceCatalog = .standard, store: any StateJournal, cloud: CloudClients, digester: SensitiveDigester
   ) {
     self.catalog = catalog
     self.store = store
@@ -21,7 +21,7 @@ public struct Reconciler: Sendable {
 
   /// Whether anything is left to settle; answered from state alone, so runs with nothing to settle make no call.
   /// Call with the lock held: it marks the applies no process runs any more as interrupted.
-  public static func needsCloud(_ store: StateStore) throws -> Bool {
+  public static func needsCloud(_ store: any StateJournal) throws -> Bool {
     try store.markAbandonedApplies()
     return try !store.unsettledActions().isEmpty
   }

@@ -15,7 +15,7 @@ public struct LockLoss: Sendable, Equatable {
 /// Keeps a state lock lease alive while a command runs, and gives it back at the end.
 public actor LockHolder {
   public nonisolated let lease: LockLease
-  private let store: StateStore
+  private let store: any StateLocking
   private let lost = LossRecord()
   private var heartbeat: Task<Void, Never>?
 
@@ -40,7 +40,7 @@ public actor LockHolder {
   ///   - onLost: called once, from the heartbeat, when the lease was found broken (`cutover state unlock`); the run
   ///     must then launch nothing more. The heartbeat stops there: the lease is another run's now.
   public init(
-    store: StateStore, command: String, identity: ProcessIdentity = .current, ttl: TimeInterval? = nil,
+    store: any StateLocking, command: String, identity: ProcessIdentity = .current, ttl: TimeInterval? = nil,
     onLost: @escaping @Sendable (LockLoss) -> Void = { _ in }
   ) throws {
     let ttl = try ttl ?? Self.ttl()

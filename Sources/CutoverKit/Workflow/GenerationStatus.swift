@@ -9,9 +9,9 @@ import OpenStack
 public struct GenerationStatus: Sendable {
   public var desired: DesiredState
   public var recorded: [RecordedResource]
-  /// The recorded switches, oldest first (``StateStore/switches()``).
+  /// The recorded switches, oldest first (``StateHistory/switches()``).
   public var switches: [GenerationSwitch]
-  /// The journal (``StateStore/history()``): when Magnum does not say when a cluster was created, the apply that
+  /// The journal (``StateHistory/history()``): when Magnum does not say when a cluster was created, the apply that
   /// created it does.
   public var history: [ApplyRecord]
   public var access: GenerationAccess

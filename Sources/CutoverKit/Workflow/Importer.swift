@@ -5,13 +5,13 @@ import Foundation
 /// holds that maps to an address of the desired state.
 public struct Importer: Sendable {
   public var catalog: ResourceCatalog
-  public var store: StateStore
+  public var store: any StateJournal
   public var cloud: CloudClients
   /// Digests what is adopted of values that may hold a secret, as state records them.
   public var digester: SensitiveDigester
 
   public init(
-    catalog: ResourceCatalog = .standard, store: StateStore, cloud: CloudClients, digester: SensitiveDigester
+    catalog: ResourceCatalog = .standard, store: any StateJournal, cloud: CloudClients, digester: SensitiveDigester
   ) {
     self.catalog = catalog
     self.store = store

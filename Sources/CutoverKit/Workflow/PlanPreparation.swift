@@ -3,7 +3,7 @@
 /// made offline, and what could not be checked is said in a warning.
 public struct PlanPreparation: Sendable {
   public var catalog: ResourceCatalog
-  public var store: StateStore
+  public var store: any StateJournal
   /// Opens the cloud on first use; nil for a plan that must not reach it.
   public var cloud: (@Sendable () async throws -> CloudClients)?
   /// What keeps this machine from running the helm and kubectl a plan's releases and manifests need, found without
@@ -13,7 +13,7 @@ public struct PlanPreparation: Sendable {
   public var digester: SensitiveDigester
 
   public init(
-    catalog: ResourceCatalog = .standard, store: StateStore,
+    catalog: ResourceCatalog = .standard, store: any StateJournal,
     cloud: (@Sendable () async throws -> CloudClients)?,
     kubernetesTools: @escaping @Sendable () async -> [String], digester: SensitiveDigester
   ) {
@@ -107,7 +107,7 @@ public struct PlanPreparation: Sendable {
     let version = try store.version()
     if version.lineage != plan.stateVersion.lineage {
       throw CutoverError.stalePlan(
-        "it was made for state lineage \(plan.stateVersion.lineage), but \(store.path) has lineage \(version.lineage)"
+        "it was made for state lineage \(plan.stateVersion.lineage), but \(store.location) has lineage \(version.lineage)"
           + " (the state was recreated); plan again")
     }
     if version.serial != plan.stateVersion.serial {

@@ -9,12 +9,12 @@ struct ExecutorTests {
   /// A memory cloud with `server.a` (size 2) and `route.a` pointing at its addresses, applied and recorded.
   fileprivate struct Applied {
     let cloud = MemoryCloud()
-    let store: StateStore
+    let store: SQLiteStateStore
     var catalog: ResourceCatalog
     let desired: DesiredState
 
     init(directory: String, size: Int = 2) throws {
-      store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      store = try SQLiteStateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
       catalog = ResourceCatalog(types: [
         MemoryServerResource(cloud: cloud, sizes: ["a": size]), MemoryRouteResource(cloud: cloud, servers: ["a"]),
       ])

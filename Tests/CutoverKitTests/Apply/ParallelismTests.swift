@@ -30,7 +30,8 @@ struct ParallelismTests {
     let catalog = ResourceCatalog(types: [gated])
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-kit-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try StateStore(path: directory.appendingPathComponent("eqiad1.sqlite").path, environment: "eqiad1")
+    let store = try SQLiteStateStore(
+      path: directory.appendingPathComponent("eqiad1.sqlite").path, environment: "eqiad1")
     let plan = try Planner(catalog: catalog).plan(
       Planner.Request(
         environment: "eqiad1", desired: try Fixture.desiredState("eqiad1.yaml"), recorded: [],

@@ -59,7 +59,7 @@ struct SensitiveDigesterTests {
       let path = directory + "/eqiad1.sqlite"
       let legacyPassword = password.sha256Digest
       let legacyValues = "sha256:" + String(repeating: "0f", count: 32)
-      try StateStore(path: path, environment: "eqiad1").record([
+      try SQLiteStateStore(path: path, environment: "eqiad1").record([
         RecordedResource(
           address: ResourceAddress("keepalived.lb1"), remoteID: "rendered/lb1/keepalived.conf",
           attributes: ["host": "lb1", "secret": .string(legacyPassword)]),
@@ -72,7 +72,7 @@ struct SensitiveDigesterTests {
       try queue.write { try $0.execute(sql: "DELETE FROM meta WHERE key = 'digests'") }
       try queue.close()
 
-      let store = try StateStore(path: path, environment: "eqiad1")
+      let store = try SQLiteStateStore(path: path, environment: "eqiad1")
       let digester = SensitiveDigester.test
       try store.upgradeLegacyDigests { ResourceCatalog.standard.upgradingLegacyDigests($0, digester: digester) }
       let keepalived = try #require(try store.resource(ResourceAddress("keepalived.lb1")))

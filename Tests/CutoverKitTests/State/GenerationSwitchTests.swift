@@ -6,10 +6,12 @@ import Testing
 
 @Suite("State store: the history of live switches")
 struct GenerationSwitchTests {
-  @Test("a recorded switch reads back with who, where, what, when and whether it was forced")
-  func switchRoundTrips() throws {
+  @Test(
+    "a recorded switch reads back with who, where, what, when and whether it was forced",
+    arguments: StateImplementation.all)
+  func switchRoundTrips(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let store = try implementation.open(directory, "eqiad1")
       let at = Date(timeIntervalSince1970: 1_790_000_000.5)
       let recorded = try store.recordSwitch(
         from: "127d", to: "128a", command: "generation switch eqiad1 128a", identity: .tester, forced: true, at: at)
@@ -23,10 +25,10 @@ struct GenerationSwitchTests {
     }
   }
 
-  @Test("a fresh state has no switches")
-  func freshStateHasNone() throws {
+  @Test("a fresh state has no switches", arguments: StateImplementation.all)
+  func freshStateHasNone(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let store = try implementation.open(directory, "eqiad1")
       #expect(try store.switches().isEmpty)
       #expect(try store.lastSwitch() == nil)
       #expect(try store.switchedAway(from: "127d") == nil)
@@ -34,10 +36,12 @@ struct GenerationSwitchTests {
     }
   }
 
-  @Test("switches come back oldest first; the first one may have no previous generation")
-  func switchesInOrder() throws {
+  @Test(
+    "switches come back oldest first; the first one may have no previous generation", arguments: StateImplementation.all
+  )
+  func switchesInOrder(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let store = try implementation.open(directory, "eqiad1")
       let start = Date(timeIntervalSince1970: 1_790_000_000)
       try store.recordSwitch(
         from: nil, to: "127d", command: "generation switch eqiad1 127d", identity: .tester, forced: false, at: start)
@@ -57,10 +61,12 @@ struct GenerationSwitchTests {
     }
   }
 
-  @Test("switchedAway and switchedTo give the newest switch away from and to a generation")
-  func switchedAwayAndTo() throws {
+  @Test(
+    "switchedAway and switchedTo give the newest switch away from and to a generation",
+    arguments: StateImplementation.all)
+  func switchedAwayAndTo(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let store = try implementation.open(directory, "eqiad1")
       let start = Date(timeIntervalSince1970: 1_790_000_000)
       try store.recordSwitch(from: "127d", to: "128a", command: "switch", identity: .tester, forced: false, at: start)
       try store.recordSwitch(
@@ -80,14 +86,13 @@ struct GenerationSwitchTests {
     }
   }
 
-  @Test("switches survive reopening the state, and the environment is the store's")
-  func survivesReopening() throws {
+  @Test("switches survive reopening the state, and the environment is the store's", arguments: StateImplementation.all)
+  func survivesReopening(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let path = directory + "/codfw1dev.sqlite"
-      let first = try StateStore(path: path, environment: "codfw1dev")
+      let first = try implementation.open(directory, "codfw1dev")
       try first.recordSwitch(
         from: "1a", to: "1b", command: "generation switch codfw1dev 1b", identity: .tester, forced: false)
-      let reopened = try StateStore(path: path, environment: "codfw1dev")
+      let reopened = try implementation.open(directory, "codfw1dev")
       #expect(try reopened.switches().map(\.environment) == ["codfw1dev"])
       #expect(try reopened.switches().map(\.toGeneration) == ["1b"])
       #expect(try reopened.version().serial == 1, "recording a switch changes the state: a saved plan is stale")
@@ -116,7 +121,7 @@ struct GenerationSwitchTests {
         }
       }
 
-      let store = try StateStore(path: path, environment: "eqiad1")
+      let store = try SQLiteStateStore(path: path, environment: "eqiad1")
       #expect(try store.version() == StateVersion(lineage: "old-lineage", serial: 3))
       #expect(try store.resources().map(\.address) == [ResourceAddress("cluster.127d")])
       #expect(try store.history().map(\.command) == ["apply eqiad1"])

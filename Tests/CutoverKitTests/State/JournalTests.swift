@@ -8,15 +8,15 @@ struct JournalTests {
     address: ResourceAddress("cluster.128a"), remoteID: "cluster-128a", attributes: ["node_count": 6],
     dependencies: [ResourceAddress("cluster_template.128a")])
 
-  private func withStore(_ body: (StateStore) throws -> Void) throws {
+  private func withStore(_ implementation: StateImplementation, _ body: (any StateBackend) throws -> Void) throws {
     try withTemporaryDirectory { directory in
-      try body(try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1"))
+      try body(try implementation.open(directory, "eqiad1"))
     }
   }
 
-  @Test("beginAction writes the action as pending, before anything is recorded")
-  func beginActionIsPending() throws {
-    try withStore { store in
+  @Test("beginAction writes the action as pending, before anything is recorded", arguments: StateImplementation.all)
+  func beginActionIsPending(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
       let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       let action = try #require(try store.history().first?.actions.first)
@@ -29,9 +29,9 @@ struct JournalTests {
     }
   }
 
-  @Test("finishAction marks the action done and records the resource with it")
-  func finishActionRecordsResource() throws {
-    try withStore { store in
+  @Test("finishAction marks the action done and records the resource with it", arguments: StateImplementation.all)
+  func finishActionRecordsResource(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
       let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       try store.finishAction(actionID, address: cluster.address, deposedKey: nil, resource: cluster)
@@ -44,9 +44,9 @@ struct JournalTests {
     }
   }
 
-  @Test("finishAction of a delete forgets the object")
-  func finishDeleteForgetsResource() throws {
-    try withStore { store in
+  @Test("finishAction of a delete forgets the object", arguments: StateImplementation.all)
+  func finishDeleteForgetsResource(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       try store.record([cluster])
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+0 ~0 -1", identity: .tester)
       let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .delete)
@@ -56,9 +56,9 @@ struct JournalTests {
     }
   }
 
-  @Test("failAction marks the action failed with its error, and records nothing")
-  func failActionRecordsError() throws {
-    try withStore { store in
+  @Test("failAction marks the action failed with its error, and records nothing", arguments: StateImplementation.all)
+  func failActionRecordsError(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
       let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       try store.failAction(actionID, error: "cluster paws-128a is CREATE_FAILED: quota exceeded")
@@ -71,9 +71,11 @@ struct JournalTests {
     }
   }
 
-  @Test("recordRemoteID keeps the id in the journal and the object in state as creating")
-  func recordRemoteIDRecordsCreating() throws {
-    try withStore { store in
+  @Test(
+    "recordRemoteID keeps the id in the journal and the object in state as creating", arguments: StateImplementation.all
+  )
+  func recordRemoteIDRecordsCreating(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
       let actionID = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       var creating = cluster
@@ -88,9 +90,11 @@ struct JournalTests {
     }
   }
 
-  @Test("pending actions of a running apply are not unsettled; once the apply is abandoned they are")
-  func unsettledActionsOfAbandonedApplies() throws {
-    try withStore { store in
+  @Test(
+    "pending actions of a running apply are not unsettled; once the apply is abandoned they are",
+    arguments: StateImplementation.all)
+  func unsettledActionsOfAbandonedApplies(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+2 ~0 -0", identity: .tester)
       let pending = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       let done = try store.beginAction(
@@ -104,9 +108,11 @@ struct JournalTests {
     }
   }
 
-  @Test("a create that failed before the cloud gave an id back is unsettled: it may have made an object")
-  func failedCreateWithoutIDIsUnsettled() throws {
-    try withStore { store in
+  @Test(
+    "a create that failed before the cloud gave an id back is unsettled: it may have made an object",
+    arguments: StateImplementation.all)
+  func failedCreateWithoutIDIsUnsettled(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let apply = try store.beginApply(command: "apply eqiad1", summary: "+2 ~0 -0", identity: .tester)
       let lost = try store.beginAction(applyID: apply, address: cluster.address, deposedKey: nil, action: .create)
       try store.failAction(lost, error: "connection reset")
@@ -119,9 +125,9 @@ struct JournalTests {
     }
   }
 
-  @Test("history lists every apply, oldest first, each with its own actions")
-  func historyGroupsActionsByApply() throws {
-    try withStore { store in
+  @Test("history lists every apply, oldest first, each with its own actions", arguments: StateImplementation.all)
+  func historyGroupsActionsByApply(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let first = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
       let created = try store.beginAction(applyID: first, address: cluster.address, deposedKey: nil, action: .create)
       try store.finishAction(created, address: cluster.address, deposedKey: nil, resource: cluster)

@@ -11,11 +11,11 @@ struct LockHolderTests {
   private let alice = ProcessIdentity(user: "alice", host: "bastion-a", pid: 4242)
   private let bob = ProcessIdentity(user: "bob", host: "bastion-b", pid: 5151)
 
-  private func withStore(_ body: (StateStore) async throws -> Void) async throws {
+  private func withStore(_ body: (SQLiteStateStore) async throws -> Void) async throws {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-lock-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: url) }
-    try await body(try StateStore(path: url.path + "/eqiad1.sqlite", environment: "eqiad1"))
+    try await body(try SQLiteStateStore(path: url.path + "/eqiad1.sqlite", environment: "eqiad1"))
   }
 
   @Test("the time to live is 60 s unless set, and a holder beats every third of it: 20 s")

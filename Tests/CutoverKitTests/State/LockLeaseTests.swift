@@ -7,9 +7,9 @@ struct LockLeaseTests {
   private let alice = ProcessIdentity(user: "alice", host: "bastion-a", pid: 4242)
   private let bob = ProcessIdentity(user: "bob", host: "bastion-b", pid: 5151)
 
-  private func withStore(_ body: (StateStore) throws -> Void) throws {
+  private func withStore(_ implementation: StateImplementation, _ body: (any StateBackend) throws -> Void) throws {
     try withTemporaryDirectory { directory in
-      try body(try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1"))
+      try body(try implementation.open(directory, "eqiad1"))
     }
   }
 
@@ -38,9 +38,11 @@ struct LockLeaseTests {
     return process.processIdentifier
   }
 
-  @Test("a second run is refused with the holder, host, pid, time and command, and exit code 75")
-  func secondRunIsRefused() throws {
-    try withStore { store in
+  @Test(
+    "a second run is refused with the holder, host, pid, time and command, and exit code 75",
+    arguments: StateImplementation.all)
+  func secondRunIsRefused(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let held = try store.acquireLock(command: "apply eqiad1", identity: alice, ttl: 60)
       guard let locked = lockedBy({ try store.acquireLock(command: "plan eqiad1", identity: bob, ttl: 60) }) else {
         return
@@ -55,9 +57,9 @@ struct LockLeaseTests {
     }
   }
 
-  @Test("a lease whose heartbeat is older than the time to live is taken over")
-  func expiredHeartbeatIsTakenOver() throws {
-    try withStore { store in
+  @Test("a lease whose heartbeat is older than the time to live is taken over", arguments: StateImplementation.all)
+  func expiredHeartbeatIsTakenOver(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let held = try store.acquireLock(command: "apply eqiad1", identity: alice, ttl: 60)
       // With a 10 ms time to live, the lease expires within moments; poll for it, bounded, instead of sleeping.
       let deadline = Date().addingTimeInterval(5)
@@ -73,9 +75,9 @@ struct LockLeaseTests {
     }
   }
 
-  @Test("a fresh lease of a live process is not taken over")
-  func freshLeaseHolds() throws {
-    try withStore { store in
+  @Test("a fresh lease of a live process is not taken over", arguments: StateImplementation.all)
+  func freshLeaseHolds(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let here = ProcessIdentity(user: "alice", host: "bastion-a", pid: getpid())
       _ = try store.acquireLock(command: "apply eqiad1", identity: here, ttl: 60)
       let other = ProcessIdentity(user: "bob", host: "bastion-a", pid: getpid())
@@ -83,9 +85,10 @@ struct LockLeaseTests {
     }
   }
 
-  @Test("a lease held by a process that is gone from this host is taken over at once")
-  func deadHolderIsTakenOver() throws {
-    try withStore { store in
+  @Test(
+    "a lease held by a process that is gone from this host is taken over at once", arguments: StateImplementation.all)
+  func deadHolderIsTakenOver(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let gone = ProcessIdentity(user: "alice", host: "bastion-a", pid: try exitedPID())
       _ = try store.acquireLock(command: "apply eqiad1", identity: gone, ttl: 3600)
       let here = ProcessIdentity(user: "bob", host: "bastion-a", pid: getpid())
@@ -94,9 +97,9 @@ struct LockLeaseTests {
     }
   }
 
-  @Test("heartbeat succeeds while the lease is held and fails once it is broken")
-  func heartbeatFailsAfterBreak() throws {
-    try withStore { store in
+  @Test("heartbeat succeeds while the lease is held and fails once it is broken", arguments: StateImplementation.all)
+  func heartbeatFailsAfterBreak(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let lease = try store.acquireLock(command: "apply eqiad1", identity: alice, ttl: 60)
       #expect(try store.heartbeat(lease))
       #expect(try store.breakLock()?.token == lease.token)
@@ -105,9 +108,9 @@ struct LockLeaseTests {
     }
   }
 
-  @Test("releaseLock gives back only our own lease")
-  func releaseOnlyOwnLease() throws {
-    try withStore { store in
+  @Test("releaseLock gives back only our own lease", arguments: StateImplementation.all)
+  func releaseOnlyOwnLease(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let held = try store.acquireLock(command: "apply eqiad1", identity: alice, ttl: 60)
       var impostor = held
       impostor.token = UUID().uuidString
@@ -119,9 +122,11 @@ struct LockLeaseTests {
     }
   }
 
-  @Test("a live process on this host keeps its lease however old its heartbeat (it may only be paused)")
-  func livePausedHolderKeepsLease() throws {
-    try withStore { store in
+  @Test(
+    "a live process on this host keeps its lease however old its heartbeat (it may only be paused)",
+    arguments: StateImplementation.all)
+  func livePausedHolderKeepsLease(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let here = ProcessInfo.processInfo.hostName
       let running = ProcessIdentity(user: "carol", host: here, pid: getpid())
       _ = try store.acquireLock(command: "apply eqiad1", identity: running, ttl: 60)

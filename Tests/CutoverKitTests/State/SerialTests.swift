@@ -9,22 +9,24 @@ struct SerialTests {
   private let cluster = RecordedResource(
     address: ResourceAddress("cluster.128a"), remoteID: "cluster-128a", attributes: ["node_count": 6])
 
-  private func withStore(_ body: (StateStore) throws -> Void) throws {
+  private func withStore(_ implementation: StateImplementation, _ body: (any StateBackend) throws -> Void) throws {
     try withTemporaryDirectory { directory in
-      try body(try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1"))
+      try body(try implementation.open(directory, "eqiad1"))
     }
   }
 
   /// Runs `change` and returns by how much it moved the serial.
-  private func bump(_ store: StateStore, _ change: () throws -> Void) throws -> Int {
+  private func bump(_ store: any StateBackend, _ change: () throws -> Void) throws -> Int {
     let before = try store.version().serial
     try change()
     return try store.version().serial - before
   }
 
-  @Test("apply start and end, each action's start, note and end, a failed action: each moves the serial")
-  func applyMovesTheSerial() throws {
-    try withStore { store in
+  @Test(
+    "apply start and end, each action's start, note and end, a failed action: each moves the serial",
+    arguments: StateImplementation.all)
+  func applyMovesTheSerial(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       var apply: Int64 = 0
       var action: Int64 = 0
       #expect(try bump(store) { apply = try store.beginApply(command: "apply", summary: "+1", identity: .tester) } == 1)
@@ -44,9 +46,11 @@ struct SerialTests {
     }
   }
 
-  @Test("import, refresh, unlock and a recorded switch each move the serial; a verification does not")
-  func everyRecordMovesTheSerial() throws {
-    try withStore { store in
+  @Test(
+    "import, refresh, unlock and a recorded switch each move the serial; a verification does not",
+    arguments: StateImplementation.all)
+  func everyRecordMovesTheSerial(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       #expect(try bump(store) { try store.record([cluster]) } == 1, "import")
       var resized = cluster
       resized.attributes["node_count"] = 3
@@ -67,9 +71,9 @@ struct SerialTests {
     }
   }
 
-  @Test("taking, renewing and giving back the lock lease leaves the serial alone")
-  func leaseUpkeepKeepsTheSerial() throws {
-    try withStore { store in
+  @Test("taking, renewing and giving back the lock lease leaves the serial alone", arguments: StateImplementation.all)
+  func leaseUpkeepKeepsTheSerial(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       var lease: LockLease?
       #expect(try bump(store) { lease = try store.acquireLock(command: "plan", identity: .tester, ttl: 60) } == 0)
       let held = try #require(lease)
@@ -79,9 +83,9 @@ struct SerialTests {
     }
   }
 
-  @Test("a saved plan made before any recorded change is refused as stale")
-  func savedPlanAfterAnyChangeIsStale() throws {
-    try withStore { store in
+  @Test("a saved plan made before any recorded change is refused as stale", arguments: StateImplementation.all)
+  func savedPlanAfterAnyChangeIsStale(_ implementation: StateImplementation) throws {
+    try withStore(implementation) { store in
       let desired = try Fixture.desiredState("minimal.yaml")
       let preparation = PlanPreparation(store: store, cloud: nil, kubernetesTools: { [] }, digester: .test)
       let plan = try Planner().plan(

@@ -9,7 +9,7 @@ struct StateStoreTests {
   func newFileIsPrivate() throws {
     try withTemporaryDirectory { directory in
       let path = directory + "/state/eqiad1.sqlite"
-      let store = try StateStore(path: path, environment: "eqiad1")
+      let store = try SQLiteStateStore(path: path, environment: "eqiad1")
       try withExtendedLifetime(store) {
         // While the store is open, a WAL database has its -wal and -shm files beside it (checked before another
         // connection opens the file, which could make them itself).
@@ -30,45 +30,48 @@ struct StateStoreTests {
     }
   }
 
-  @Test("a new state has a lineage and serial 0")
-  func newStateHasLineageAndSerialZero() throws {
+  @Test("a new state has a lineage and serial 0", arguments: StateImplementation.all)
+  func newStateHasLineageAndSerialZero(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let version = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1").version()
+      let version = try implementation.open(directory, "eqiad1").version()
       #expect(UUID(uuidString: version.lineage) != nil)
       #expect(version.serial == 0)
     }
   }
 
-  @Test("reopening runs the migrations again harmlessly: same lineage, same serial, same resources")
-  func reopeningKeepsEverything() throws {
+  @Test(
+    "reopening runs the migrations again harmlessly: same lineage, same serial, same resources",
+    arguments: StateImplementation.all)
+  func reopeningKeepsEverything(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let path = directory + "/eqiad1.sqlite"
-      let first = try StateStore(path: path, environment: "eqiad1")
+      let first = try implementation.open(directory, "eqiad1")
       _ = try first.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
       try first.record([
         RecordedResource(address: ResourceAddress("cluster_template.127d"), remoteID: "t", attributes: [:])
       ])
 
-      let reopened = try StateStore(path: path, environment: "eqiad1")
+      let reopened = try implementation.open(directory, "eqiad1")
       #expect(try reopened.version() == first.version())
       #expect(try reopened.version().serial == 2, "the apply's start and the record each bumped it")
       #expect(try reopened.resources().map(\.address) == [ResourceAddress("cluster_template.127d")])
     }
   }
 
-  @Test("two state files have different lineages")
-  func lineagesDiffer() throws {
+  @Test("two states have different lineages", arguments: StateImplementation.all)
+  func lineagesDiffer(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let first = try StateStore(path: directory + "/a.sqlite", environment: "eqiad1").version()
-      let second = try StateStore(path: directory + "/b.sqlite", environment: "eqiad1").version()
+      let first = try implementation.open(directory + "/a", "eqiad1").version()
+      let second = try implementation.open(directory + "/b", "eqiad1").version()
       #expect(first.lineage != second.lineage)
     }
   }
 
-  @Test("a recorded resource reads back the same: attributes of every shape, dependencies, status, deposed key")
-  func resourcesRoundTrip() throws {
+  @Test(
+    "a recorded resource reads back the same: attributes of every shape, dependencies, status, deposed key",
+    arguments: StateImplementation.all)
+  func resourcesRoundTrip(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let store = try implementation.open(directory, "eqiad1")
       let cluster = RecordedResource(
         address: ResourceAddress("cluster.128a"), remoteID: "cluster-128a",
         attributes: [
@@ -88,10 +91,10 @@ struct StateStoreTests {
     }
   }
 
-  @Test("recording at an address again replaces what was there")
-  func recordReplaces() throws {
+  @Test("recording at an address again replaces what was there", arguments: StateImplementation.all)
+  func recordReplaces(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let store = try implementation.open(directory, "eqiad1")
       let address = ResourceAddress("cluster.127d")
       try store.record([RecordedResource(address: address, remoteID: "c", attributes: ["node_count": 5])])
       try store.record([RecordedResource(address: address, remoteID: "c", attributes: ["node_count": 6])])
@@ -99,10 +102,10 @@ struct StateStoreTests {
     }
   }
 
-  @Test("beginApply bumps the serial, once per apply")
-  func beginApplyBumpsSerial() throws {
+  @Test("beginApply bumps the serial, once per apply", arguments: StateImplementation.all)
+  func beginApplyBumpsSerial(_ implementation: StateImplementation) throws {
     try withTemporaryDirectory { directory in
-      let store = try StateStore(path: directory + "/eqiad1.sqlite", environment: "eqiad1")
+      let store = try implementation.open(directory, "eqiad1")
       let lineage = try store.version().lineage
       _ = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
       #expect(try store.version() == StateVersion(lineage: lineage, serial: 1))

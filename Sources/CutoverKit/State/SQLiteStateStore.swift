@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+
+/// The SQLite state of one environment: lineage and serial, the recorded resources, the journal of every apply and
+/// action, and the lock lease. Every write is its own transaction, so what is committed is always true, and every
+/// transaction that changes what is recorded bumps the serial in the same transaction, so a plan saved before it is
+/// stale (the lock lease's own upkeep and a verification's record aside: a plan is made from neither).
+public final class SQLiteStateStore: StateReading {
+  public let path: String
+  public let environment: String
+  public var location: String { path }
+  let database: DatabaseQueue
+
+  /// Opens (and if needed creates, mode 0600) the state database and migrates it to the current schema.
+  /// - Throws: `CutoverError.state` when the file cannot be opened or migrated.
+  public init(path: String, environment: String) throws {
+    self.path = path
+    self.environment = environment
+    do {
+      try Self.createPrivateFile(at: path)
+      var configuration = Configuration()
+      // What a write replaces is overwritten on disk, not left in free pages: a digest replaced by a keyed one is gone.
+      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+      configuration.journalMode = .wal
+      configuration.busyMode = .timeout(10)
+      configuration.label = "cutover.state"
+      database = try DatabaseQueue(path: path, configuration: configuration)
+      try StateSchema.migrator.migrate(database)
+      try database.write { db in
+        if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'") == nil {
+          try db.execute(
+            sql: """
+              INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0'), ('environment', ?),
+                ('digests', 'keyed')
+              """,
+            arguments: [UUID().uuidString.lowercased(), environment])
+        }
+      }
+      for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+        chmod(path + suffix, 0o600)
+      }
+    } catch let error as CutoverError {
+      throw error
+    } catch {
+      throw CutoverError.state("cannot open state \(path): \(Self.describe(error))")
+    }
+  }
+
+  /// Whether a state file exists for the environment yet.
+  public static func exists(at path: String) -> Bool {
+    FileManager.default.fileExists(atPath: path)
+  }
+
+  static func createPrivateFile(at path: String) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+    let descriptor = open(path, O_CREAT | O_WRONLY, 0o600)
+    guard descriptor >= 0 else {
+      throw CutoverError.state("cannot create state \(path): \(String(cString: strerror(errno)))")
+    }
+    close(descriptor)
+  }
+
+  // MARK: - Lineage and serial
+
+  /// The environment's lineage (set when the state was created) and serial (bumped by every change to what is
+  /// recorded).
+  public func version() throws -> StateVersion {
+    try read { db in
+      let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
+      var values: [String: String] = [:]
+      for row in rows { values[row["key"]] = row["value"] }
+      return StateVersion(lineage: values["lineage"] ?? "", serial: Int(values["serial"] ?? "0") ?? 0)
+    }
+  }
+
+  // MARK: - Resources
+
+  /// Every recorded object, current ones and deposed ones awaiting deletion, sorted by address.
+  public func resources() throws -> [RecordedResource] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM resources ORDER BY address, deposed").map(Self.resource(from:))
+    }
+  }
+
+  /// The object at an address: the current one, or with `deposedKey` a deposed one.
+  public func resource(_ address: ResourceAddress, deposedKey: String? = nil) throws -> RecordedResource? {
+    try read { db in try Self.resource(address, deposedKey: deposedKey, in: db) }
+  }
+
+  static func resource(_ address: ResourceAddress, deposedKey: String?, in db: Database) throws
+    -> RecordedResource?
+  {
+    try Row.fetchOne(
+      db, sql: "SELECT * FROM resources WHERE address = ? AND deposed = ?",
+      arguments: [address.description, deposedKey ?? ""]
+    ).map(Self.resource(from:))
+  }
+
+  static func resource(from row: Row) throws -> RecordedResource {
+    let addressText: String = row["address"]
+    guard let address = ResourceAddress(parsing: addressText) else {
+      throw CutoverError.state("state holds a malformed address '\(addressText)'")
+    }
+    let attributesText: String = row["attributes"]
+    let dependenciesText: String = row["dependencies"]
+    let deposed: String = row["deposed"]
+    guard let attributes = try? Value(json: attributesText.utf8).mapValue,
+      let dependencies = try? Value(json: dependenciesText.utf8).stringList?.compactMap(ResourceAddress.init(parsing:))
+    else {
+      throw CutoverError.state("state holds unreadable attributes for \(addressText)")
+    }
+    return RecordedResource(
+      address: address,
+      remoteID: row["remote_id"],
+      attributes: attributes,
+      dependencies: dependencies,
+      status: RecordedResource.Status(rawValue: row["status"]) ?? .ready,
+      deposedKey: deposed.isEmpty ? nil : deposed)
+  }
+
+  static func upsert(_ resource: RecordedResource, in db: Database) throws {
+    try db.execute(
+      sql: """
+        INSERT OR REPLACE INTO resources (address, deposed, type, remote_id, attributes, dependencies, status, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        resource.address.description, resource.deposedKey ?? "", resource.address.type, resource.remoteID,
+        Value.map(resource.attributes).jsonText,
+        Value.list(resource.dependencies.map { .string($0.description) }).jsonText,
+        resource.status.rawValue, Date().timeIntervalSince1970,
+      ])
+  }
+
+  // MARK: - Access
+
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    do {
+      return try database.read(body)
+    } catch let error as CutoverError {
+      throw error
+    } catch {
+      throw CutoverError.state("cannot read state \(path): \(Self.describe(error))")
+    }
+  }
+
+  /// Runs `body` in one immediate transaction. When `bumpingSerial` and the body changed a row, the serial goes up
+  /// in the same transaction: one mechanism, so no writer of recorded state can forget it. Only the lock lease's
+  /// upkeep (take, beat, give back) and a verification's record leave the serial alone.
+  func write<T>(bumpingSerial: Bool = true, _ body: (Database) throws -> T) throws -> T {
+    do {
+      return try database.writeWithoutTransaction { db in
+        var result: T?
+        try db.inTransaction(.immediate) {
+          let changesBefore = db.totalChangesCount
+          result = try body(db)
+          if bumpingSerial, db.totalChangesCount > changesBefore {
+            try db.execute(
+              sql: "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'serial'")
+          }
+          return .commit
+        }
+        return result!
+      }
+    } catch let error as CutoverError {
+      throw error
+    } catch {
+      throw CutoverError.state("cannot write state \(path): \(Self.describe(error))")
+    }
+  }
+
+  static func describe(_ error: any Error) -> String {
+    if let error = error as? DatabaseError { return error.message ?? error.description }
+    return String(describing: error)
+  }
+}
+
+/// The lineage and serial a saved plan is checked against.
+public struct StateVersion: Sendable, Equatable, Codable {
+  public var lineage: String
+  public var serial: Int
+
+  public init(lineage: String, serial: Int) {
+    self.lineage = lineage
+    self.serial = serial
+  }
+}

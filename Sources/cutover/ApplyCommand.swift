@@ -25,34 +25,20 @@ struct ApplyCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       if environmentOrPlan.hasSuffix(".plan") || environmentOrPlan.contains("/") {
-        try await applySaved(path: environmentOrPlan)
-      } else {
-        try await ApplyRun(
-          environment: environmentOrPlan, mode: .apply, autoApprove: autoApprove, parallelism: parallelism,
-          planning: planning, replace: replace, global: global
+        guard planning.targets.isEmpty, replace.isEmpty, planning.refresh else {
+          throw CutoverError.usage(
+            "a saved plan is applied exactly as saved: --target, --replace and --no-refresh belong to `cutover plan`")
+        }
+        let saved = try SavedPlan.read(from: environmentOrPlan)
+        try await ApplySavedPlanOperation(
+          session: global.session(saved.environment), plan: saved, path: environmentOrPlan, parallelism: parallelism
         ).run()
-      }
-    }
-  }
-
-  private func applySaved(path: String) async throws {
-    guard planning.targets.isEmpty, replace.isEmpty, planning.refresh else {
-      throw CutoverError.usage(
-        "a saved plan is applied exactly as saved: --target, --replace and --no-refresh belong to `cutover plan`")
-    }
-    let saved = try SavedPlan.read(from: path)
-    let desired = try global.loadDesired(saved.environment)
-    let cloud = try global.cloudAccess(for: desired)
-    let store = try global.openStore(saved.environment)
-    try await withEnvironment(store: store, cloud: cloud, command: "apply \(path)") {
-      let plan = try global.preparation(store: store, cloud: cloud).restoreSaved(
-        saved, desired: desired)
-      Terminal.out(
-        TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(plan.environment)))
-      if plan.hasChanges {
-        try await ApplyRun.execute(
-          plan, store: store, cloud: cloud, digester: try global.digester(store.environment), parallelism: parallelism,
-          command: "apply \(path)", color: global.color)
+      } else {
+        try await ApplyOperation(
+          session: global.session(environmentOrPlan), autoApprove: autoApprove, parallelism: parallelism,
+          refresh: planning.refresh, targets: try planning.targetAddresses(),
+          replace: try replace.map(parseAddress(option: "--replace"))
+        ).run()
       }
     }
   }
@@ -71,87 +57,10 @@ struct DestroyCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      try await ApplyRun(
-        environment: environment, mode: .destroy, autoApprove: autoApprove, parallelism: parallelism,
-        planning: planning, replace: [], global: global
+      try await ApplyOperation(
+        session: global.session(environment), mode: .destroy, autoApprove: autoApprove, parallelism: parallelism,
+        refresh: planning.refresh, targets: try planning.targetAddresses()
       ).run()
     }
-  }
-}
-
-/// The plan → confirm → execute flow shared by apply and destroy.
-struct ApplyRun {
-  var environment: String
-  var mode: Plan.Mode
-  var autoApprove: Bool
-  var parallelism: Int
-  var planning: PlanningOptions
-  var replace: [String]
-  var global: GlobalOptions
-
-  func run() async throws {
-    let desired = try global.loadDesired(environment)
-    let cloud = try global.cloudAccess(for: desired)
-    let store = try global.openStore(environment)
-    let command = mode == .destroy ? "destroy \(environment)" : "apply \(environment)"
-    try await withEnvironment(store: store, cloud: cloud, command: command) {
-      let outcome = try await global.preparation(store: store, cloud: cloud).plan(
-        environment: environment, desired: desired, mode: mode, refresh: planning.refresh,
-        targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")))
-      for note in outcome.notes { Terminal.warning(note) }
-      let plan = outcome.plan
-      Terminal.out(
-        TextPlanRenderer(color: global.color).render(plan, source: global.paths.desiredStateFile(environment)))
-      if plan.hasChanges {
-        try confirm(plan)
-        try await Self.execute(
-          plan, store: store, cloud: cloud, digester: try global.digester(store.environment), parallelism: parallelism,
-          command: command, color: global.color)
-      }
-    }
-  }
-
-  private func confirm(_ plan: Plan) throws {
-    if autoApprove { return }
-    let question =
-      mode == .destroy
-      ? "Do you really want to destroy these objects in \(environment)?" : "Apply these changes to \(environment)?"
-    try Terminal.confirm(question, action: mode == .destroy ? "destroy" : "apply")
-  }
-
-  /// Executes a plan with progress output. A signal or a lost lock (see ``RunStop``) cancels the run's task: the
-  /// executor launches nothing more and running actions stop and record their state.
-  /// - Parameter printsSummary: false for one step of a command that prints one summary of all its steps.
-  @discardableResult
-  static func execute(
-    _ plan: Plan, store: SQLiteStateStore, cloud: CloudAccess, digester: SensitiveDigester, parallelism: Int,
-    command: String, color: Bool, printsSummary: Bool = true
-  ) async throws -> ApplyResult {
-    let clients = try await cloud.clients()
-    let problems = await KubernetesWork.problems(for: plan, driver: clients.kubernetes)
-    if !problems.isEmpty {
-      throw CutoverError.refused(
-        "cannot apply: " + problems.joined(separator: "; ") + "; nothing was changed (the plan deploys releases or "
-          + "manifests)")
-    }
-    let executor = Executor(
-      store: store, cloud: clients, digester: digester, parallelism: parallelism, polling: await cloud.polling,
-      progressInterval: .seconds(10))
-    let observer = ProgressPrinter(color: color)
-    let result = try await executor.execute(plan, command: command, identity: .current, observer: observer)
-    let stopped = Task.isCancelled
-    Terminal.line()
-    if result.failed.isEmpty && !stopped {
-      if printsSummary { Terminal.line(Format.completion(result, mode: plan.mode)) }
-      return result
-    }
-    if stopped {
-      throw CutoverError.applyFailed(
-        failed: result.failed.count, succeeded: result.succeeded.count,
-        firstError: "interrupted; the state records what was done, and the next apply picks up from there")
-    }
-    let first = result.failed.sorted { $0.key < $1.key }.first!
-    throw CutoverError.applyFailed(
-      failed: result.failed.count, succeeded: result.succeeded.count, firstError: "\(first.key): \(first.value)")
   }
 }

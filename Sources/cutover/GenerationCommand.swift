@@ -40,13 +40,11 @@ struct GenerationNewCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      try EnvironmentName.validate(environment)
-      let path = global.paths.desiredStateFile(environment)
-      let original = try EnvironmentFileRewriter.read(environment: environment, path: path)
-      let addition = try GenerationEditor.addGeneration(
-        to: original, environment: environment, file: path, from: from, id: id)
+      let session = global.session(environment)
+      let addition = try NewGenerationOperation(session: session, from: from, id: id).run(write: !dryRun)
+      let path = session.desiredStateFile
       let copied = "a copy of \(addition.source)'s settings"
-      if dryRun {
+      guard !dryRun else {
         Terminal.line("would add generation \(addition.id) to \(path) (\(copied)); not written (--dry-run):")
         let width = String(addition.firstLine + addition.insertedLines.count - 1).count
         for (offset, line) in addition.insertedLines.enumerated() {
@@ -55,33 +53,8 @@ struct GenerationNewCommand: AsyncParsableCommand {
         }
         return
       }
-      try EnvironmentFileRewriter.replace(path: path, original: original, with: addition.text)
-      Terminal.line("added generation \(addition.id) to \(path) (\(copied)); next: \(planCommand)")
+      Terminal.line(
+        "added generation \(addition.id) to \(path) (\(copied)); next: \(session.commandLine(["plan", environment]))")
     }
-  }
-
-  /// The plan command to run next, with the options that point it at the same files and cloud.
-  private var planCommand: String {
-    global.commandLine(["plan", environment])
-  }
-}
-
-extension GlobalOptions {
-  /// A `cutover` command line with `words`, and the options that point it at the same files and cloud as this run.
-  func commandLine(_ words: [String]) -> String {
-    var all = ["cutover"] + words
-    if clusters != "clusters" { all += ["--clusters", clusters] }
-    if state != "state" { all += ["--state", state] }
-    if simulate { all.append("--simulate") }
-    if let cloud { all += ["--cloud", cloud] }
-    return all.map(Self.shellQuoted).joined(separator: " ")
-  }
-
-  /// A word as a shell reads it back: as it is when plain, else in single quotes.
-  static func shellQuoted(_ word: String) -> String {
-    let plain = word.unicodeScalars.allSatisfy {
-      CharacterSet.alphanumerics.contains($0) || "_./=:@%+-".unicodeScalars.contains($0)
-    }
-    return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
   }
 }

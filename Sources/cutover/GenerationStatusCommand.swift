@@ -25,21 +25,13 @@ struct GenerationStatusCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let width = try Terminal.width()
-      let desired = try global.loadDesired(environment)
-      let cloud = try global.cloudAccess(for: desired)
-      let store = try global.openStore(environment)
-      try await withEnvironment(store: store, cloud: cloud, command: "generation status", lock: false) {
-        let report = await GenerationStatus(
-          desired: desired, recorded: try store.resources(), switches: try store.switches(),
-          history: try store.history(), access: GenerationAccess(cloud: try await cloud.clients())
-        ).report()
-        switch format {
-        case .text:
-          Terminal.out(report.table(width: width))
-          for note in report.notes { Terminal.warning(note) }
-        case .json:
-          Terminal.out(try report.json())
-        }
+      let report = try await StatusOperation(session: global.session(environment)).run()
+      switch format {
+      case .text:
+        Terminal.out(report.table(width: width))
+        for note in report.notes { Terminal.warning(note) }
+      case .json:
+        Terminal.out(try report.json())
       }
     }
   }

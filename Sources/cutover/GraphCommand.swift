@@ -16,7 +16,7 @@ struct GraphCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let desired = try global.loadDesired(environment)
+      let desired = try global.session(environment).desired()
       var lines = ["digraph \"\(environment)\" {", "  rankdir = \"LR\";"]
       for resource in ResourceCatalog.standard.expand(desired) {
         lines.append("  \"\(resource.address)\";")

@@ -23,36 +23,19 @@ struct ImportCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let desired = try global.loadDesired(environment)
-      let cloud = try global.cloudAccess(for: desired)
-      let store = try global.openStore(environment)
-      let tofuData: Data?
+      let source: ImportOperation.Source
       if let fromTofuState {
         guard let data = FileManager.default.contents(atPath: fromTofuState) else {
           throw CutoverError.usage("\(fromTofuState): no such file")
         }
-        tofuData = data
+        source = .tofuState(data)
       } else {
-        tofuData = nil
+        source = .object(try parseAddress(option: "address")(address ?? ""), remoteID: id ?? "")
       }
-      try await withEnvironment(store: store, cloud: cloud, command: "import \(environment)") {
-        let importer = Importer(
-          store: store, cloud: try await cloud.clients(), digester: try global.digester(environment))
-        let rows: [Importer.Row]
-        if let tofuData {
-          rows = try await importer.importTofuState(tofuData, desired: desired)
-        } else if let address, let id {
-          rows = [
-            try await importer.importOne(
-              address: try parseAddress(option: "address")(address), remoteID: id, desired: desired)
-          ]
-        } else {
-          rows = []
-        }
-        printTable(rows)
-        let adopted = rows.filter { $0.address != nil }.count
-        Terminal.line("\nAdopted \(adopted) of \(rows.count); `cutover plan \(environment)` shows what differs.")
-      }
+      let rows = try await ImportOperation(session: global.session(environment), source: source).run()
+      printTable(rows)
+      let adopted = rows.filter { $0.address != nil }.count
+      Terminal.line("\nAdopted \(adopted) of \(rows.count); `cutover plan \(environment)` shows what differs.")
     }
   }
 

@@ -49,32 +49,16 @@ struct PlanCommand: AsyncParsableCommand {
   func run() async throws {
     var changes = false
     try await reportingErrors {
-      let desired = try global.loadDesired(environment)
-      let cloud = planning.refresh ? try global.cloudAccess(for: desired) : nil
-      let store = try global.openStore(environment)
-      changes = try await withEnvironment(
-        store: store, cloud: cloud, command: "plan \(environment)", lock: planning.lock
-      ) {
-        // Without a refresh the plan is made offline: nothing asks the cloud.
-        var openCloud: (@Sendable () async throws -> CloudClients)?
-        if let cloud { openCloud = { try await cloud.clients() } }
-        let digester = try global.digester(environment)
-        let outcome = try await PlanPreparation(
-          store: store, cloud: openCloud, kubernetesTools: global.kubernetesToolProblems, digester: digester
-        ).plan(
-          environment: environment, desired: desired, mode: destroy ? .destroy : .apply, refresh: planning.refresh,
-          locked: planning.lock, targets: try planning.targetAddresses(),
-          replace: try replace.map(parseAddress(option: "--replace")))
-        for note in outcome.notes { Terminal.warning(note) }
-        try render(outcome.plan, source: global.paths.desiredStateFile(environment))
-        if let out {
-          try SavedPlan.write(outcome.plan, to: out, digester: digester)
-          if format == .text {
-            Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.")
-          }
-        }
-        return outcome.plan.hasChanges
+      let session = global.session(environment)
+      let plan = try await PlanOperation(
+        session: session, mode: destroy ? .destroy : .apply, refresh: planning.refresh, lock: planning.lock,
+        targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace"))
+      ).run(saveTo: out)
+      try render(plan, source: session.desiredStateFile)
+      if let out, format == .text {
+        Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.")
       }
+      changes = plan.hasChanges
     }
     if detailedExitcode && changes { throw ExitCode(2) }
   }

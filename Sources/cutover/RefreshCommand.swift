@@ -12,23 +12,18 @@ struct RefreshCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let desired = try global.loadDesired(environment)
-      let cloud = try global.cloudAccess(for: desired)
-      let store = try global.openStore(environment)
-      try await withEnvironment(store: store, cloud: cloud, command: "refresh \(environment)") {
-        let drift = try await global.preparation(store: store, cloud: cloud).refreshState()
-        if drift.isEmpty {
-          Terminal.line("No changes outside Cutover: every recorded object matches the state.")
-        }
-        for entry in drift {
-          let address = entry.deposedKey.map { "\(entry.address) (deposed \($0))" } ?? entry.address.description
-          Terminal.line(
-            entry.kind == .gone
-              ? "\(address): gone from the cloud; forgotten"
-              : "\(address): changed outside Cutover: "
-                + entry.before.keys.sorted().map { "\($0) \(entry.before[$0]!) -> \(entry.after?[$0] ?? .null)" }
-                .joined(separator: ", "))
-        }
+      let drift = try await RefreshOperation(session: global.session(environment)).run()
+      if drift.isEmpty {
+        Terminal.line("No changes outside Cutover: every recorded object matches the state.")
+      }
+      for entry in drift {
+        let address = entry.deposedKey.map { "\(entry.address) (deposed \($0))" } ?? entry.address.description
+        Terminal.line(
+          entry.kind == .gone
+            ? "\(address): gone from the cloud; forgotten"
+            : "\(address): changed outside Cutover: "
+              + entry.before.keys.sorted().map { "\($0) \(entry.before[$0]!) -> \(entry.after?[$0] ?? .null)" }
+              .joined(separator: ", "))
       }
     }
   }

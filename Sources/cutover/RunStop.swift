@@ -7,10 +7,10 @@ import Synchronization
 ///
 /// Stopping cancels the run's task: nothing new is launched, running child processes are stopped (SIGTERM to their
 /// process group, SIGKILL after a bound) and waited for, each deploy removes its private values file as it ends, and
-/// the journal records what was done; ``withEnvironment(store:cloud:command:lock:_:)`` then gives the lock back
+/// the journal records what was done; ``OperationSession/run(command:lock:_:)`` then gives the lock back
 /// last. A second signal quits at once: the children are killed, the private files removed and the lock given back
 /// first, and the journal is left for the next run to settle.
-final class RunStop: Sendable {
+final class RunStop: RunStopping {
   /// Why a run was stopped.
   enum Reason: Sendable, Equatable {
     case signal(Int32)
@@ -47,6 +47,11 @@ final class RunStop: Sendable {
   /// Why the run was stopped; nil while it was not.
   var reason: Reason? { state.reason }
 
+  var stoppingSignal: String? {
+    if case .signal(let number) = reason { return Self.name(of: number) }
+    return nil
+  }
+
   /// Waits for the exit a second signal is making, if one is: the run must not end the process with its own code
   /// first. Returns at once otherwise.
   func yieldToQuit() {
@@ -54,7 +59,7 @@ final class RunStop: Sendable {
   }
 
   /// Gives the signals back their default action.
-  func uninstall() {
+  func finish() {
     watcher.cancel()
   }
 

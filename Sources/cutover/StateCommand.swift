@@ -15,7 +15,7 @@ struct StateCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let store = try existingStore(environment, global)
+        let store = try global.session(environment).existingStore()
         let resources = try store.resources()
         let width = resources.map { displayAddress($0).count }.max() ?? 0
         for resource in resources {
@@ -36,12 +36,12 @@ struct StateCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let store = try existingStore(environment, global)
+        let store = try global.session(environment).existingStore()
         let parsed = try parseAddress(option: "address")(address)
         let objects = try store.resources().filter { $0.address == parsed }
         guard !objects.isEmpty else {
           throw CutoverError.usage(
-            "\(address) is not recorded in \(store.path); `cutover state list \(environment)` lists what is")
+            "\(address) is not recorded in \(store.location); `cutover state list \(environment)` lists what is")
         }
         let sensitive = ResourceCatalog.standard[parsed.type]?.schema.sensitiveNames ?? []
         for object in objects {
@@ -69,7 +69,7 @@ struct StateCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let store = try existingStore(environment, global)
+        let store = try global.session(environment).existingStore()
         // Applies, verifications and switches of the live generation, in the order they happened.
         var entries: [(at: Date, lines: [String])] = try store.history().map { (Self.started($0), Self.lines(of: $0)) }
         entries += try store.verifications().map { check in
@@ -131,7 +131,7 @@ struct StateCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let store = try existingStore(environment, global)
+        let store = try global.session(environment).existingStore()
         if let lease = try store.breakLock() {
           Terminal.line(
             "Broke the lock held by \(lease.holder)@\(lease.host) pid \(lease.pid) since \(lease.acquiredAtText) (\(lease.command))."
@@ -142,15 +142,6 @@ struct StateCommand: AsyncParsableCommand {
       }
     }
   }
-}
-
-private func existingStore(_ environment: String, _ global: GlobalOptions) throws -> SQLiteStateStore {
-  try EnvironmentName.validate(environment)
-  let path = global.paths.stateFile(environment)
-  guard SQLiteStateStore.exists(at: path) else {
-    throw CutoverError.usage("\(path): no state yet for \(environment) (nothing applied)")
-  }
-  return try global.openStore(environment)
 }
 
 private func displayAddress(_ resource: RecordedResource) -> String {

@@ -11,7 +11,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let desired = try global.loadDesired(environment)
+      let desired = try global.session(environment).desired()
       let resources = ResourceCatalog.standard.expand(desired)
       // Planning against an empty state checks the dependency graph too.
       _ = try Planner().plan(

@@ -35,6 +35,9 @@ public struct PlanPreparation: Sendable {
     public var plan: Plan
     /// Lines about interrupted actions that were settled.
     public var notes: [String]
+    /// Those of the plan's warnings that say this machine cannot run the helm or kubectl its releases and manifests
+    /// need: a command that leaves those out of its plan (a switch) drops them.
+    public var kubernetesToolWarnings: [String] = []
   }
 
   /// Settles (with the lock held), refreshes (when asked) and plans.
@@ -76,14 +79,16 @@ public struct PlanPreparation: Sendable {
     let readsReleases = refresh && recorded.contains { KubernetesWork.types.contains($0.address.type) }
     let deploys = KubernetesWork.needed(by: plan)
     let problems = readsReleases || deploys ? await kubernetesTools() : []
+    var toolWarnings: [String] = []
     if deploys {
-      plan.warnings += KubernetesWork.warnings(problems)
+      toolWarnings = KubernetesWork.warnings(problems)
+      plan.warnings += toolWarnings
     } else if readsReleases, !problems.isEmpty {
       plan.warnings.append(
         "releases and manifests were not read from their clusters (\(problems.joined(separator: "; "))): "
           + "changes made to them by hand are not shown")
     }
-    return Outcome(plan: plan, notes: notes)
+    return Outcome(plan: plan, notes: notes, kubernetesToolWarnings: toolWarnings)
   }
 
   /// Reads every recorded object from the cloud and records what it found, in one transaction.

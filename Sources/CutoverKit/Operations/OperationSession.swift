@@ -1,0 +1,209 @@
+import Foundation
+import OpenStack
+import Synchronization
+
+/// One command's hold on an environment: its desired state, state store and cloud, each opened on first use, and the
+/// run that holds the lock while an operation works on them. Every operation (`ApplyOperation`, `SwitchOperation`,
+/// …) is built on one.
+public final class OperationSession: Sendable {
+  /// How the command reaches the cloud.
+  public enum CloudChoice: Sendable {
+    /// A `clouds.yaml` entry: this name, else `OS_CLOUD`, else the environment file's `cloud:`.
+    case named(String?)
+    /// The simulated cloud, started by the executable (`--simulate`).
+    case simulated(SimulatorStarter)
+  }
+
+  public let environment: String
+  public let paths: WorkspacePaths
+  public let output: any OperationOutput
+  private let cloudChoice: CloudChoice
+  /// The options that point a `cutover` command line at the same files and cloud (`--state dir`, `--simulate`).
+  private let rerunOptions: [String]
+  private let variables: [String: String]
+  private let makeStop: @Sendable () -> any RunStopping
+  private let opened = Mutex(Opened())
+
+  private struct Opened {
+    var desired: DesiredState?
+    var store: SQLiteStateStore?
+    var digester: SensitiveDigester?
+    var cloud: CloudAccess?
+  }
+
+  /// - Parameters:
+  ///   - rerunOptions: the options a printed `cutover` command line needs to reach the same files and cloud.
+  ///   - variables: the process environment, where the digest key, `OS_CLOUD` and the clouds.yaml search path are
+  ///     read.
+  ///   - makeStop: what stops a run from outside (the signals); nothing but a lost lock by default.
+  public init(
+    environment: String, paths: WorkspacePaths, cloud: CloudChoice, output: any OperationOutput,
+    rerunOptions: [String] = [], variables: [String: String] = ProcessInfo.processInfo.environment,
+    makeStop: @escaping @Sendable () -> any RunStopping = { UnstoppableRun() }
+  ) {
+    self.environment = environment
+    self.paths = paths
+    self.cloudChoice = cloud
+    self.output = output
+    self.rerunOptions = rerunOptions
+    self.variables = variables
+    self.makeStop = makeStop
+  }
+
+  /// Whether the cloud is the simulated one.
+  public var simulated: Bool {
+    if case .simulated = cloudChoice { return true }
+    return false
+  }
+
+  /// `clusters/<env>.yaml`.
+  public var desiredStateFile: String { paths.desiredStateFile(environment) }
+
+  /// The desired state, read once.
+  public func desired() throws -> DesiredState {
+    if let desired = opened.withLock({ $0.desired }) { return desired }
+    try EnvironmentName.validate(environment)
+    let desired = try EnvironmentFile.load(
+      environment: environment, path: desiredStateFile, sourceDirectory: paths.sourceDirectory)
+    opened.withLock { $0.desired = desired }
+    return desired
+  }
+
+  /// The desired state an edited text of the environment file gives.
+  public func desired(parsing text: String) throws -> DesiredState {
+    try EnvironmentFile.parse(
+      text, environment: environment, file: desiredStateFile, sourceDirectory: paths.sourceDirectory)
+  }
+
+  /// The state store, opened (and created) once; plain digests an older Cutover recorded are upgraded to keyed ones.
+  public func store() throws -> SQLiteStateStore {
+    if let store = opened.withLock({ $0.store }) { return store }
+    try EnvironmentName.validate(environment)
+    let store = try SQLiteStateStore(path: paths.stateFile(environment), environment: environment)
+    let digester = try digester()
+    try store.upgradeLegacyDigests { ResourceCatalog.standard.upgradingLegacyDigests($0, digester: digester) }
+    opened.withLock { $0.store = store }
+    return store
+  }
+
+  /// The state store when a state exists, without creating one: for commands that only read it.
+  /// - Throws: `CutoverError.usage` naming the missing file.
+  public func existingStore() throws -> SQLiteStateStore {
+    try EnvironmentName.validate(environment)
+    let path = paths.stateFile(environment)
+    guard SQLiteStateStore.exists(at: path) else {
+      throw CutoverError.usage("\(path): no state yet for \(environment) (nothing applied)")
+    }
+    return try store()
+  }
+
+  /// The environment's keyed digests: the key `CUTOVER_DIGEST_KEY` gives, else `state/<env>/digest.key` (made on
+  /// first use).
+  public func digester() throws -> SensitiveDigester {
+    if let digester = opened.withLock({ $0.digester }) { return digester }
+    let digester = try SensitiveDigester.load(environment: variables, directory: paths.localDirectory(environment))
+    opened.withLock { $0.digester = digester }
+    return digester
+  }
+
+  /// The environment's local files: `state/<env>`, and where its charts, values files and manifests resolve.
+  public var local: LocalWorkspace {
+    LocalWorkspace(directory: paths.localDirectory(environment), sourceDirectory: paths.sourceDirectory)
+  }
+
+  /// The cloud, resolved without touching the network (a missing `clouds.yaml` stops the command before any call)
+  /// and connected on first use; the same for the whole session.
+  /// - Parameter probesIngress: whether the command sends requests to the workers' ingress ports (`generation
+  ///   verify`), so the simulator must serve them.
+  public func cloud(probesIngress: Bool = false) throws -> CloudAccess {
+    if let cloud = opened.withLock({ $0.cloud }) { return cloud }
+    let desired = try desired()
+    let access: CloudAccess
+    switch cloudChoice {
+    case .simulated(let start):
+      access = CloudAccess(
+        simulated: paths.simulatedCloudFile(environment), project: desired.project, local: local,
+        ingressPort: probesIngress ? desired.webProxies?.port ?? 30001 : nil, start: start)
+    case .named(let chosen):
+      // As the openstack CLI: an explicit choice (--cloud, then OS_CLOUD) wins over the file's default.
+      guard let name = chosen ?? variables["OS_CLOUD"].flatMap({ $0.isEmpty ? nil : $0 }) ?? desired.cloud else {
+        throw CutoverError.cloud(
+          "\(desiredStateFile) names no `cloud:` and neither --cloud nor OS_CLOUD is set; "
+            + "name a clouds.yaml entry, or use --simulate")
+      }
+      do {
+        let config = try CloudConfigLoader.load(
+          cloud: name, environment: variables, currentDirectory: FileManager.default.currentDirectoryPath,
+          homeDirectory: variables["HOME"] ?? NSHomeDirectory())
+        access = CloudAccess(config: config, local: local)
+      } catch {
+        throw CutoverError.cloud(
+          "cannot use cloud '\(name)': \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")
+      }
+    }
+    opened.withLock { $0.cloud = access }
+    return access
+  }
+
+  /// What keeps this machine from running helm and kubectl, found without the cloud: the tools on `PATH`, or nothing
+  /// for the simulated cloud, which plays them.
+  @Sendable public func kubernetesToolProblems() async -> [String] {
+    simulated ? [] : await HelmKubectlDriver().toolProblems()
+  }
+
+  /// The steps before a plan, over the state and, unless `cloud` is nil (a plan made offline), the cloud.
+  public func preparation(cloud: CloudAccess?) throws -> PlanPreparation {
+    var open: (@Sendable () async throws -> CloudClients)?
+    if let cloud { open = { try await cloud.clients() } }
+    return PlanPreparation(
+      store: try store(), cloud: open, kubernetesTools: { [self] in await kubernetesToolProblems() },
+      digester: try digester())
+  }
+
+  /// A `cutover` command line with `words`, and the options that point it at the same files and cloud as this run.
+  public func commandLine(_ words: [String]) -> String {
+    (["cutover"] + words + rerunOptions).map(Self.shellQuoted).joined(separator: " ")
+  }
+
+  /// A word as a shell reads it back: as it is when plain, else in single quotes.
+  public static func shellQuoted(_ word: String) -> String {
+    let plain = word.unicodeScalars.allSatisfy {
+      CharacterSet.alphanumerics.contains($0) || "_./=:@%+-".unicodeScalars.contains($0)
+    }
+    return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+  }
+
+  /// Runs `body` with the state open, the lock held (unless `lock` is false) and the cloud available, then closes
+  /// the cloud and gives the lock back, last, however the body ends.
+  ///
+  /// A signal or the lock lost to another run (see ``RunStopping``) cancels the body's task: it launches nothing new,
+  /// stops its children and records what it did, and the run throws saying why. Private values folders that dead
+  /// runs left behind are swept first.
+  public func run<T: Sendable>(
+    command: String, lock: Bool = true, _ body: @escaping @Sendable () async throws -> T
+  ) async throws -> T {
+    let store = try store()
+    let stop = makeStop()
+    defer { stop.finish() }
+    HelmClient.removeStaleHiddenValues()
+    let holder = lock ? try LockHolder(store: store, command: command, onLost: { _ in stop.lockLost() }) : nil
+    if let lease = holder?.lease { stop.onQuit { try? store.releaseLock(lease) } }
+    let work = Task { try await body() }
+    stop.onStop { work.cancel() }
+    let result = await work.result
+    stop.yieldToQuit()
+    await opened.withLock { $0.cloud }?.close()
+    await holder?.release()
+    if let loss = await holder?.loss { throw CutoverError.lockLost(loss) }
+    if let signal = stop.stoppingSignal, case .failure(let error) = result {
+      var message = "stopped by \(signal)"
+      if case .applyFailed = error as? CutoverError, let text = (error as? CutoverError)?.errorDescription {
+        message += ": \(text)"
+      } else {
+        message += "; the state records what was done, and the next run picks up from there"
+      }
+      throw CutoverError.interrupted(message)
+    }
+    return try result.get()
+  }
+}

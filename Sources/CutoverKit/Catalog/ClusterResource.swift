@@ -8,23 +8,43 @@ public struct ClusterResource: NamedResourceType {
 
   public static let typeName = "cluster"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let name = "name"
+    public static let templateId = "template_id"
+    public static let masterCount = "master_count"
+    public static let nodeCount = "node_count"
+    public static let flavor = "flavor"
+    public static let masterFlavor = "master_flavor"
+    public static let keypair = "keypair"
+    public static let labels = "labels"
+    public static let createTimeout = "create_timeout"
+    public static let id = "id"
+    public static let status = "status"
+    public static let statusReason = "status_reason"
+    public static let apiAddress = "api_address"
+    public static let masterAddresses = "master_addresses"
+    public static let nodeAddresses = "node_addresses"
+    public static let coeVersion = "coe_version"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("name", .forcesReplacement),
-    AttributeSchema("template_id", .forcesReplacement),
-    AttributeSchema("master_count", .forcesReplacement),
-    AttributeSchema("node_count", .updatable),
-    AttributeSchema("flavor", .forcesReplacement),
-    AttributeSchema("master_flavor", .forcesReplacement),
-    AttributeSchema("keypair", .forcesReplacement),
-    AttributeSchema("labels", .forcesReplacement),
-    AttributeSchema("create_timeout", .createOnly),
-    AttributeSchema("id", .computed(changesOnUpdate: false)),
-    AttributeSchema("status", .computed(changesOnUpdate: true)),
-    AttributeSchema("status_reason", .computed(changesOnUpdate: true)),
-    AttributeSchema("api_address", .computed(changesOnUpdate: false)),
-    AttributeSchema("master_addresses", .computed(changesOnUpdate: false)),
-    AttributeSchema("node_addresses", .computed(changesOnUpdate: true)),
-    AttributeSchema("coe_version", .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.name, .forcesReplacement),
+    AttributeSchema(Attribute.templateId, .forcesReplacement),
+    AttributeSchema(Attribute.masterCount, .forcesReplacement),
+    AttributeSchema(Attribute.nodeCount, .updatable),
+    AttributeSchema(Attribute.flavor, .forcesReplacement),
+    AttributeSchema(Attribute.masterFlavor, .forcesReplacement),
+    AttributeSchema(Attribute.keypair, .forcesReplacement),
+    AttributeSchema(Attribute.labels, .forcesReplacement),
+    AttributeSchema(Attribute.createTimeout, .createOnly),
+    AttributeSchema(Attribute.id, .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.status, .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.statusReason, .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.apiAddress, .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.masterAddresses, .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.nodeAddresses, .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.coeVersion, .computed(changesOnUpdate: false)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -33,15 +53,16 @@ public struct ClusterResource: NamedResourceType {
       let template = generation.template
       let labels = spec.labels ?? template.labels
       let values: [String: AttributeExpression] = [
-        "name": .value(.string(state.clusterName(of: generation.id))),
-        "template_id": .reference(Reference(ClusterTemplateResource.address(generation.id), "id")),
-        "master_count": .value(.int(spec.masters)),
-        "node_count": .value(.int(spec.workers)),
-        "flavor": .value(.string(spec.flavor ?? template.flavor)),
-        "master_flavor": .value(.string(spec.masterFlavor ?? template.masterFlavor)),
-        "keypair": .value(.string(spec.keypair ?? template.keypair)),
-        "labels": .value(.map(labels.mapValues(Value.string))),
-        "create_timeout": .value(.int(spec.createTimeoutMinutes)),
+        Attribute.name: .value(.string(state.clusterName(of: generation.id))),
+        Attribute.templateId: .reference(
+          Reference(ClusterTemplateResource.address(generation.id), ClusterTemplateResource.Attribute.id)),
+        Attribute.masterCount: .value(.int(spec.masters)),
+        Attribute.nodeCount: .value(.int(spec.workers)),
+        Attribute.flavor: .value(.string(spec.flavor ?? template.flavor)),
+        Attribute.masterFlavor: .value(.string(spec.masterFlavor ?? template.masterFlavor)),
+        Attribute.keypair: .value(.string(spec.keypair ?? template.keypair)),
+        Attribute.labels: .value(.map(labels.mapValues(Value.string))),
+        Attribute.createTimeout: .value(.int(spec.createTimeoutMinutes)),
       ]
       return DesiredResource(address: ResourceAddress(type: name, name: generation.id), attributes: values)
     }
@@ -59,19 +80,19 @@ public struct ClusterResource: NamedResourceType {
       id = resumed
     } else {
       let request = ClusterCreateRequest(
-        name: attributes["name"]?.stringValue ?? address.name,
-        clusterTemplateID: attributes["template_id"]?.stringValue ?? "",
-        masterCount: attributes["master_count"]?.intValue ?? 1,
-        nodeCount: attributes["node_count"]?.intValue ?? 1,
-        createTimeout: attributes["create_timeout"]?.intValue ?? 60,
-        keypair: attributes["keypair"]?.stringValue,
-        flavorID: attributes["flavor"]?.stringValue,
-        masterFlavorID: attributes["master_flavor"]?.stringValue,
-        labels: attributes["labels"]?.stringMap)
+        name: attributes[Attribute.name]?.stringValue ?? address.name,
+        clusterTemplateID: attributes[Attribute.templateId]?.stringValue ?? "",
+        masterCount: attributes[Attribute.masterCount]?.intValue ?? 1,
+        nodeCount: attributes[Attribute.nodeCount]?.intValue ?? 1,
+        createTimeout: attributes[Attribute.createTimeout]?.intValue ?? 60,
+        keypair: attributes[Attribute.keypair]?.stringValue,
+        flavorID: attributes[Attribute.flavor]?.stringValue,
+        masterFlavorID: attributes[Attribute.masterFlavor]?.stringValue,
+        labels: attributes[Attribute.labels]?.stringMap)
       id = try await context.cloud.magnum.createCluster(request)
       try await context.recordRemoteID(id)
     }
-    let timeout = Duration.seconds(60 * (attributes["create_timeout"]?.intValue ?? 60))
+    let timeout = Duration.seconds(60 * (attributes[Attribute.createTimeout]?.intValue ?? 60))
     guard let cluster = try await waitForCluster(id: id, settledBy: "CREATE", timeout: timeout, context: context) else {
       throw ResourceActionError("cluster \(id) disappeared while being created")
     }
@@ -82,11 +103,11 @@ public struct ClusterResource: NamedResourceType {
     -> AppliedResource
   {
     guard let id = prior.remoteID else { throw ResourceActionError("\(prior.address) has no recorded cluster id") }
-    let wanted = attributes["node_count"]?.intValue
+    let wanted = attributes[Attribute.nodeCount]?.intValue
     guard var current = try await context.cloud.magnum.cluster(id: id) else {
       throw ResourceActionError("cluster \(id) no longer exists in Magnum")
     }
-    let timeout = Duration.seconds(60 * (attributes["create_timeout"]?.intValue ?? 60))
+    let timeout = Duration.seconds(60 * (attributes[Attribute.createTimeout]?.intValue ?? 60))
     if current.status.hasSuffix("_IN_PROGRESS") {
       // A resize (ours, retried, or someone else's) is under way: let it settle before judging the node count.
       guard let settled = try await waitForCluster(id: id, settledBy: "UPDATE", timeout: timeout, context: context)
@@ -106,7 +127,7 @@ public struct ClusterResource: NamedResourceType {
     guard let id = prior.remoteID else { return }
     try await refuseWhileRouted(prior, context: context)
     try await context.cloud.magnum.deleteCluster(id: id)
-    let timeout = Duration.seconds(60 * (prior.attributes["create_timeout"]?.intValue ?? 60))
+    let timeout = Duration.seconds(60 * (prior.attributes[Attribute.createTimeout]?.intValue ?? 60))
     // Magnum answers 404 once the stack is gone.
     _ = try await waitForCluster(id: id, settledBy: "DELETE", timeout: timeout, context: context)
   }
@@ -141,7 +162,7 @@ public struct ClusterResource: NamedResourceType {
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
-    guard let name = attributes["name"]?.stringValue else { return nil }
+    guard let name = attributes[Attribute.name]?.stringValue else { return nil }
     let clusters = try await context.cloud.magnum.clusters()
     guard let match = clusters.first(where: { $0.name == name && !context.knownRemoteIDs.contains($0.uuid) }),
       let cluster = try await context.cloud.magnum.cluster(id: match.uuid)
@@ -159,21 +180,21 @@ public struct ClusterResource: NamedResourceType {
   }
 
   public func servingHosts(_ attributes: Attributes) -> [String] {
-    (attributes["node_addresses"]?.stringList ?? []) + (attributes["master_addresses"]?.stringList ?? [])
+    (attributes[Attribute.nodeAddresses]?.stringList ?? []) + (attributes[Attribute.masterAddresses]?.stringList ?? [])
   }
 
   /// A cluster's inputs as Magnum holds them, in this type's attribute names.
   static func inputs(of cluster: Cluster) -> Attributes {
     [
-      "name": .string(cluster.name),
-      "template_id": .string(cluster.clusterTemplateID),
-      "master_count": cluster.masterCount.map(Value.int) ?? .null,
-      "node_count": cluster.nodeCount.map(Value.int) ?? .null,
-      "flavor": cluster.flavorID.map(Value.string) ?? .null,
-      "master_flavor": cluster.masterFlavorID.map(Value.string) ?? .null,
-      "keypair": cluster.keypair.map(Value.string) ?? .null,
-      "labels": .map((cluster.labels ?? [:]).mapValues(Value.string)),
-      "create_timeout": cluster.createTimeout.map(Value.int) ?? .null,
+      Attribute.name: .string(cluster.name),
+      Attribute.templateId: .string(cluster.clusterTemplateID),
+      Attribute.masterCount: cluster.masterCount.map(Value.int) ?? .null,
+      Attribute.nodeCount: cluster.nodeCount.map(Value.int) ?? .null,
+      Attribute.flavor: cluster.flavorID.map(Value.string) ?? .null,
+      Attribute.masterFlavor: cluster.masterFlavorID.map(Value.string) ?? .null,
+      Attribute.keypair: cluster.keypair.map(Value.string) ?? .null,
+      Attribute.labels: .map((cluster.labels ?? [:]).mapValues(Value.string)),
+      Attribute.createTimeout: cluster.createTimeout.map(Value.int) ?? .null,
     ]
   }
 
@@ -217,14 +238,14 @@ public struct ClusterResource: NamedResourceType {
   /// The recorded attributes: the inputs as the user wrote them, plus what Magnum computed.
   private func applied(_ cluster: Cluster, inputs: Attributes) -> AppliedResource {
     var attributes = inputs
-    attributes["id"] = .string(cluster.uuid)
-    attributes["status"] = .string(cluster.status)
-    attributes["status_reason"] = cluster.statusReason.map(Value.string) ?? .null
-    attributes["api_address"] = cluster.apiAddress.map(Value.string) ?? .null
-    attributes["master_addresses"] = .list((cluster.masterAddresses ?? []).map(Value.string))
-    attributes["node_addresses"] = .list((cluster.nodeAddresses ?? []).map(Value.string))
-    attributes["coe_version"] = cluster.coeVersion.map(Value.string) ?? .null
-    if let count = cluster.nodeCount { attributes["node_count"] = .int(count) }
+    attributes[Attribute.id] = .string(cluster.uuid)
+    attributes[Attribute.status] = .string(cluster.status)
+    attributes[Attribute.statusReason] = cluster.statusReason.map(Value.string) ?? .null
+    attributes[Attribute.apiAddress] = cluster.apiAddress.map(Value.string) ?? .null
+    attributes[Attribute.masterAddresses] = .list((cluster.masterAddresses ?? []).map(Value.string))
+    attributes[Attribute.nodeAddresses] = .list((cluster.nodeAddresses ?? []).map(Value.string))
+    attributes[Attribute.coeVersion] = cluster.coeVersion.map(Value.string) ?? .null
+    if let count = cluster.nodeCount { attributes[Attribute.nodeCount] = .int(count) }
     return AppliedResource(remoteID: cluster.uuid, attributes: attributes)
   }
 }

@@ -7,46 +7,67 @@ public struct ClusterTemplateResource: NamedResourceType {
 
   public static let typeName = "cluster_template"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let name = "name"
+    public static let coe = "coe"
+    public static let image = "image"
+    public static let keypair = "keypair"
+    public static let flavor = "flavor"
+    public static let masterFlavor = "master_flavor"
+    public static let externalNetwork = "external_network"
+    public static let fixedNetwork = "fixed_network"
+    public static let fixedSubnet = "fixed_subnet"
+    public static let networkDriver = "network_driver"
+    public static let dockerStorageDriver = "docker_storage_driver"
+    public static let dockerVolumeSize = "docker_volume_size"
+    public static let dnsNameserver = "dns_nameserver"
+    public static let floatingIpEnabled = "floating_ip_enabled"
+    public static let masterLbEnabled = "master_lb_enabled"
+    public static let labels = "labels"
+    public static let id = "id"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("name", .forcesReplacement),
-    AttributeSchema("coe", .forcesReplacement),
-    AttributeSchema("image", .forcesReplacement),
-    AttributeSchema("keypair", .forcesReplacement),
-    AttributeSchema("flavor", .forcesReplacement),
-    AttributeSchema("master_flavor", .forcesReplacement),
-    AttributeSchema("external_network", .forcesReplacement),
-    AttributeSchema("fixed_network", .forcesReplacement),
-    AttributeSchema("fixed_subnet", .forcesReplacement),
-    AttributeSchema("network_driver", .forcesReplacement),
-    AttributeSchema("docker_storage_driver", .forcesReplacement),
-    AttributeSchema("docker_volume_size", .forcesReplacement),
-    AttributeSchema("dns_nameserver", .forcesReplacement),
-    AttributeSchema("floating_ip_enabled", .forcesReplacement),
-    AttributeSchema("master_lb_enabled", .forcesReplacement),
-    AttributeSchema("labels", .forcesReplacement),
-    AttributeSchema("id", .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.name, .forcesReplacement),
+    AttributeSchema(Attribute.coe, .forcesReplacement),
+    AttributeSchema(Attribute.image, .forcesReplacement),
+    AttributeSchema(Attribute.keypair, .forcesReplacement),
+    AttributeSchema(Attribute.flavor, .forcesReplacement),
+    AttributeSchema(Attribute.masterFlavor, .forcesReplacement),
+    AttributeSchema(Attribute.externalNetwork, .forcesReplacement),
+    AttributeSchema(Attribute.fixedNetwork, .forcesReplacement),
+    AttributeSchema(Attribute.fixedSubnet, .forcesReplacement),
+    AttributeSchema(Attribute.networkDriver, .forcesReplacement),
+    AttributeSchema(Attribute.dockerStorageDriver, .forcesReplacement),
+    AttributeSchema(Attribute.dockerVolumeSize, .forcesReplacement),
+    AttributeSchema(Attribute.dnsNameserver, .forcesReplacement),
+    AttributeSchema(Attribute.floatingIpEnabled, .forcesReplacement),
+    AttributeSchema(Attribute.masterLbEnabled, .forcesReplacement),
+    AttributeSchema(Attribute.labels, .forcesReplacement),
+    AttributeSchema(Attribute.id, .computed(changesOnUpdate: false)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
     state.generations.map { generation in
       let spec = generation.template
       let values: Attributes = [
-        "name": .string(state.clusterName(of: generation.id)),
-        "coe": .string(spec.coe),
-        "image": .string(spec.image),
-        "keypair": .string(spec.keypair),
-        "flavor": .string(spec.flavor),
-        "master_flavor": .string(spec.masterFlavor),
-        "external_network": .string(spec.externalNetwork),
-        "fixed_network": spec.fixedNetwork.map(Value.string) ?? .null,
-        "fixed_subnet": spec.fixedSubnet.map(Value.string) ?? .null,
-        "network_driver": spec.networkDriver.map(Value.string) ?? .null,
-        "docker_storage_driver": spec.dockerStorageDriver.map(Value.string) ?? .null,
-        "docker_volume_size": spec.dockerVolumeSize.map(Value.int) ?? .null,
-        "dns_nameserver": spec.dnsNameserver.map(Value.string) ?? .null,
-        "floating_ip_enabled": .bool(spec.floatingIPEnabled),
-        "master_lb_enabled": .bool(spec.masterLBEnabled),
-        "labels": .map(spec.labels.mapValues(Value.string)),
+        Attribute.name: .string(state.clusterName(of: generation.id)),
+        Attribute.coe: .string(spec.coe),
+        Attribute.image: .string(spec.image),
+        Attribute.keypair: .string(spec.keypair),
+        Attribute.flavor: .string(spec.flavor),
+        Attribute.masterFlavor: .string(spec.masterFlavor),
+        Attribute.externalNetwork: .string(spec.externalNetwork),
+        Attribute.fixedNetwork: spec.fixedNetwork.map(Value.string) ?? .null,
+        Attribute.fixedSubnet: spec.fixedSubnet.map(Value.string) ?? .null,
+        Attribute.networkDriver: spec.networkDriver.map(Value.string) ?? .null,
+        Attribute.dockerStorageDriver: spec.dockerStorageDriver.map(Value.string) ?? .null,
+        Attribute.dockerVolumeSize: spec.dockerVolumeSize.map(Value.int) ?? .null,
+        Attribute.dnsNameserver: spec.dnsNameserver.map(Value.string) ?? .null,
+        Attribute.floatingIpEnabled: .bool(spec.floatingIPEnabled),
+        Attribute.masterLbEnabled: .bool(spec.masterLBEnabled),
+        Attribute.labels: .map(spec.labels.mapValues(Value.string)),
       ]
       return DesiredResource(
         address: ResourceAddress(type: name, name: generation.id),
@@ -68,22 +89,22 @@ public struct ClusterTemplateResource: NamedResourceType {
       return applied(template, inputs: attributes)
     }
     let request = ClusterTemplateCreateRequest(
-      name: attributes["name"]?.stringValue ?? address.name,
-      coe: attributes["coe"]?.stringValue ?? "kubernetes",
-      imageID: attributes["image"]?.stringValue ?? "",
-      keypairID: attributes["keypair"]?.stringValue ?? "",
-      flavorID: attributes["flavor"]?.stringValue ?? "",
-      masterFlavorID: attributes["master_flavor"]?.stringValue,
-      externalNetworkID: attributes["external_network"]?.stringValue,
-      fixedNetwork: attributes["fixed_network"]?.stringValue,
-      fixedSubnet: attributes["fixed_subnet"]?.stringValue,
-      networkDriver: attributes["network_driver"]?.stringValue,
-      dockerStorageDriver: attributes["docker_storage_driver"]?.stringValue,
-      dockerVolumeSize: attributes["docker_volume_size"]?.intValue,
-      dnsNameserver: attributes["dns_nameserver"]?.stringValue,
-      floatingIPEnabled: attributes["floating_ip_enabled"]?.boolValue,
-      masterLBEnabled: attributes["master_lb_enabled"]?.boolValue,
-      labels: attributes["labels"]?.stringMap ?? [:])
+      name: attributes[Attribute.name]?.stringValue ?? address.name,
+      coe: attributes[Attribute.coe]?.stringValue ?? "kubernetes",
+      imageID: attributes[Attribute.image]?.stringValue ?? "",
+      keypairID: attributes[Attribute.keypair]?.stringValue ?? "",
+      flavorID: attributes[Attribute.flavor]?.stringValue ?? "",
+      masterFlavorID: attributes[Attribute.masterFlavor]?.stringValue,
+      externalNetworkID: attributes[Attribute.externalNetwork]?.stringValue,
+      fixedNetwork: attributes[Attribute.fixedNetwork]?.stringValue,
+      fixedSubnet: attributes[Attribute.fixedSubnet]?.stringValue,
+      networkDriver: attributes[Attribute.networkDriver]?.stringValue,
+      dockerStorageDriver: attributes[Attribute.dockerStorageDriver]?.stringValue,
+      dockerVolumeSize: attributes[Attribute.dockerVolumeSize]?.intValue,
+      dnsNameserver: attributes[Attribute.dnsNameserver]?.stringValue,
+      floatingIPEnabled: attributes[Attribute.floatingIpEnabled]?.boolValue,
+      masterLBEnabled: attributes[Attribute.masterLbEnabled]?.boolValue,
+      labels: attributes[Attribute.labels]?.stringMap ?? [:])
     let template = try await context.cloud.magnum.createClusterTemplate(request)
     try await context.recordRemoteID(template.uuid)
     return applied(template, inputs: attributes)
@@ -110,7 +131,7 @@ public struct ClusterTemplateResource: NamedResourceType {
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
-    guard let name = attributes["name"]?.stringValue else { return nil }
+    guard let name = attributes[Attribute.name]?.stringValue else { return nil }
     let templates = try await context.cloud.magnum.clusterTemplates()
     guard let match = templates.first(where: { $0.name == name && !context.knownRemoteIDs.contains($0.uuid) }) else {
       return nil
@@ -132,29 +153,29 @@ public struct ClusterTemplateResource: NamedResourceType {
   static func inputs(of template: ClusterTemplate) -> Attributes {
     func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }
     return [
-      "name": .string(template.name),
-      "coe": .string(template.coe),
-      "image": .string(template.imageID),
-      "keypair": .string(template.keypairID),
-      "flavor": .string(template.flavorID),
-      "master_flavor": optional(template.masterFlavorID),
-      "external_network": optional(template.externalNetworkID),
-      "fixed_network": optional(template.fixedNetwork),
-      "fixed_subnet": optional(template.fixedSubnet),
-      "network_driver": optional(template.networkDriver),
-      "docker_storage_driver": optional(template.dockerStorageDriver),
-      "docker_volume_size": template.dockerVolumeSize.map(Value.int) ?? .null,
-      "dns_nameserver": optional(template.dnsNameserver),
-      "floating_ip_enabled": .bool(template.floatingIPEnabled ?? false),
-      "master_lb_enabled": .bool(template.masterLBEnabled ?? false),
-      "labels": .map(template.labels.mapValues(Value.string)),
+      Attribute.name: .string(template.name),
+      Attribute.coe: .string(template.coe),
+      Attribute.image: .string(template.imageID),
+      Attribute.keypair: .string(template.keypairID),
+      Attribute.flavor: .string(template.flavorID),
+      Attribute.masterFlavor: optional(template.masterFlavorID),
+      Attribute.externalNetwork: optional(template.externalNetworkID),
+      Attribute.fixedNetwork: optional(template.fixedNetwork),
+      Attribute.fixedSubnet: optional(template.fixedSubnet),
+      Attribute.networkDriver: optional(template.networkDriver),
+      Attribute.dockerStorageDriver: optional(template.dockerStorageDriver),
+      Attribute.dockerVolumeSize: template.dockerVolumeSize.map(Value.int) ?? .null,
+      Attribute.dnsNameserver: optional(template.dnsNameserver),
+      Attribute.floatingIpEnabled: .bool(template.floatingIPEnabled ?? false),
+      Attribute.masterLbEnabled: .bool(template.masterLBEnabled ?? false),
+      Attribute.labels: .map(template.labels.mapValues(Value.string)),
     ]
   }
 
   /// The recorded attributes: the inputs as the user wrote them, plus what Magnum computed.
   private func applied(_ template: ClusterTemplate, inputs: Attributes) -> AppliedResource {
     var attributes = inputs
-    attributes["id"] = .string(template.uuid)
+    attributes[Attribute.id] = .string(template.uuid)
     return AppliedResource(remoteID: template.uuid, attributes: attributes)
   }
 }

@@ -7,13 +7,22 @@ public struct FloatingIPResource: NamedResourceType {
 
   public static let typeName = "floating_ip"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let address = "address"
+    public static let network = "network"
+    public static let portId = "port_id"
+    public static let fixedIp = "fixed_ip"
+    public static let id = "id"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("address", .forcesReplacement),
+    AttributeSchema(Attribute.address, .forcesReplacement),
     // Sent at create only: the address names the floating IP, and a network given by id or by name is the same one.
-    AttributeSchema("network", .createOnly),
-    AttributeSchema("port_id", .updatable),
-    AttributeSchema("fixed_ip", .updatable),
-    AttributeSchema("id", .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.network, .createOnly),
+    AttributeSchema(Attribute.portId, .updatable),
+    AttributeSchema(Attribute.fixedIp, .updatable),
+    AttributeSchema(Attribute.id, .computed(changesOnUpdate: false)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -24,17 +33,17 @@ public struct FloatingIPResource: NamedResourceType {
       DesiredResource(
         address: ResourceAddress(type: name, name: balancer.name),
         attributes: [
-          "address": .value(.string(address)),
-          "network": .value(.string(network)),
-          "port_id": .reference(Reference(port, "id")),
-          "fixed_ip": .value(.string(balancer.vip)),
+          Attribute.address: .value(.string(address)),
+          Attribute.network: .value(.string(network)),
+          Attribute.portId: .reference(Reference(port, VIPPortResource.Attribute.id)),
+          Attribute.fixedIp: .value(.string(balancer.vip)),
         ])
     ]
   }
 
   public func generation(of address: ResourceAddress) -> String? { nil }
 
-  public var nameAttribute: String { "address" }
+  public var nameAttribute: String { Attribute.address }
 
   /// A released public address may go to another project, and asking Neutron for a given one is admin-only.
   public var onlyDestroyDeletes: Bool { true }
@@ -47,7 +56,7 @@ public struct FloatingIPResource: NamedResourceType {
   public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
   {
-    guard let network = attributes["network"]?.stringValue else {
+    guard let network = attributes[Attribute.network]?.stringValue else {
       throw ResourceActionError("\(address) needs an external network")
     }
     if let resumed = context.resumeRemoteID, let existing = try await context.cloud.neutron.floatingIP(id: resumed) {
@@ -56,8 +65,9 @@ public struct FloatingIPResource: NamedResourceType {
     let created = try await context.cloud.neutron.createFloatingIP(
       FloatingIPCreateRequest(
         floatingNetworkID: try await NetworkLookup.networkID(network, context: context),
-        floatingIPAddress: attributes["address"]?.stringValue, portID: attributes["port_id"]?.stringValue,
-        fixedIPAddress: attributes["fixed_ip"]?.stringValue, description: "Managed by Cutover: the public VIP"))
+        floatingIPAddress: attributes[Attribute.address]?.stringValue,
+        portID: attributes[Attribute.portId]?.stringValue,
+        fixedIPAddress: attributes[Attribute.fixedIp]?.stringValue, description: "Managed by Cutover: the public VIP"))
     try await context.recordRemoteID(created.id)
     return try await associate(created, attributes: attributes, network: network, context: context)
   }
@@ -68,7 +78,7 @@ public struct FloatingIPResource: NamedResourceType {
     guard let id = prior.remoteID, let current = try await context.cloud.neutron.floatingIP(id: id) else {
       throw ResourceActionError("\(prior.address) no longer exists in Neutron")
     }
-    let network = prior.attributes["network"]?.stringValue ?? current.floatingNetworkID
+    let network = prior.attributes[Attribute.network]?.stringValue ?? current.floatingNetworkID
     return try await associate(current, attributes: attributes, network: network, context: context)
   }
 
@@ -81,16 +91,16 @@ public struct FloatingIPResource: NamedResourceType {
     guard let id = prior.remoteID, let current = try await context.cloud.neutron.floatingIP(id: id) else {
       return nil
     }
-    return applied(current, network: prior.attributes["network"]?.stringValue ?? current.floatingNetworkID)
+    return applied(current, network: prior.attributes[Attribute.network]?.stringValue ?? current.floatingNetworkID)
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
-    guard let address = attributes["address"]?.stringValue else { return nil }
+    guard let address = attributes[Attribute.address]?.stringValue else { return nil }
     guard
       let found = try await context.cloud.neutron.floatingIPs(address: address)
         .first(where: { !context.knownRemoteIDs.contains($0.id) })
     else { return nil }
-    return applied(found, network: attributes["network"]?.stringValue ?? found.floatingNetworkID)
+    return applied(found, network: attributes[Attribute.network]?.stringValue ?? found.floatingNetworkID)
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
@@ -108,7 +118,7 @@ public struct FloatingIPResource: NamedResourceType {
   private func associate(_ current: FloatingIP, attributes: Attributes, network: String, context: ActionContext)
     async throws -> AppliedResource
   {
-    let wanted = attributes["port_id"]?.stringValue
+    let wanted = attributes[Attribute.portId]?.stringValue
     guard current.portID != wanted else { return applied(current, network: network) }
     let associated = try await context.cloud.neutron.associateFloatingIP(id: current.id, portID: wanted)
     return applied(associated, network: network)
@@ -116,10 +126,11 @@ public struct FloatingIPResource: NamedResourceType {
 
   private func applied(_ found: FloatingIP, network: String) -> AppliedResource {
     var attributes: Attributes = [
-      "address": .string(found.floatingIPAddress), "network": .string(network), "id": .string(found.id),
+      Attribute.address: .string(found.floatingIPAddress), Attribute.network: .string(network),
+      Attribute.id: .string(found.id),
     ]
-    if let port = found.portID { attributes["port_id"] = .string(port) }
-    if let fixed = found.fixedIPAddress { attributes["fixed_ip"] = .string(fixed) }
+    if let port = found.portID { attributes[Attribute.portId] = .string(port) }
+    if let fixed = found.fixedIPAddress { attributes[Attribute.fixedIp] = .string(fixed) }
     return AppliedResource(remoteID: found.id, attributes: attributes)
   }
 }

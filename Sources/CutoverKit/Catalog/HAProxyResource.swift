@@ -10,16 +10,29 @@ public struct HAProxyResource: RenderedConfigResource, NamedResourceType {
   public static let typeName = "haproxy"
   public var switchRole: SwitchRole { .routesTraffic }
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let host = "host"
+    public static let address = "address"
+    public static let frontends = "frontends"
+    public static let controlPlane = "control_plane"
+    public static let ingress = "ingress"
+    public static let deliver = "deliver"
+    public static let onDisk = "on_disk"
+    public static let path = "path"
+    public static let renderedSha256 = "rendered_sha256"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("host", .forcesReplacement),
-    AttributeSchema("address", .updatable),
-    AttributeSchema("frontends", .updatable),
-    AttributeSchema("control_plane", .updatable),
-    AttributeSchema("ingress", .updatable),
-    AttributeSchema("deliver", .updatable),
-    AttributeSchema("on_disk", .updatable),
-    AttributeSchema("path", .computed(changesOnUpdate: false)),
-    AttributeSchema("rendered_sha256", .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.host, .forcesReplacement),
+    AttributeSchema(Attribute.address, .updatable),
+    AttributeSchema(Attribute.frontends, .updatable),
+    AttributeSchema(Attribute.controlPlane, .updatable),
+    AttributeSchema(Attribute.ingress, .updatable),
+    AttributeSchema(Attribute.deliver, .updatable),
+    AttributeSchema(Attribute.onDisk, .updatable),
+    AttributeSchema(Attribute.path, .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.renderedSha256, .computed(changesOnUpdate: true)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -31,31 +44,32 @@ public struct HAProxyResource: RenderedConfigResource, NamedResourceType {
       })
     return balancer.hosts.map { host in
       var attributes: [String: AttributeExpression] = [
-        "host": .value(.string(host.name)),
-        "address": .value(.string(host.address)),
-        "frontends": .value(frontends),
-        "control_plane": .reference(Reference(cluster, "master_addresses")),
-        "ingress": .reference(Reference(cluster, "node_addresses")),
-        "on_disk": .value(.string(RenderedConfig.asRendered)),
+        Attribute.host: .value(.string(host.name)),
+        Attribute.address: .value(.string(host.address)),
+        Attribute.frontends: .value(frontends),
+        Attribute.controlPlane: .reference(Reference(cluster, ClusterResource.Attribute.masterAddresses)),
+        Attribute.ingress: .reference(Reference(cluster, ClusterResource.Attribute.nodeAddresses)),
+        Attribute.onDisk: .value(.string(RenderedConfig.asRendered)),
       ]
-      if let deliver = host.deliver ?? balancer.deliver { attributes["deliver"] = .value(.string(deliver)) }
+      if let deliver = host.deliver ?? balancer.deliver { attributes[Attribute.deliver] = .value(.string(deliver)) }
       return DesiredResource(address: ResourceAddress(type: name, name: host.name), attributes: attributes)
     }
   }
 
   public func routedHosts(_ attributes: Attributes) -> [String] {
-    (attributes["control_plane"]?.stringList ?? []) + (attributes["ingress"]?.stringList ?? [])
+    (attributes[Attribute.controlPlane]?.stringList ?? []) + (attributes[Attribute.ingress]?.stringList ?? [])
   }
 
   // MARK: - Rendering
 
   /// The configuration the attributes describe.
   static func config(_ attributes: Attributes, host: String) -> HAProxyConfig {
-    let frontends = (attributes["frontends"]?.listValue ?? []).compactMap { entry -> HAProxyConfig.Frontend? in
+    let frontends = (attributes[Attribute.frontends]?.listValue ?? []).compactMap { entry -> HAProxyConfig.Frontend? in
       guard let map = entry.mapValue, let listen = map["listen"]?.intValue, let target = map["to"]?.stringValue,
         let port = map["port"]?.intValue
       else { return nil }
-      let servers = attributes[target == "control_plane" ? "control_plane" : "ingress"]?.stringList ?? []
+      let servers =
+        attributes[target == Attribute.controlPlane ? Attribute.controlPlane : Attribute.ingress]?.stringList ?? []
       return HAProxyConfig.Frontend(listen: listen, target: target, port: port, servers: servers)
     }
     return HAProxyConfig(host: host, frontends: frontends)
@@ -73,14 +87,14 @@ public struct HAProxyResource: RenderedConfigResource, NamedResourceType {
     }
     let text = config.render()
     let id = try await RenderedConfig.apply(
-      kind: name, host: host, address: attributes["address"]?.stringValue, file: "haproxy.cfg", text: text,
-      deliver: attributes["deliver"]?.stringValue, check: { try await DaemonConfigCheck().check(config) },
+      kind: name, host: host, address: attributes[Attribute.address]?.stringValue, file: "haproxy.cfg", text: text,
+      deliver: attributes[Attribute.deliver]?.stringValue, check: { try await DaemonConfigCheck().check(config) },
       context: context)
     try await context.recordRemoteID(id)
     var result = attributes
-    result["on_disk"] = .string(RenderedConfig.asRendered)
-    result["path"] = .string(LocalWorkspace.display(try context.local.path(ofID: id)))
-    result["rendered_sha256"] = .string(FileDigest.sha256(Data(text.utf8)))
+    result[Attribute.onDisk] = .string(RenderedConfig.asRendered)
+    result[Attribute.path] = .string(LocalWorkspace.display(try context.local.path(ofID: id)))
+    result[Attribute.renderedSha256] = .string(FileDigest.sha256(Data(text.utf8)))
     return AppliedResource(remoteID: id, attributes: result)
   }
 }

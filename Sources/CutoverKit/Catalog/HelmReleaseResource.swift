@@ -14,35 +14,59 @@ public struct HelmReleaseResource: NamedResourceType {
 
   public static let typeName = "helm_release"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let clusterId = "cluster_id"
+    public static let release = "release"
+    public static let namespace = "namespace"
+    public static let chart = "chart"
+    public static let repositories = "repositories"
+    public static let version = "version"
+    public static let chartSha256 = "chart_sha256"
+    public static let values = "values"
+    public static let valuesSha256 = "values_sha256"
+    public static let set = "set"
+    public static let setSensitive = "set_sensitive"
+    public static let status = "status"
+    public static let valuesOnCluster = "values_on_cluster"
+    public static let timeout = "timeout"
+    public static let wait = "wait"
+    public static let dependencyUpdate = "dependency_update"
+    public static let revision = "revision"
+    public static let chartVersion = "chart_version"
+    public static let lastDeployed = "last_deployed"
+    public static let valuesFingerprint = "values_fingerprint"
+  }
+
   /// What `values_on_cluster` says while the release runs with the values Cutover deployed.
   static let asDeployed = "as deployed"
   /// What it says when they differ (a `helm upgrade --set …` by hand).
   static let changedOutside = "changed outside Cutover"
 
   public let schema = ResourceSchema([
-    AttributeSchema("cluster_id", .updatable),
-    AttributeSchema("release", .forcesReplacement),
-    AttributeSchema("namespace", .forcesReplacement),
-    AttributeSchema("chart", .updatable),
-    AttributeSchema("repositories", .createOnly),
-    AttributeSchema("version", .updatable),
+    AttributeSchema(Attribute.clusterId, .updatable),
+    AttributeSchema(Attribute.release, .forcesReplacement),
+    AttributeSchema(Attribute.namespace, .forcesReplacement),
+    AttributeSchema(Attribute.chart, .updatable),
+    AttributeSchema(Attribute.repositories, .createOnly),
+    AttributeSchema(Attribute.version, .updatable),
     // A local chart's files and the values files may hold secrets (PAWS keeps some in both): keyed digests.
-    AttributeSchema("chart_sha256", .updatable, keyed: true),
-    AttributeSchema("values", .updatable),
-    AttributeSchema("values_sha256", .updatable, keyed: true),
-    AttributeSchema("set", .updatable),
-    AttributeSchema("set_sensitive", .updatable, sensitive: true),
-    AttributeSchema("status", .updatable),
-    AttributeSchema("values_on_cluster", .updatable),
-    AttributeSchema("timeout", .createOnly),
-    AttributeSchema("wait", .createOnly),
-    AttributeSchema("dependency_update", .createOnly),
-    AttributeSchema("revision", .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.chartSha256, .updatable, keyed: true),
+    AttributeSchema(Attribute.values, .updatable),
+    AttributeSchema(Attribute.valuesSha256, .updatable, keyed: true),
+    AttributeSchema(Attribute.set, .updatable),
+    AttributeSchema(Attribute.setSensitive, .updatable, sensitive: true),
+    AttributeSchema(Attribute.status, .updatable),
+    AttributeSchema(Attribute.valuesOnCluster, .updatable),
+    AttributeSchema(Attribute.timeout, .createOnly),
+    AttributeSchema(Attribute.wait, .createOnly),
+    AttributeSchema(Attribute.dependencyUpdate, .createOnly),
+    AttributeSchema(Attribute.revision, .computed(changesOnUpdate: true)),
     // The chart version the cluster reported after the last deploy (`~4.14` resolves to 4.14.3).
-    AttributeSchema("chart_version", .computed(changesOnUpdate: true)),
-    AttributeSchema("last_deployed", .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.chartVersion, .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.lastDeployed, .computed(changesOnUpdate: true)),
     // A digest over every value the release runs with, the secrets' included: never printed.
-    AttributeSchema("values_fingerprint", .computed(changesOnUpdate: true), sensitive: true),
+    AttributeSchema(Attribute.valuesFingerprint, .computed(changesOnUpdate: true), sensitive: true),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -65,28 +89,28 @@ public struct HelmReleaseResource: NamedResourceType {
           }
         }
         var attributes: [String: AttributeExpression] = [
-          "cluster_id": .reference(Reference(cluster, "id")),
-          "release": .value(.string(release.name)),
-          "namespace": .value(.string(release.namespace)),
-          "chart": .value(.string(release.chart)),
-          "values": .value(.list(release.values.map(Value.string))),
-          "set": .value(.map(shown)),
-          "status": .value(.string("deployed")),
-          "values_on_cluster": .value(.string(Self.asDeployed)),
-          "wait": .value(.bool(release.wait)),
-          "dependency_update": .value(.bool(release.dependencyUpdate)),
+          Attribute.clusterId: .reference(Reference(cluster, ClusterResource.Attribute.id)),
+          Attribute.release: .value(.string(release.name)),
+          Attribute.namespace: .value(.string(release.namespace)),
+          Attribute.chart: .value(.string(release.chart)),
+          Attribute.values: .value(.list(release.values.map(Value.string))),
+          Attribute.set: .value(.map(shown)),
+          Attribute.status: .value(.string("deployed")),
+          Attribute.valuesOnCluster: .value(.string(Self.asDeployed)),
+          Attribute.wait: .value(.bool(release.wait)),
+          Attribute.dependencyUpdate: .value(.bool(release.dependencyUpdate)),
         ]
-        if let version = release.version { attributes["version"] = .value(.string(version)) }
+        if let version = release.version { attributes[Attribute.version] = .value(.string(version)) }
         if !state.helmRepositories.isEmpty {
-          attributes["repositories"] = .value(.map(state.helmRepositories.mapValues(Value.string)))
+          attributes[Attribute.repositories] = .value(.map(state.helmRepositories.mapValues(Value.string)))
         }
-        if let chart = release.chartSHA256 { attributes["chart_sha256"] = .value(.string(chart)) }
+        if let chart = release.chartSHA256 { attributes[Attribute.chartSha256] = .value(.string(chart)) }
         if let digests = release.valuesSHA256 {
-          attributes["values_sha256"] = .value(.list(digests.map(Value.string)))
+          attributes[Attribute.valuesSha256] = .value(.list(digests.map(Value.string)))
         }
         // Carried whole for the deploy; state and plans hold only its digest.
-        if !hidden.isEmpty { attributes["set_sensitive"] = .value(.map(hidden)) }
-        if let minutes = release.timeoutMinutes { attributes["timeout"] = .value(.int(minutes)) }
+        if !hidden.isEmpty { attributes[Attribute.setSensitive] = .value(.map(hidden)) }
+        if let minutes = release.timeoutMinutes { attributes[Attribute.timeout] = .value(.int(minutes)) }
         let order = [kubeconfig] + manifests + (previous.map { [$0] } ?? [])
         previous = address
         return DesiredResource(address: address, attributes: attributes, dependsOn: order)
@@ -103,7 +127,7 @@ public struct HelmReleaseResource: NamedResourceType {
     address.name.split(separator: ".", maxSplits: 1).first.map(String.init)
   }
 
-  public var nameAttribute: String { "release" }
+  public var nameAttribute: String { Attribute.release }
 
   // MARK: - Actions
 
@@ -127,7 +151,7 @@ public struct HelmReleaseResource: NamedResourceType {
     let cluster = try Self.cluster(attributes, address: address, context: context)
     let deployment = try Self.deployment(attributes, context: context)
     // A saved plan holds digests: the files must still be the ones planned, or helm would deploy something unseen.
-    if let planned = attributes["values_sha256"]?.stringList {
+    if let planned = attributes[Attribute.valuesSha256]?.stringList {
       let current = try deployment.request.valuesFiles.map { file in
         try Self.digest(ofValuesFile: file, context: context)
       }
@@ -157,7 +181,7 @@ public struct HelmReleaseResource: NamedResourceType {
         "cannot uninstall \(prior.address) while its cluster is \(status); apply again once it settles")
     case .ready(let ready): cluster = ready
     }
-    let timeout = prior.attributes["timeout"]?.intValue.map { Duration.seconds($0 * 60) }
+    let timeout = prior.attributes[Attribute.timeout]?.intValue.map { Duration.seconds($0 * 60) }
     do {
       try await context.cloud.kubernetes.uninstall(
         name: Self.releaseName(prior), namespace: Self.namespace(prior), timeout: timeout, on: cluster,
@@ -187,15 +211,15 @@ public struct HelmReleaseResource: NamedResourceType {
     }
     guard let deployed else { return nil }
     var attributes = Self.recorded(
-      prior.attributes, deployed, fingerprint: prior.attributes["values_fingerprint"]?.stringValue,
+      prior.attributes, deployed, fingerprint: prior.attributes[Attribute.valuesFingerprint]?.stringValue,
       digester: context.digester)
     // A chart upgraded or downgraded by hand: the cluster runs another version than the deploy left, which a plan
     // shows as `version` changing back (the desired text may be a range, so it is the deployed version compared).
-    if prior.attributes["version"] != nil, let version = deployed.version,
-      let deployedVersion = prior.attributes["chart_version"]?.stringValue, version != deployedVersion
+    if prior.attributes[Attribute.version] != nil, let version = deployed.version,
+      let deployedVersion = prior.attributes[Attribute.chartVersion]?.stringValue, version != deployedVersion
     {
-      attributes["version"] = .string(version)
-      attributes["chart_version"] = .string(version)
+      attributes[Attribute.version] = .string(version)
+      attributes[Attribute.chartVersion] = .string(version)
     }
     return AppliedResource(
       remoteID: prior.remoteID ?? "\(deployed.namespace)/\(deployed.name)", attributes: attributes)
@@ -214,38 +238,38 @@ public struct HelmReleaseResource: NamedResourceType {
     _ inputs: Attributes, _ deployed: DeployedRelease, fingerprint: String?, digester: SensitiveDigester
   ) -> Attributes {
     var result = inputs
-    result["status"] = .string(deployed.status)
-    result["revision"] = .int(deployed.revision)
-    if fingerprint == nil, let version = deployed.version { result["chart_version"] = .string(version) }
+    result[Attribute.status] = .string(deployed.status)
+    result[Attribute.revision] = .int(deployed.revision)
+    if fingerprint == nil, let version = deployed.version { result[Attribute.chartVersion] = .string(version) }
     if let date = deployed.lastDeployed {
-      result["last_deployed"] = .string(ISO8601DateFormatter().string(from: date))
+      result[Attribute.lastDeployed] = .string(ISO8601DateFormatter().string(from: date))
     }
     let current = deployed.valuesFingerprint.map(Value.string) ?? .null
     if let fingerprint {
       // State holds the fingerprint's digest (it is sensitive); a fresh deploy's result holds the fingerprint.
       let same =
         current == .null || current.stringValue == fingerprint || digester.digest(current).stringValue == fingerprint
-      result["values_on_cluster"] = .string(same ? asDeployed : changedOutside)
+      result[Attribute.valuesOnCluster] = .string(same ? asDeployed : changedOutside)
     } else {
-      result["values_fingerprint"] = current
-      result["values_on_cluster"] = .string(asDeployed)
+      result[Attribute.valuesFingerprint] = current
+      result[Attribute.valuesOnCluster] = .string(asDeployed)
     }
     return result
   }
 
   static func releaseName(_ prior: RecordedResource) -> String {
-    prior.attributes["release"]?.stringValue
+    prior.attributes[Attribute.release]?.stringValue
       ?? String(prior.address.name.split(separator: ".", maxSplits: 1).last ?? "")
   }
 
   static func namespace(_ prior: RecordedResource) -> String {
-    prior.attributes["namespace"]?.stringValue ?? "default"
+    prior.attributes[Attribute.namespace]?.stringValue ?? "default"
   }
 
   /// What the driver is asked to deploy.
   static func deployment(_ attributes: Attributes, context: ActionContext) throws -> ReleaseDeployment {
-    var set = attributes["set"]?.mapValue ?? [:]
-    let hidden = attributes["set_sensitive"]
+    var set = attributes[Attribute.set]?.mapValue ?? [:]
+    let hidden = attributes[Attribute.setSensitive]
     if let hidden, SensitiveDigester.isDigest(hidden) {
       throw ResourceActionError(
         "the sensitive set: values are not known here (the plan holds their digest); plan again")
@@ -253,23 +277,24 @@ public struct HelmReleaseResource: NamedResourceType {
     for (key, value) in hidden?.mapValue ?? [:] { set[key] = value }
     let base = try context.local.sources()
     var request = HelmReleaseRequest(
-      name: attributes["release"]?.stringValue ?? "", chart: attributes["chart"]?.stringValue ?? "",
-      version: attributes["version"]?.stringValue, namespace: attributes["namespace"]?.stringValue ?? "default",
-      valuesFiles: (attributes["values"]?.stringList ?? []).map { SourceFiles.resolve($0, in: base) }, set: set,
-      timeout: attributes["timeout"]?.intValue.map { .seconds($0 * 60) },
-      wait: attributes["wait"]?.boolValue ?? true, rollbackOnFailure: true,
-      dependencyUpdate: attributes["dependency_update"]?.boolValue ?? false,
+      name: attributes[Attribute.release]?.stringValue ?? "", chart: attributes[Attribute.chart]?.stringValue ?? "",
+      version: attributes[Attribute.version]?.stringValue,
+      namespace: attributes[Attribute.namespace]?.stringValue ?? "default",
+      valuesFiles: (attributes[Attribute.values]?.stringList ?? []).map { SourceFiles.resolve($0, in: base) }, set: set,
+      timeout: attributes[Attribute.timeout]?.intValue.map { .seconds($0 * 60) },
+      wait: attributes[Attribute.wait]?.boolValue ?? true, rollbackOnFailure: true,
+      dependencyUpdate: attributes[Attribute.dependencyUpdate]?.boolValue ?? false,
       sensitiveKeys: (hidden?.mapValue ?? [:]).keys.sorted())
     // Helm gets the paths Cutover digested, resolved as Cutover resolves them (no shell expands a `~`).
     if request.isLocalChart { request.chart = SourceFiles.resolve(request.chart, in: base) }
     // What the deploy ran with, as keyed digests: the cluster side records them (the simulator does), and they
     // cover secrets.
     let files = Value.list(
-      (attributes["values_sha256"]?.listValue ?? []) + (attributes["chart_sha256"].map { [$0] } ?? []))
+      (attributes[Attribute.valuesSha256]?.listValue ?? []) + (attributes[Attribute.chartSha256].map { [$0] } ?? []))
     return ReleaseDeployment(
       request: request, valuesSHA256: context.digester.digest(files).stringValue ?? "",
       setSHA256: context.digester.digest(.map(set)).stringValue ?? "", workingDirectory: base,
-      repositories: (attributes["repositories"]?.mapValue ?? [:]).compactMapValues(\.stringValue))
+      repositories: (attributes[Attribute.repositories]?.mapValue ?? [:]).compactMapValues(\.stringValue))
   }
 
   static func digest(ofValuesFile file: String, context: ActionContext) throws -> String {
@@ -287,7 +312,7 @@ public struct HelmReleaseResource: NamedResourceType {
   static func cluster(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) throws
     -> KubernetesCluster
   {
-    guard let id = attributes["cluster_id"]?.stringValue else {
+    guard let id = attributes[Attribute.clusterId]?.stringValue else {
       throw ResourceActionError("\(address) needs the id of its generation's cluster")
     }
     guard let generation = address.name.split(separator: ".", maxSplits: 1).first.map(String.init) else {
@@ -309,7 +334,7 @@ public struct HelmReleaseResource: NamedResourceType {
   static func clusterState(_ attributes: Attributes, address: ResourceAddress, context: ActionContext)
     async throws -> ClusterState
   {
-    guard let id = attributes["cluster_id"]?.stringValue,
+    guard let id = attributes[Attribute.clusterId]?.stringValue,
       let found = try await context.cloud.magnum.cluster(id: id),
       !found.status.hasPrefix("DELETE"), found.status != "CREATE_FAILED"
     else { return .gone }

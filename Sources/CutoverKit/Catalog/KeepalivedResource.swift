@@ -9,20 +9,37 @@ public struct KeepalivedResource: RenderedConfigResource, NamedResourceType {
 
   public static let typeName = "keepalived"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let host = "host"
+    public static let interface = "interface"
+    public static let routerId = "router_id"
+    public static let priority = "priority"
+    public static let vip = "vip"
+    public static let address = "address"
+    public static let peers = "peers"
+    public static let secretSource = "secret_source"
+    public static let secret = "secret"
+    public static let deliver = "deliver"
+    public static let onDisk = "on_disk"
+    public static let path = "path"
+    public static let renderedSha256 = "rendered_sha256"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("host", .forcesReplacement),
-    AttributeSchema("interface", .updatable),
-    AttributeSchema("router_id", .updatable),
-    AttributeSchema("priority", .updatable),
-    AttributeSchema("vip", .updatable),
-    AttributeSchema("address", .updatable),
-    AttributeSchema("peers", .updatable),
-    AttributeSchema("secret_source", .updatable),
-    AttributeSchema("secret", .updatable, sensitive: true),
-    AttributeSchema("deliver", .updatable),
-    AttributeSchema("on_disk", .updatable),
-    AttributeSchema("path", .computed(changesOnUpdate: false)),
-    AttributeSchema("rendered_sha256", .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.host, .forcesReplacement),
+    AttributeSchema(Attribute.interface, .updatable),
+    AttributeSchema(Attribute.routerId, .updatable),
+    AttributeSchema(Attribute.priority, .updatable),
+    AttributeSchema(Attribute.vip, .updatable),
+    AttributeSchema(Attribute.address, .updatable),
+    AttributeSchema(Attribute.peers, .updatable),
+    AttributeSchema(Attribute.secretSource, .updatable),
+    AttributeSchema(Attribute.secret, .updatable, sensitive: true),
+    AttributeSchema(Attribute.deliver, .updatable),
+    AttributeSchema(Attribute.onDisk, .updatable),
+    AttributeSchema(Attribute.path, .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.renderedSha256, .computed(changesOnUpdate: true)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -33,18 +50,18 @@ public struct KeepalivedResource: RenderedConfigResource, NamedResourceType {
     let secret = try? keepalived.secret.read()
     return balancer.hosts.map { host in
       var attributes: [String: AttributeExpression] = [
-        "host": .value(.string(host.name)),
-        "interface": .value(.string(keepalived.interface)),
-        "router_id": .value(.int(keepalived.virtualRouterID)),
-        "priority": .value(.int(host.priority)),
-        "vip": .value(.string(balancer.vip)),
-        "address": .value(.string(host.address)),
-        "peers": .value(.list(balancer.hosts.filter { $0.name != host.name }.map { .string($0.address) })),
-        "secret_source": .value(.string(keepalived.secret.description)),
-        "on_disk": .value(.string(RenderedConfig.asRendered)),
+        Attribute.host: .value(.string(host.name)),
+        Attribute.interface: .value(.string(keepalived.interface)),
+        Attribute.routerId: .value(.int(keepalived.virtualRouterID)),
+        Attribute.priority: .value(.int(host.priority)),
+        Attribute.vip: .value(.string(balancer.vip)),
+        Attribute.address: .value(.string(host.address)),
+        Attribute.peers: .value(.list(balancer.hosts.filter { $0.name != host.name }.map { .string($0.address) })),
+        Attribute.secretSource: .value(.string(keepalived.secret.description)),
+        Attribute.onDisk: .value(.string(RenderedConfig.asRendered)),
       ]
-      if let secret { attributes["secret"] = .value(.string(secret)) }
-      if let deliver = host.deliver ?? balancer.deliver { attributes["deliver"] = .value(.string(deliver)) }
+      if let secret { attributes[Attribute.secret] = .value(.string(secret)) }
+      if let deliver = host.deliver ?? balancer.deliver { attributes[Attribute.deliver] = .value(.string(deliver)) }
       // Neutron drops traffic to the VIP on a port whose allowed address pairs lack it: the pairs come first.
       return DesiredResource(
         address: ResourceAddress(type: name, name: host.name), attributes: attributes,
@@ -68,7 +85,7 @@ public struct KeepalivedResource: RenderedConfigResource, NamedResourceType {
   /// The password, read from its source (a saved plan holds only its digest), beside the sensitive attributes.
   public func secrets(in attributes: Attributes, local: LocalWorkspace) -> [String] {
     var secrets = RunSecrets.sensitiveTexts(of: attributes, schema: schema)
-    if let described = attributes["secret_source"]?.stringValue, let source = Self.source(described: described),
+    if let described = attributes[Attribute.secretSource]?.stringValue, let source = Self.source(described: described),
       let secret = try? source.read(environment: local.environment)
     {
       secrets.append(secret)
@@ -84,7 +101,8 @@ public struct KeepalivedResource: RenderedConfigResource, NamedResourceType {
   }
 
   func render(_ attributes: Attributes, host: String, context: ActionContext) async throws -> AppliedResource {
-    guard let described = attributes["secret_source"]?.stringValue, let source = Self.source(described: described)
+    guard let described = attributes[Attribute.secretSource]?.stringValue,
+      let source = Self.source(described: described)
     else { throw ResourceActionError("no VRRP secret source is named") }
     let secret: String
     do {
@@ -94,29 +112,30 @@ public struct KeepalivedResource: RenderedConfigResource, NamedResourceType {
         "the VRRP password is unavailable: \(error.localizedDescription); nothing was written")
     }
     // A saved plan holds the password's digest; a fresh plan holds the password. Either way it must be the one read.
-    if let planned = attributes["secret"]?.stringValue,
+    if let planned = attributes[Attribute.secret]?.stringValue,
       planned != secret, planned != context.digester.digest(.string(secret)).stringValue
     {
       throw ResourceActionError(
         "the VRRP password in \(described) changed since the plan; plan again")
     }
     let config = KeepalivedConfig(
-      host: host, interface: attributes["interface"]?.stringValue ?? "eth0",
-      virtualRouterID: attributes["router_id"]?.intValue ?? 51, priority: attributes["priority"]?.intValue ?? 100,
-      vip: attributes["vip"]?.stringValue ?? "", sourceAddress: attributes["address"]?.stringValue,
-      peers: attributes["peers"]?.stringList ?? [], authSecret: secret)
+      host: host, interface: attributes[Attribute.interface]?.stringValue ?? "eth0",
+      virtualRouterID: attributes[Attribute.routerId]?.intValue ?? 51,
+      priority: attributes[Attribute.priority]?.intValue ?? 100,
+      vip: attributes[Attribute.vip]?.stringValue ?? "", sourceAddress: attributes[Attribute.address]?.stringValue,
+      peers: attributes[Attribute.peers]?.stringList ?? [], authSecret: secret)
     let text = config.render()
     let id = try await RenderedConfig.apply(
-      kind: name, host: host, address: attributes["address"]?.stringValue, file: "keepalived.conf", text: text,
-      secret: secret, deliver: attributes["deliver"]?.stringValue,
+      kind: name, host: host, address: attributes[Attribute.address]?.stringValue, file: "keepalived.conf", text: text,
+      secret: secret, deliver: attributes[Attribute.deliver]?.stringValue,
       check: { try await DaemonConfigCheck().check(config) },
       context: context)
     try await context.recordRemoteID(id)
     var result = attributes
-    result["secret"] = .string(secret)
-    result["on_disk"] = .string(RenderedConfig.asRendered)
-    result["path"] = .string(LocalWorkspace.display(try context.local.path(ofID: id)))
-    result["rendered_sha256"] = .string(FileDigest.sha256(Data(config.renderRedacted().utf8)))
+    result[Attribute.secret] = .string(secret)
+    result[Attribute.onDisk] = .string(RenderedConfig.asRendered)
+    result[Attribute.path] = .string(LocalWorkspace.display(try context.local.path(ofID: id)))
+    result[Attribute.renderedSha256] = .string(FileDigest.sha256(Data(config.renderRedacted().utf8)))
     return AppliedResource(remoteID: id, attributes: result)
   }
 

@@ -16,12 +16,21 @@ public struct KubeconfigResource: NamedResourceType {
   public static let typeName = "kubeconfig"
   public var switchRole: SwitchRole { .pointsOperators }
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let clusterId = "cluster_id"
+    public static let server = "server"
+    public static let live = "live"
+    public static let path = "path"
+    public static let fileSha256 = "file_sha256"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("cluster_id", .updatable),
-    AttributeSchema("server", .updatable),
-    AttributeSchema("live", .updatable),
-    AttributeSchema("path", .computed(changesOnUpdate: false)),
-    AttributeSchema("file_sha256", .computed(changesOnUpdate: true)),
+    AttributeSchema(Attribute.clusterId, .updatable),
+    AttributeSchema(Attribute.server, .updatable),
+    AttributeSchema(Attribute.live, .updatable),
+    AttributeSchema(Attribute.path, .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.fileSha256, .computed(changesOnUpdate: true)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -33,16 +42,16 @@ public struct KubeconfigResource: NamedResourceType {
       return DesiredResource(
         address: address,
         attributes: [
-          "cluster_id": .reference(Reference(cluster, "id")),
-          "server": .reference(Reference(cluster, "api_address")),
-          "live": .value(.bool(generation.id == state.live)),
+          Attribute.clusterId: .reference(Reference(cluster, ClusterResource.Attribute.id)),
+          Attribute.server: .reference(Reference(cluster, ClusterResource.Attribute.apiAddress)),
+          Attribute.live: .value(.bool(generation.id == state.live)),
         ], dependsOn: live.map { $0 == address ? [] : [$0] } ?? [])
     }
   }
 
   public func generation(of address: ResourceAddress) -> String? { address.name }
 
-  public var nameAttribute: String { "path" }
+  public var nameAttribute: String { Attribute.path }
 
   // MARK: - Actions
 
@@ -58,7 +67,7 @@ public struct KubeconfigResource: NamedResourceType {
   private func issue(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
   {
-    guard let clusterID = attributes["cluster_id"]?.stringValue else {
+    guard let clusterID = attributes[Attribute.clusterId]?.stringValue else {
       throw ResourceActionError("\(address) needs the id of cluster.\(address.name)")
     }
     guard let cluster = try await context.cloud.magnum.cluster(id: clusterID) else {
@@ -74,20 +83,23 @@ public struct KubeconfigResource: NamedResourceType {
     } catch let error as KubeconfigError {
       throw ResourceActionError(error.description)
     }
-    let live = attributes["live"]?.boolValue == true
+    let live = attributes[Attribute.live]?.boolValue == true
     if live { try pointLiveLink(at: path, context: context) }
     return AppliedResource(
       remoteID: context.local.id(ofPath: path),
       attributes: [
-        "cluster_id": .string(clusterID), "server": .string(document.server), "live": .bool(live),
-        "path": .string(LocalWorkspace.display(path)), "file_sha256": .string(FileDigest.sha256(Data(text.utf8))),
+        Attribute.clusterId: .string(clusterID), Attribute.server: .string(document.server),
+        Attribute.live: .bool(live),
+        Attribute.path: .string(LocalWorkspace.display(path)),
+        Attribute.fileSha256: .string(FileDigest.sha256(Data(text.utf8))),
       ])
   }
 
   public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
     -> AppliedResource
   {
-    if attributes["cluster_id"] != prior.attributes["cluster_id"] || attributes["server"] != prior.attributes["server"]
+    if attributes[Attribute.clusterId] != prior.attributes[Attribute.clusterId]
+      || attributes[Attribute.server] != prior.attributes[Attribute.server]
     {
       return try await issue(attributes, address: prior.address, context: context)
     }
@@ -96,11 +108,11 @@ public struct KubeconfigResource: NamedResourceType {
     guard FileManager.default.fileExists(atPath: path) else {
       throw ResourceActionError("\(LocalWorkspace.display(path)) is gone; plan again to write it anew")
     }
-    let live = attributes["live"]?.boolValue == true
+    let live = attributes[Attribute.live]?.boolValue == true
     // Only the new live generation moves the link; the old one's update leaves it, so it is never dangling between.
     if live { try pointLiveLink(at: path, context: context) }
     var result = prior.attributes.merging(attributes) { $1 }
-    result["live"] = .bool(live)
+    result[Attribute.live] = .bool(live)
     return AppliedResource(remoteID: context.local.id(ofPath: path), attributes: result)
   }
 
@@ -108,7 +120,7 @@ public struct KubeconfigResource: NamedResourceType {
     // A deposed kubeconfig's path is the one its replacement has just written (it comes from the address).
     guard let id = prior.remoteID, prior.deposedKey == nil else { return }
     let path = try context.local.path(ofID: id)
-    if let written = prior.attributes["file_sha256"]?.stringValue, FileDigest.sha256(atPath: path) != written {
+    if let written = prior.attributes[Attribute.fileSha256]?.stringValue, FileDigest.sha256(atPath: path) != written {
       return  // the file is another kubeconfig now (the replacement's): leave it, and the link to it
     }
     if let link = try? context.local.liveKubeconfigLink(), Self.linkTarget(link, resolvesTo: path) {
@@ -125,7 +137,7 @@ public struct KubeconfigResource: NamedResourceType {
     else { return nil }
     var attributes = prior.attributes
     if let link = try? context.local.liveKubeconfigLink() {
-      attributes["live"] = .bool(Self.linkTarget(link, resolvesTo: path))
+      attributes[Attribute.live] = .bool(Self.linkTarget(link, resolvesTo: path))
     }
     return AppliedResource(remoteID: id, attributes: attributes)
   }

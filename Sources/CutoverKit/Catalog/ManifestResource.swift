@@ -8,25 +8,35 @@ public struct ManifestResource: NamedResourceType {
 
   public static let typeName = "manifest"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let clusterId = "cluster_id"
+    public static let file = "file"
+    public static let sha256 = "sha256"
+    public static let kinds = "kinds"
+    public static let status = "status"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("cluster_id", .updatable),
-    AttributeSchema("file", .updatable),
+    AttributeSchema(Attribute.clusterId, .updatable),
+    AttributeSchema(Attribute.file, .updatable),
     // A manifest may hold a Secret: its digest is keyed.
-    AttributeSchema("sha256", .updatable, keyed: true),
-    AttributeSchema("kinds", .updatable),
-    AttributeSchema("status", .updatable),
+    AttributeSchema(Attribute.sha256, .updatable, keyed: true),
+    AttributeSchema(Attribute.kinds, .updatable),
+    AttributeSchema(Attribute.status, .updatable),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
     state.generations.flatMap { generation in
       generation.manifests.map { manifest in
         var attributes: [String: AttributeExpression] = [
-          "cluster_id": .reference(Reference(ClusterResource.address(generation.id), "id")),
-          "file": .value(.string(manifest.file)),
-          "kinds": .value(.list(manifest.kinds.map(Value.string))),
-          "status": .value(.string("applied")),
+          Attribute.clusterId: .reference(
+            Reference(ClusterResource.address(generation.id), ClusterResource.Attribute.id)),
+          Attribute.file: .value(.string(manifest.file)),
+          Attribute.kinds: .value(.list(manifest.kinds.map(Value.string))),
+          Attribute.status: .value(.string("applied")),
         ]
-        if let digest = manifest.sha256 { attributes["sha256"] = .value(.string(digest)) }
+        if let digest = manifest.sha256 { attributes[Attribute.sha256] = .value(.string(digest)) }
         return DesiredResource(
           address: Self.address(generation: generation.id, name: manifest.name), attributes: attributes,
           dependsOn: [KubeconfigResource.address(generation.id)])
@@ -43,7 +53,7 @@ public struct ManifestResource: NamedResourceType {
     address.name.split(separator: ".", maxSplits: 1).first.map(String.init)
   }
 
-  public var nameAttribute: String { "file" }
+  public var nameAttribute: String { Attribute.file }
 
   // MARK: - Actions
 
@@ -65,7 +75,7 @@ public struct ManifestResource: NamedResourceType {
     let cluster = try HelmReleaseResource.cluster(attributes, address: address, context: context)
     let manifest = try Self.application(attributes, address: address, context: context)
     // Applied is what the file holds now: it must be what the plan showed.
-    if let planned = attributes["sha256"]?.stringValue, planned != manifest.sha256 {
+    if let planned = attributes[Attribute.sha256]?.stringValue, planned != manifest.sha256 {
       throw ResourceActionError("\(manifest.file) changed since the plan; plan again")
     }
     let applied: AppliedManifest
@@ -77,9 +87,9 @@ public struct ManifestResource: NamedResourceType {
     let remoteID = Self.remoteID(address)
     try await context.recordRemoteID(remoteID)
     var result = attributes
-    result["sha256"] = .string(manifest.sha256)
-    result["kinds"] = .list(manifest.kinds.map(Value.string))
-    result["status"] = .string(applied.status)
+    result[Attribute.sha256] = .string(manifest.sha256)
+    result[Attribute.kinds] = .list(manifest.kinds.map(Value.string))
+    result[Attribute.status] = .string(applied.status)
     return AppliedResource(remoteID: remoteID, attributes: result)
   }
 
@@ -121,8 +131,8 @@ public struct ManifestResource: NamedResourceType {
     }
     guard let found else { return nil }
     var attributes = prior.attributes
-    attributes["status"] = .string(found.status)
-    if let digest = found.sha256 { attributes["sha256"] = .string(digest) }
+    attributes[Attribute.status] = .string(found.status)
+    if let digest = found.sha256 { attributes[Attribute.sha256] = .string(digest) }
     return AppliedResource(remoteID: prior.remoteID ?? Self.remoteID(prior.address), attributes: attributes)
   }
 
@@ -140,15 +150,15 @@ public struct ManifestResource: NamedResourceType {
   static func application(
     _ attributes: Attributes, address: ResourceAddress, context: ActionContext, current: Bool = true
   ) throws -> ManifestApplication {
-    guard let file = attributes["file"]?.stringValue else {
+    guard let file = attributes[Attribute.file]?.stringValue else {
       throw ResourceActionError("\(address) names no manifest file")
     }
     let base = try context.local.sources()
     let name = String(address.name.split(separator: ".", maxSplits: 1).last ?? "")
     guard current else {
       return ManifestApplication(
-        name: name, file: file, sha256: attributes["sha256"]?.stringValue ?? "",
-        kinds: attributes["kinds"]?.stringList ?? [], workingDirectory: base)
+        name: name, file: file, sha256: attributes[Attribute.sha256]?.stringValue ?? "",
+        kinds: attributes[Attribute.kinds]?.stringList ?? [], workingDirectory: base)
     }
     do {
       let read = try SourceFiles.manifest(file, in: base)

@@ -11,10 +11,17 @@ public struct SecurityGroupResource: NamedResourceType {
 
   public static let typeName = "security_group"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let name = "name"
+    public static let rules = "rules"
+    public static let id = "id"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("name", .forcesReplacement),
-    AttributeSchema("rules", .updatable),
-    AttributeSchema("id", .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.name, .forcesReplacement),
+    AttributeSchema(Attribute.rules, .updatable),
+    AttributeSchema(Attribute.id, .computed(changesOnUpdate: false)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -23,8 +30,8 @@ public struct SecurityGroupResource: NamedResourceType {
       DesiredResource(
         address: ResourceAddress(type: name, name: balancer.securityGroup.name),
         attributes: [
-          "name": .value(.string(balancer.securityGroup.name)),
-          "rules": .value(.list(balancer.securityGroupRules.map(\.value))),
+          Attribute.name: .value(.string(balancer.securityGroup.name)),
+          Attribute.rules: .value(.list(balancer.securityGroupRules.map(\.value))),
         ])
     ]
   }
@@ -36,7 +43,7 @@ public struct SecurityGroupResource: NamedResourceType {
   public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
   {
-    let groupName = attributes["name"]?.stringValue ?? address.name
+    let groupName = attributes[Attribute.name]?.stringValue ?? address.name
     let id: String
     if let resumed = context.resumeRemoteID, try await context.cloud.neutron.securityGroup(id: resumed) != nil {
       id = resumed
@@ -70,7 +77,7 @@ public struct SecurityGroupResource: NamedResourceType {
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
-    guard let groupName = attributes["name"]?.stringValue else { return nil }
+    guard let groupName = attributes[Attribute.name]?.stringValue else { return nil }
     return try await context.cloud.neutron.securityGroups(name: groupName)
       .first { !context.knownRemoteIDs.contains($0.id) }
       .map { applied($0, known: Set(Self.rules(attributes))) }
@@ -131,7 +138,10 @@ public struct SecurityGroupResource: NamedResourceType {
     ).sorted()
     return AppliedResource(
       remoteID: group.id,
-      attributes: ["name": .string(group.name), "rules": .list(rules.map(\.value)), "id": .string(group.id)])
+      attributes: [
+        Attribute.name: .string(group.name), Attribute.rules: .list(rules.map(\.value)),
+        Attribute.id: .string(group.id),
+      ])
   }
 
   /// The description of every rule Cutover creates.
@@ -146,6 +156,6 @@ public struct SecurityGroupResource: NamedResourceType {
   }
 
   private static func rules(_ attributes: Attributes) -> [SecurityRule] {
-    (attributes["rules"]?.listValue ?? []).compactMap(SecurityRule.init)
+    (attributes[Attribute.rules]?.listValue ?? []).compactMap(SecurityRule.init)
   }
 }

@@ -8,11 +8,19 @@ public struct ServerGroupResource: NamedResourceType {
 
   public static let typeName = "server_group"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let name = "name"
+    public static let policy = "policy"
+    public static let id = "id"
+    public static let members = "members"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("name", .forcesReplacement),
-    AttributeSchema("policy", .forcesReplacement),
-    AttributeSchema("id", .computed(changesOnUpdate: false)),
-    AttributeSchema("members", .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.name, .forcesReplacement),
+    AttributeSchema(Attribute.policy, .forcesReplacement),
+    AttributeSchema(Attribute.id, .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.members, .computed(changesOnUpdate: false)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -20,7 +28,7 @@ public struct ServerGroupResource: NamedResourceType {
     return balancer.serverGroups.map { group in
       DesiredResource(
         address: ResourceAddress(type: name, name: group.name),
-        attributes: ["name": .value(.string(group.name)), "policy": .value(.string(group.policy))])
+        attributes: [Attribute.name: .value(.string(group.name)), Attribute.policy: .value(.string(group.policy))])
     }
   }
 
@@ -36,8 +44,8 @@ public struct ServerGroupResource: NamedResourceType {
     }
     let group = try await context.cloud.nova.createServerGroup(
       ServerGroupCreateRequest(
-        name: attributes["name"]?.stringValue ?? address.name,
-        policy: attributes["policy"]?.stringValue ?? "anti-affinity"))
+        name: attributes[Attribute.name]?.stringValue ?? address.name,
+        policy: attributes[Attribute.policy]?.stringValue ?? "anti-affinity"))
     try await context.recordRemoteID(group.id)
     return applied(group)
   }
@@ -68,7 +76,7 @@ public struct ServerGroupResource: NamedResourceType {
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
-    guard let groupName = attributes["name"]?.stringValue else { return nil }
+    guard let groupName = attributes[Attribute.name]?.stringValue else { return nil }
     return try await context.cloud.nova.serverGroups(name: groupName)
       .first { !context.knownRemoteIDs.contains($0.id) }
       .map(applied)
@@ -86,8 +94,9 @@ public struct ServerGroupResource: NamedResourceType {
     AppliedResource(
       remoteID: group.id,
       attributes: [
-        "name": .string(group.name), "policy": .string(group.effectivePolicy ?? ""), "id": .string(group.id),
-        "members": .list(group.members.map(Value.string)),
+        Attribute.name: .string(group.name), Attribute.policy: .string(group.effectivePolicy ?? ""),
+        Attribute.id: .string(group.id),
+        Attribute.members: .list(group.members.map(Value.string)),
       ])
   }
 }

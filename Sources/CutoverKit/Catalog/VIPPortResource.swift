@@ -13,13 +13,23 @@ public struct VIPPortResource: NamedResourceType {
 
   public static let typeName = "vip_port"
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let name = "name"
+    public static let network = "network"
+    public static let vip = "vip"
+    public static let hosts = "hosts"
+    public static let id = "id"
+    public static let macAddress = "mac_address"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("name", .updatable),
-    AttributeSchema("network", .createOnly),
-    AttributeSchema("vip", .forcesReplacement),
-    AttributeSchema("hosts", .updatable),
-    AttributeSchema("id", .computed(changesOnUpdate: false)),
-    AttributeSchema("mac_address", .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.name, .updatable),
+    AttributeSchema(Attribute.network, .createOnly),
+    AttributeSchema(Attribute.vip, .forcesReplacement),
+    AttributeSchema(Attribute.hosts, .updatable),
+    AttributeSchema(Attribute.id, .computed(changesOnUpdate: false)),
+    AttributeSchema(Attribute.macAddress, .computed(changesOnUpdate: false)),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -28,10 +38,10 @@ public struct VIPPortResource: NamedResourceType {
       DesiredResource(
         address: ResourceAddress(type: name, name: balancer.name),
         attributes: [
-          "name": .value(.string("\(balancer.name)-vip")),
-          "network": .value(.string(balancer.network)),
-          "vip": .value(.string(balancer.vip)),
-          "hosts": .value(.list(balancer.hosts.map(\.address).sorted().map(Value.string))),
+          Attribute.name: .value(.string("\(balancer.name)-vip")),
+          Attribute.network: .value(.string(balancer.network)),
+          Attribute.vip: .value(.string(balancer.vip)),
+          Attribute.hosts: .value(.list(balancer.hosts.map(\.address).sorted().map(Value.string))),
         ])
     ]
   }
@@ -43,7 +53,8 @@ public struct VIPPortResource: NamedResourceType {
   public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
   {
-    guard let vip = attributes["vip"]?.stringValue, let network = attributes["network"]?.stringValue else {
+    guard let vip = attributes[Attribute.vip]?.stringValue, let network = attributes[Attribute.network]?.stringValue
+    else {
       throw ResourceActionError("\(address) needs a vip and a network")
     }
     let port: NetworkPort
@@ -53,11 +64,11 @@ public struct VIPPortResource: NamedResourceType {
       port = try await context.cloud.neutron.createPort(
         PortCreateRequest(
           networkID: try await NetworkLookup.networkID(network, context: context),
-          name: attributes["name"]?.stringValue ?? "\(address.name)-vip",
+          name: attributes[Attribute.name]?.stringValue ?? "\(address.name)-vip",
           fixedIPs: [.init(ipAddress: vip)], description: "Managed by Cutover: holds the keepalived VIP"))
       try await context.recordRemoteID(port.id)
     }
-    let hosts = attributes["hosts"]?.stringList ?? []
+    let hosts = attributes[Attribute.hosts]?.stringList ?? []
     try await allow(vip, on: hosts, context: context)
     return applied(port, vip: vip, network: network, hosts: hosts)
   }
@@ -68,46 +79,49 @@ public struct VIPPortResource: NamedResourceType {
     guard let id = prior.remoteID, var port = try await context.cloud.neutron.port(id: id) else {
       throw ResourceActionError("\(prior.address) no longer exists in Neutron")
     }
-    let vip = Self.vip(of: port, wanted: prior.attributes["vip"]?.stringValue)
-    if let name = attributes["name"]?.stringValue, name != port.name {
+    let vip = Self.vip(of: port, wanted: prior.attributes[Attribute.vip]?.stringValue)
+    if let name = attributes[Attribute.name]?.stringValue, name != port.name {
       port = try await context.cloud.neutron.renamePort(id: id, name: name)
     }
-    let wanted = attributes["hosts"]?.stringList ?? []
-    let removed = (prior.attributes["hosts"]?.stringList ?? []).filter { !wanted.contains($0) }
+    let wanted = attributes[Attribute.hosts]?.stringList ?? []
+    let removed = (prior.attributes[Attribute.hosts]?.stringList ?? []).filter { !wanted.contains($0) }
     // New hosts first, so the VIP is never allowed nowhere while keepalived moves it.
     try await allow(vip, on: wanted, context: context)
     try await disallow(vip, on: removed, context: context)
-    return applied(port, vip: vip, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: wanted)
+    return applied(
+      port, vip: vip, network: prior.attributes[Attribute.network]?.stringValue ?? port.networkID, hosts: wanted)
   }
 
   public func delete(_ prior: RecordedResource, context: ActionContext) async throws {
     guard let id = prior.remoteID else { return }
-    if let vip = prior.attributes["vip"]?.stringValue {
-      try await disallow(vip, on: prior.attributes["hosts"]?.stringList ?? [], context: context)
+    if let vip = prior.attributes[Attribute.vip]?.stringValue {
+      try await disallow(vip, on: prior.attributes[Attribute.hosts]?.stringList ?? [], context: context)
     }
     try await context.cloud.neutron.deletePort(id: id)
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
     guard let id = prior.remoteID, let port = try await context.cloud.neutron.port(id: id) else { return nil }
-    let vip = Self.vip(of: port, wanted: prior.attributes["vip"]?.stringValue)
+    let vip = Self.vip(of: port, wanted: prior.attributes[Attribute.vip]?.stringValue)
     // The hosts whose ports still carry the VIP: a pair removed by hand shows as drift and is put back.
     var hosts: [String] = []
     let ports = try await context.cloud.neutron.ports()
-    for host in prior.attributes["hosts"]?.stringList ?? [] {
+    for host in prior.attributes[Attribute.hosts]?.stringList ?? [] {
       let hostPort = ports.first { $0.ipAddresses.contains(host) }
       if hostPort?.allowedAddressPairs.contains(where: { $0.ipAddress == vip }) == true { hosts.append(host) }
     }
-    return applied(port, vip: vip, network: prior.attributes["network"]?.stringValue ?? port.networkID, hosts: hosts)
+    return applied(
+      port, vip: vip, network: prior.attributes[Attribute.network]?.stringValue ?? port.networkID, hosts: hosts)
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
-    guard let portName = attributes["name"]?.stringValue, let vip = attributes["vip"]?.stringValue else { return nil }
+    guard let portName = attributes[Attribute.name]?.stringValue, let vip = attributes[Attribute.vip]?.stringValue
+    else { return nil }
     guard
       let port = try await context.cloud.neutron.ports(name: portName)
         .first(where: { !context.knownRemoteIDs.contains($0.id) && $0.ipAddresses.contains(vip) })
     else { return nil }
-    return applied(port, vip: vip, network: attributes["network"]?.stringValue ?? port.networkID, hosts: [])
+    return applied(port, vip: vip, network: attributes[Attribute.network]?.stringValue ?? port.networkID, hosts: [])
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
@@ -161,10 +175,10 @@ public struct VIPPortResource: NamedResourceType {
 
   private func applied(_ port: NetworkPort, vip: String, network: String, hosts: [String]) -> AppliedResource {
     var attributes: Attributes = [
-      "name": .string(port.name), "network": .string(network), "vip": .string(vip),
-      "hosts": .list(hosts.sorted().map(Value.string)), "id": .string(port.id),
+      Attribute.name: .string(port.name), Attribute.network: .string(network), Attribute.vip: .string(vip),
+      Attribute.hosts: .list(hosts.sorted().map(Value.string)), Attribute.id: .string(port.id),
     ]
-    if let mac = port.macAddress { attributes["mac_address"] = .string(mac) }
+    if let mac = port.macAddress { attributes[Attribute.macAddress] = .string(mac) }
     return AppliedResource(remoteID: port.id, attributes: attributes)
   }
 }

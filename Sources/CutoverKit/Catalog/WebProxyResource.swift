@@ -8,9 +8,15 @@ public struct WebProxyResource: NamedResourceType {
   public static let typeName = "web_proxy"
   public var switchRole: SwitchRole { .routesTraffic }
 
+  /// The names of this type's attributes, as state and plans record them.
+  public enum Attribute {
+    public static let domain = "domain"
+    public static let backends = "backends"
+  }
+
   public let schema = ResourceSchema([
-    AttributeSchema("domain", .forcesReplacement),
-    AttributeSchema("backends", .updatable),
+    AttributeSchema(Attribute.domain, .forcesReplacement),
+    AttributeSchema(Attribute.backends, .updatable),
   ])
 
   public func expand(_ state: DesiredState) -> [DesiredResource] {
@@ -24,15 +30,16 @@ public struct WebProxyResource: NamedResourceType {
       DesiredResource(
         address: ResourceAddress(type: name, name: domain),
         attributes: [
-          "domain": .value(.string(domain)),
-          "backends": .reference(Reference(cluster, "node_addresses", format: "http://{}:\(proxies.port)")),
+          Attribute.domain: .value(.string(domain)),
+          Attribute.backends: .reference(
+            Reference(cluster, ClusterResource.Attribute.nodeAddresses, format: "http://{}:\(proxies.port)")),
         ], dependsOn: releases)
     }
   }
 
   public func generation(of address: ResourceAddress) -> String? { nil }
 
-  public var nameAttribute: String { "domain" }
+  public var nameAttribute: String { Attribute.domain }
 
   /// Deleting a route makes the proxy service delete its DNS record too.
   public var onlyDestroyDeletes: Bool { true }
@@ -43,7 +50,7 @@ public struct WebProxyResource: NamedResourceType {
   public var replacementRefusal: String { "its identity is its address; deleting the old one would delete the new one" }
 
   public func routedHosts(_ attributes: Attributes) -> [String] {
-    (attributes["backends"]?.stringList ?? []).compactMap(URLHost.of)
+    (attributes[Attribute.backends]?.stringList ?? []).compactMap(URLHost.of)
   }
 
   // MARK: - Actions
@@ -51,7 +58,7 @@ public struct WebProxyResource: NamedResourceType {
   public func create(_ attributes: Attributes, address: ResourceAddress, context: ActionContext) async throws
     -> AppliedResource
   {
-    let domain = attributes["domain"]?.stringValue ?? address.name
+    let domain = attributes[Attribute.domain]?.stringValue ?? address.name
     let backends = try Self.backends(attributes, domain: domain)
     // PUT appends to a route that already exists (one made by hand in Horizon, say), so replace it instead.
     if try await context.cloud.webProxy.route(domain: domain) != nil {
@@ -66,7 +73,7 @@ public struct WebProxyResource: NamedResourceType {
   public func update(_ attributes: Attributes, prior: RecordedResource, context: ActionContext) async throws
     -> AppliedResource
   {
-    let domain = prior.remoteID ?? attributes["domain"]?.stringValue ?? prior.address.name
+    let domain = prior.remoteID ?? attributes[Attribute.domain]?.stringValue ?? prior.address.name
     try await context.cloud.webProxy.replaceBackends(
       domain: domain, backends: try Self.backends(attributes, domain: domain))
     return AppliedResource(remoteID: domain, attributes: prior.attributes.merging(attributes) { $1 })
@@ -82,7 +89,7 @@ public struct WebProxyResource: NamedResourceType {
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
     // A route is addressed by its domain: whatever exists is the object an interrupted create made.
-    guard let domain = attributes["domain"]?.stringValue else { return nil }
+    guard let domain = attributes[Attribute.domain]?.stringValue else { return nil }
     return try await current(domain: domain, context: context)
   }
 
@@ -99,12 +106,14 @@ public struct WebProxyResource: NamedResourceType {
     guard let route = try await context.cloud.webProxy.route(domain: domain) else { return nil }
     return AppliedResource(
       remoteID: domain,
-      attributes: ["domain": .string(route.domain), "backends": .list(route.backends.map(Value.string))])
+      attributes: [
+        Attribute.domain: .string(route.domain), Attribute.backends: .list(route.backends.map(Value.string)),
+      ])
   }
 
   /// The backends to send; never none, which would leave the domain answering nothing.
   private static func backends(_ attributes: Attributes, domain: String) throws -> [String] {
-    let backends = attributes["backends"]?.stringList ?? []
+    let backends = attributes[Attribute.backends]?.stringList ?? []
     guard !backends.isEmpty else {
       throw ResourceActionError(
         "refusing to point \(domain) at no backends: the live cluster reports no worker addresses")

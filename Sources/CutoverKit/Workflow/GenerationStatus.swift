@@ -77,12 +77,13 @@ public struct GenerationStatus: Sendable {
       statusForRole = cluster?.status
     } catch {
       clusterStatus = "?"
-      statusForRole = recordedCluster?.attributes["status"]?.stringValue
+      statusForRole = recordedCluster?.attributes[ClusterResource.Attribute.status]?.stringValue
       notes.append("\(id): cannot read its cluster from Magnum: \(Executor.describe(error))")
     }
 
     let declaredWorkers =
-      generation?.cluster.workers ?? recordedCluster?.attributes["node_count"]?.intValue ?? cluster?.nodeCount ?? 0
+      generation?.cluster.workers ?? recordedCluster?.attributes[ClusterResource.Attribute.nodeCount]?.intValue
+      ?? cluster?.nodeCount ?? 0
     let releases = generation?.releases ?? []
     var health = "-"
     var workers = GenerationStatusRow.Tally.notChecked

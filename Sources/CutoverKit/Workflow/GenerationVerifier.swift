@@ -372,7 +372,7 @@ struct GenerationInspector: Sendable {
       return cluster
     }
     let name =
-      recordedObject(ClusterResource.typeName, of: generation)?.attributes["name"]?.stringValue
+      recordedObject(ClusterResource.typeName, of: generation)?.attributes[ClusterResource.Attribute.name]?.stringValue
       ?? desired.clusterName(of: generation)
     return try await access.cluster(name)
   }

@@ -23,9 +23,9 @@ extension Importer {
       for (name, expression) in resource.attributes {
         if case .value(let value) = expression { attributes[name] = value }
       }
-      attributes["cluster_id"] = .string(clusterID)
-      let name = attributes["release"]?.stringValue ?? ""
-      let namespace = attributes["namespace"]?.stringValue ?? ""
+      attributes[HelmReleaseResource.Attribute.clusterId] = .string(clusterID)
+      let name = attributes[HelmReleaseResource.Attribute.release]?.stringValue ?? ""
+      let namespace = attributes[HelmReleaseResource.Attribute.namespace]?.stringValue ?? ""
       let source = "helm (cluster \(clusterID))"
       do {
         guard
@@ -35,7 +35,7 @@ extension Importer {
         for unknown in ["values_sha256", "chart_sha256", "set", "set_sensitive"] where attributes[unknown] != nil {
           attributes[unknown] = .string(Self.notKnown)
         }
-        if let version = deployed.version { attributes["version"] = .string(version) }
+        if let version = deployed.version { attributes[HelmReleaseResource.Attribute.version] = .string(version) }
         let recorded = HelmReleaseResource.recorded(attributes, deployed, fingerprint: nil, digester: digester)
         let remoteID = "\(deployed.namespace)/\(deployed.name)"
         try store.record([

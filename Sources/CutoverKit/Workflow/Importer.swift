@@ -90,7 +90,7 @@ public struct Importer: Sendable {
     for resource in resources
     where resource.address.type == WebProxyResource.typeName && !adopted.contains(resource.address) {
       guard try store.resource(resource.address) == nil,
-        let domain = resource.attributes["domain"].flatMap({ expression -> String? in
+        let domain = resource.attributes[WebProxyResource.Attribute.domain].flatMap({ expression -> String? in
           if case .value(let value) = expression { return value.stringValue }
           return nil
         })

@@ -20,6 +20,9 @@ final class MemoryCloud: Sendable {
   /// When set, updates are answered as done but change nothing.
   func ignoreUpdates(_ ignore: Bool = true) { contents.withLock { $0.ignoresUpdates = ignore } }
 
+  /// Every object's id, sorted.
+  var ids: [String] { contents.withLock { $0.objects.keys.sorted() } }
+
   subscript(id: String) -> Attributes? {
     get { contents.withLock { $0.objects[id] } }
     set { contents.withLock { $0.objects[id] = newValue } }

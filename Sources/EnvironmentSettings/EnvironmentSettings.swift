@@ -30,6 +30,19 @@ public struct EnvironmentSettings: Sendable {
     try number(name, in: range, expectation: Self.expectation(unit.map { "a number of \($0)" } ?? "a number", range))
   }
 
+  /// A length of time within `range` (in seconds): a plain number of seconds (`15`, `2.5`), or a ``DurationText``
+  /// (`90s`, `2m`, `1h`).
+  public func duration(_ name: String, in range: ClosedRange<Double>) throws(EnvironmentSettingError) -> Double? {
+    guard let raw = text(name) else { return nil }
+    let expectation = Self.expectation("a number of seconds (or a duration such as 2m)", range)
+    do throws(EnvironmentSettingError) {
+      return try number(name, in: range, expectation: expectation)
+    } catch {
+      guard let duration = DurationText(parsing: raw), range.contains(Double(duration.seconds)) else { throw error }
+      return Double(duration.seconds)
+    }
+  }
+
   /// A fraction from 0 to 1, such as a rate of injected faults.
   public func fraction(_ name: String) throws(EnvironmentSettingError) -> Double? {
     try number(name, in: 0...1, expectation: "a fraction from 0 to 1")

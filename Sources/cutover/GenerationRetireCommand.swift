@@ -1,5 +1,6 @@
 import ArgumentParser
 import CutoverKit
+import EnvironmentSettings
 
 /// `cutover generation retire ENV GEN`: remove a standby generation from the file and destroy what it had.
 struct GenerationRetireCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct GenerationRetireCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    guard GraceDuration.seconds(in: grace) != nil else {
+    guard DurationText(parsing: grace) != nil else {
       throw ValidationError("--grace \(grace): expected a duration such as 24h, 90m or 2d")
     }
   }
@@ -31,7 +32,7 @@ struct GenerationRetireCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       try await RetireOperation(
-        session: global.session(environment), generation: generation, grace: GraceDuration.seconds(in: grace) ?? 0,
+        session: global.session(environment), generation: generation, grace: DurationText(parsing: grace)?.seconds ?? 0,
         graceText: grace, force: force, autoApprove: autoApprove, parallelism: parallelism
       ).run()
     }

@@ -15,7 +15,8 @@ struct EnvironmentSettingsTests {
     try requireExit(64, result)
     #expect(
       result.stderr
-        == "error: CUTOVER_LOCK_TTL_SECONDS must be a number of seconds from 1 to 86400, found \"\(text)\"\n",
+        == "error: CUTOVER_LOCK_TTL_SECONDS must be a number of seconds (or a duration such as 2m) from 1 to 86400, "
+          + "found \"\(text)\"\n",
       "\(result)")
   }
 

@@ -1,3 +1,4 @@
+import EnvironmentSettings
 import Foundation
 import Yams
 
@@ -496,7 +497,7 @@ public enum EnvironmentFile {
     var minutes: Int?
     if node.tagName == .int {
       minutes = Int(text).flatMap { $0 > 0 ? $0 : nil }
-    } else if let seconds = seconds(in: text), seconds > 0 {
+    } else if let seconds = DurationText(parsing: text)?.seconds, seconds > 0 {
       minutes = (seconds + 59) / 60
     }
     guard let minutes else {
@@ -508,25 +509,6 @@ public enum EnvironmentFile {
       return nil
     }
     return minutes
-  }
-
-  /// The seconds in `1h30m`-style text; nil when malformed. Capped well above a week so nothing overflows.
-  private static func seconds(in text: String) -> Int? {
-    var seconds = 0
-    var digits = ""
-    var sawUnit = false
-    for character in text {
-      if character.isASCII, character.isNumber {
-        digits.append(character)
-        continue
-      }
-      guard digits.count <= 9, let amount = Int(digits), let scale = ["h": 3600, "m": 60, "s": 1][String(character)]
-      else { return nil }
-      seconds = min(seconds + amount * scale, Int(Int32.max))
-      digits = ""
-      sawUnit = true
-    }
-    return sawUnit && digits.isEmpty ? seconds : nil
   }
 
   private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {

@@ -129,24 +129,3 @@ public struct RetireOperation: Sendable {
     session.output.warning("retiring \(generation) within its grace period, as --force asks: \(message)")
   }
 }
-
-/// Durations such as `24h`, `90m`, `2d`, `1h30m`, `45s` or `0`.
-public enum GraceDuration {
-  public static func seconds(in text: String) -> Int? {
-    if text == "0" { return 0 }
-    let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-    var total = 0
-    var digits = ""
-    for character in text {
-      if character.isASCII, character.isNumber {
-        digits.append(character)
-      } else if let unit = units[character], let value = Int(digits), value <= 1_000_000 {
-        total += value * unit
-        digits = ""
-      } else {
-        return nil
-      }
-    }
-    return digits.isEmpty && !text.isEmpty ? total : nil
-  }
-}

@@ -19,13 +19,14 @@ public actor LockHolder {
   private let lost = LossRecord()
   private var heartbeat: Task<Void, Never>?
 
-  /// The lease's time to live: `CUTOVER_LOCK_TTL_SECONDS` (1 second to a day), else 60 s. A holder beats every
+  /// The lease's time to live: `CUTOVER_LOCK_TTL_SECONDS` (seconds, or a duration such as `2m`; 1 second to a day),
+  /// else 60 s. A holder beats every
   /// third of it.
   /// - Throws: `EnvironmentSettingError` when the variable is not a number of seconds in that range.
   public static func ttl(
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws(EnvironmentSettingError) -> TimeInterval {
-    try EnvironmentSettings(environment).number("CUTOVER_LOCK_TTL_SECONDS", in: 1...86_400, unit: "seconds") ?? 60
+    try EnvironmentSettings(environment).duration("CUTOVER_LOCK_TTL_SECONDS", in: 1...86_400) ?? 60
   }
 
   /// How often a holder proves itself alive: a third of the time to live, so two beats may be lost (a slow disk, a

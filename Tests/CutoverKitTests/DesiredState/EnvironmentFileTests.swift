@@ -111,7 +111,7 @@ struct EnvironmentFileTests {
 
   @Test(
     "durations read as whole minutes, seconds rounded up",
-    arguments: [("60m", 60), ("1h", 60), ("1h30m", 90), ("90s", 2), ("45", 45)])
+    arguments: [("60m", 60), ("1h", 60), ("1h30m", 90), ("90s", 2), ("45", 45), ("1d", 1440)])
   func durations(text: String, minutes: Int) throws {
     let state = try Fixture.desiredState("durations.yaml")
     #expect(state.generation(text)?.cluster.createTimeoutMinutes == minutes)

@@ -16,7 +16,7 @@ struct EnvironmentSettingsTests {
     #expect(
       result.stderr
         == "error: CUTOVER_LOCK_TTL_SECONDS must be a number of seconds (or a duration such as 2m) from 1 to 86400, "
-          + "found \"\(text)\"\n",
+        + "found \"\(text)\"\n",
       "\(result)")
   }
 

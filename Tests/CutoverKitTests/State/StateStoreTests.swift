@@ -118,4 +118,27 @@ struct StateStoreTests {
 extension ProcessIdentity {
   /// A run of the tests as a bastion operator would be recorded.
   static let tester = ProcessIdentity(user: "tester", host: "bastion-test", pid: getpid())
+
+  @Test("a journal action of a kind this Cutover does not know is refused, naming the kind and the address")
+  func unknownActionKindIsRefused() throws {
+    try withTemporaryDirectory { directory in
+      let path = directory + "/eqiad1.sqlite"
+      let store = try SQLiteStateStore(path: path, environment: "eqiad1")
+      let apply = try store.beginApply(command: "apply eqiad1", summary: "+1 ~0 -0", identity: .tester)
+      try DatabaseQueue(path: path).write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO actions (apply_id, address, deposed, action, status, started_at)
+            VALUES (?, 'cluster.128a', '', 'resize', 'done', 0)
+            """,
+          arguments: [apply])
+      }
+      #expect {
+        try store.history()
+      } throws: { error in
+        let message = (error as? CutoverError)?.errorDescription ?? ""
+        return message.contains("'resize'") && message.contains("cluster.128a")
+      }
+    }
+  }
 }

@@ -113,11 +113,6 @@ struct StateStoreTests {
       #expect(try store.version() == StateVersion(lineage: lineage, serial: 2))
     }
   }
-}
-
-extension ProcessIdentity {
-  /// A run of the tests as a bastion operator would be recorded.
-  static let tester = ProcessIdentity(user: "tester", host: "bastion-test", pid: getpid())
 
   @Test("a journal action of a kind this Cutover does not know is refused, naming the kind and the address")
   func unknownActionKindIsRefused() throws {
@@ -141,4 +136,9 @@ extension ProcessIdentity {
       }
     }
   }
+}
+
+extension ProcessIdentity {
+  /// A run of the tests as a bastion operator would be recorded.
+  static let tester = ProcessIdentity(user: "tester", host: "bastion-test", pid: getpid())
 }

@@ -9,17 +9,6 @@ public enum EnvironmentFile {
     "environment", "cloud", "project", "name_prefix", "defaults", "generations", "live", "web_proxies",
     "load_balancer", "helm_repositories",
   ]
-  static let generationKeys = ["template", "cluster", "releases", "manifests"]
-  static let templateKeys = [
-    "coe", "image", "keypair", "flavor", "master_flavor", "external_network", "fixed_network", "fixed_subnet",
-    "network_driver", "docker_storage_driver", "docker_volume_size", "dns_nameserver", "floating_ip_enabled",
-    "master_lb_enabled", "labels",
-  ]
-  static let clusterKeys = ["masters", "workers", "create_timeout", "flavor", "master_flavor", "keypair", "labels"]
-  static let releaseKeys = [
-    "name", "chart", "version", "namespace", "values", "set", "timeout", "wait", "dependency_update", "sensitive",
-  ]
-  static let manifestKeys = ["name", "file"]
 
   /// Loads and checks the file for an environment, and the files it names.
   /// - Parameters:
@@ -164,119 +153,96 @@ public enum EnvironmentFile {
     return state
   }
 
+  /// A generation's settings as read: the template and cluster are nil when theirs were invalid.
+  private struct GenerationReading {
+    var template: TemplateSpec?
+    var cluster: ClusterSpec?
+    var releases: [ReleaseSpec] = []
+    var manifests: [ManifestSpec] = []
+  }
+
+  private static var generationKeys: KeyTable<GenerationReading> {
+    KeyTable([
+      .custom("template", required: true) { node, path, generation, reader in
+        generation.template = readTemplate(node, path: path, reader: &reader)
+        return true
+      },
+      .custom("cluster", required: true) { node, path, generation, reader in
+        generation.cluster = readCluster(node, path: path, reader: &reader)
+        return true
+      },
+      .custom("releases") { node, path, generation, reader in
+        generation.releases = readReleases(node, path: path, reader: &reader) ?? []
+        return true
+      },
+      .custom("manifests") { node, path, generation, reader in
+        generation.manifests = readManifests(node, path: path, reader: &reader) ?? []
+        return true
+      },
+    ])
+  }
+
   /// Reports unknown keys and wrong types in a part that is complete only once merged (`defaults`, a generation's
   /// own settings), at the part's own lines and paths. Missing keys are checked after the merge.
   private static func checkShape(_ node: Node, path: String, reader: inout YAMLReader) {
     reader.checksRequiredKeys = false
     defer { reader.checksRequiredKeys = true }
-    guard let entries = reader.mapping(node, at: path, allowed: generationKeys) else { return }
-    for entry in entries {
-      switch entry.key {
-      case "template": _ = readTemplate(entry.value, path: "\(path).template", reader: &reader)
-      case "cluster": _ = readCluster(entry.value, path: "\(path).cluster", reader: &reader)
-      case "manifests": _ = readManifests(entry.value, path: "\(path).manifests", reader: &reader)
-      default: _ = readReleases(entry.value, path: "\(path).releases", reader: &reader)
-      }
-    }
+    var ignored = GenerationReading()
+    _ = generationKeys.read(node, at: path, into: &ignored, reader: &reader)
   }
 
   private static func readGeneration(id: String, _ node: Node, path: String, reader: inout YAMLReader) -> Generation? {
-    guard let entries = reader.mapping(node, at: path, allowed: generationKeys, required: ["template", "cluster"])
-    else {
-      return nil
-    }
-    var template: TemplateSpec?
-    var cluster: ClusterSpec?
-    var releases: [ReleaseSpec] = []
-    var manifests: [ManifestSpec] = []
-    for entry in entries {
-      switch entry.key {
-      case "template": template = readTemplate(entry.value, path: "\(path).template", reader: &reader)
-      case "cluster": cluster = readCluster(entry.value, path: "\(path).cluster", reader: &reader)
-      case "manifests": manifests = readManifests(entry.value, path: "\(path).manifests", reader: &reader) ?? []
-      default: releases = readReleases(entry.value, path: "\(path).releases", reader: &reader) ?? []
-      }
-    }
-    guard let template, let cluster else { return nil }
-    return Generation(id: id, template: template, cluster: cluster, releases: releases, manifests: manifests)
+    var generation = GenerationReading()
+    guard generationKeys.read(node, at: path, into: &generation, reader: &reader) != nil,
+      let template = generation.template, let cluster = generation.cluster
+    else { return nil }
+    return Generation(
+      id: id, template: template, cluster: cluster, releases: generation.releases, manifests: generation.manifests)
+  }
+
+  private static var templateKeys: KeyTable<TemplateSpec> {
+    KeyTable([
+      .string("coe", \.coe),
+      .string("image", required: true, \.image),
+      .string("keypair", required: true, \.keypair),
+      .string("flavor", required: true, \.flavor),
+      .string("master_flavor", required: true, \.masterFlavor),
+      .string("external_network", required: true, \.externalNetwork),
+      .string("fixed_network", \.fixedNetwork),
+      .string("fixed_subnet", \.fixedSubnet),
+      .string("network_driver", \.networkDriver),
+      .string("docker_storage_driver", \.dockerStorageDriver),
+      .int("docker_volume_size", in: 1...10_000, \.dockerVolumeSize),
+      .string("dns_nameserver", \.dnsNameserver),
+      .bool("floating_ip_enabled", \.floatingIPEnabled),
+      .bool("master_lb_enabled", \.masterLBEnabled),
+      .stringMap("labels", \.labels),
+    ])
   }
 
   private static func readTemplate(_ node: Node, path: String, reader: inout YAMLReader) -> TemplateSpec? {
-    let required = ["image", "keypair", "flavor", "master_flavor", "external_network"]
-    guard let entries = reader.mapping(node, at: path, allowed: templateKeys, required: required) else { return nil }
-    var strings: [String: String] = [:]
     var spec = TemplateSpec(image: "", keypair: "", flavor: "", masterFlavor: "", externalNetwork: "")
-    var valid = true
-    for entry in entries {
-      let at = "\(path).\(entry.key)"
-      switch entry.key {
-      case "docker_volume_size":
-        if let size = reader.int(entry.value, at: at, in: 1...10_000) {
-          spec.dockerVolumeSize = size
-        } else {
-          valid = false
-        }
-      case "floating_ip_enabled":
-        if let flag = reader.bool(entry.value, at: at) { spec.floatingIPEnabled = flag } else { valid = false }
-      case "master_lb_enabled":
-        if let flag = reader.bool(entry.value, at: at) { spec.masterLBEnabled = flag } else { valid = false }
-      case "labels":
-        if let labels = reader.stringMap(entry.value, at: at) { spec.labels = labels } else { valid = false }
-      default:
-        if let value = reader.nonEmptyString(entry.value, at: at) { strings[entry.key] = value } else { valid = false }
-      }
-    }
-    guard valid, required.allSatisfy({ strings[$0] != nil }) else { return nil }
-    spec.coe = strings["coe"] ?? "kubernetes"
-    spec.image = strings["image"]!
-    spec.keypair = strings["keypair"]!
-    spec.flavor = strings["flavor"]!
-    spec.masterFlavor = strings["master_flavor"]!
-    spec.externalNetwork = strings["external_network"]!
-    spec.fixedNetwork = strings["fixed_network"]
-    spec.fixedSubnet = strings["fixed_subnet"]
-    spec.networkDriver = strings["network_driver"]
-    spec.dockerStorageDriver = strings["docker_storage_driver"]
-    spec.dnsNameserver = strings["dns_nameserver"]
+    guard let read = templateKeys.read(node, at: path, into: &spec, reader: &reader), templateKeys.hasRequired(read)
+    else { return nil }
     return spec
   }
 
+  private static var clusterKeys: KeyTable<ClusterSpec> {
+    KeyTable([
+      .int("masters", in: 1...99, required: true, \.masters),
+      .int("workers", in: 1...1_000, required: true, \.workers),
+      .minutes("create_timeout", \.createTimeoutMinutes),
+      .string("flavor", \.flavor),
+      .string("master_flavor", \.masterFlavor),
+      .string("keypair", \.keypair),
+      .stringMap("labels", \.labels),
+    ])
+  }
+
   private static func readCluster(_ node: Node, path: String, reader: inout YAMLReader) -> ClusterSpec? {
-    guard let entries = reader.mapping(node, at: path, allowed: clusterKeys, required: ["masters", "workers"]) else {
-      return nil
-    }
-    var masters: Int?
-    var workers: Int?
     var spec = ClusterSpec(masters: 1, workers: 1)
-    var valid = true
-    for entry in entries {
-      let at = "\(path).\(entry.key)"
-      switch entry.key {
-      case "masters": masters = reader.int(entry.value, at: at, in: 1...99)
-      case "workers": workers = reader.int(entry.value, at: at, in: 1...1_000)
-      case "create_timeout":
-        if let minutes = readMinutes(entry.value, at: at, reader: &reader) {
-          spec.createTimeoutMinutes = minutes
-        } else {
-          valid = false
-        }
-      case "labels":
-        if let labels = reader.stringMap(entry.value, at: at) { spec.labels = labels } else { valid = false }
-      default:
-        guard let value = reader.nonEmptyString(entry.value, at: at) else {
-          valid = false
-          continue
-        }
-        switch entry.key {
-        case "flavor": spec.flavor = value
-        case "master_flavor": spec.masterFlavor = value
-        default: spec.keypair = value
-        }
-      }
-    }
-    guard valid, let masters, let workers else { return nil }
-    spec.masters = masters
-    spec.workers = workers
+    guard let read = clusterKeys.read(node, at: path, into: &spec, reader: &reader), clusterKeys.hasRequired(read)
+    else { return nil }
     return spec
   }
 
@@ -299,59 +265,56 @@ public enum EnvironmentFile {
     return releases
   }
 
-  private static func readRelease(_ node: Node, path: String, reader: inout YAMLReader) -> ReleaseSpec? {
-    guard
-      let entries = reader.mapping(node, at: path, allowed: releaseKeys, required: ["name", "chart", "namespace"])
-    else { return nil }
+  /// A release as read, with the nodes its files' errors point at.
+  private struct ReleaseReading {
     var release = ReleaseSpec(name: "", chart: "", namespace: "")
-    var valid = true
     var valuesNode: Node?
     var chartNode: Node?
-    for entry in entries {
-      let at = "\(path).\(entry.key)"
-      switch entry.key {
-      case "values":
-        valuesNode = entry.value
-        if let files = reader.stringList(entry.value, at: at) { release.values = files } else { valid = false }
-      case "sensitive":
-        if let keys = reader.stringList(entry.value, at: at) { release.sensitive = keys } else { valid = false }
-      case "set":
-        if let map = reader.value(entry.value, at: at)?.mapValue {
-          release.set = map
-        } else {
-          if reader.diagnostics.last?.message.hasPrefix(at) != true {
-            reader.report("\(at): expected a mapping of Helm values", at: entry.value)
+  }
+
+  private static var releaseKeys: KeyTable<ReleaseReading> {
+    KeyTable([
+      .string("name", required: true, \.release.name),
+      .custom("chart", required: true) { node, path, reading, reader in
+        reading.chartNode = node
+        guard let chart = reader.nonEmptyString(node, at: path) else { return false }
+        reading.release.chart = chart
+        return true
+      },
+      .string("version", \.release.version),
+      .string("namespace", required: true, \.release.namespace),
+      .custom("values") { node, path, reading, reader in
+        reading.valuesNode = node
+        guard let files = reader.stringList(node, at: path) else { return false }
+        reading.release.values = files
+        return true
+      },
+      .custom("set") { node, path, reading, reader in
+        guard let map = reader.value(node, at: path)?.mapValue else {
+          if reader.diagnostics.last?.message.hasPrefix(path) != true {
+            reader.report("\(path): expected a mapping of Helm values", at: node)
           }
-          valid = false
+          return false
         }
-      case "timeout":
-        if let minutes = readMinutes(entry.value, at: at, reader: &reader) {
-          release.timeoutMinutes = minutes
-        } else {
-          valid = false
-        }
-      case "wait":
-        if let flag = reader.bool(entry.value, at: at) { release.wait = flag } else { valid = false }
-      case "dependency_update":
-        if let flag = reader.bool(entry.value, at: at) { release.dependencyUpdate = flag } else { valid = false }
-      default:
-        guard let value = reader.nonEmptyString(entry.value, at: at) else {
-          valid = false
-          continue
-        }
-        switch entry.key {
-        case "name": release.name = value
-        case "chart":
-          release.chart = value
-          chartNode = entry.value
-        case "version": release.version = value
-        default: release.namespace = value
-        }
-      }
-    }
-    guard valid, !release.name.isEmpty, !release.chart.isEmpty, !release.namespace.isEmpty else { return nil }
+        reading.release.set = map
+        return true
+      },
+      .minutes("timeout", \.release.timeoutMinutes),
+      .bool("wait", \.release.wait),
+      .bool("dependency_update", \.release.dependencyUpdate),
+      .stringList("sensitive", \.release.sensitive),
+    ])
+  }
+
+  private static func readRelease(_ node: Node, path: String, reader: inout YAMLReader) -> ReleaseSpec? {
+    var reading = ReleaseReading()
+    guard releaseKeys.read(node, at: path, into: &reading, reader: &reader) != nil else { return nil }
+    var release = reading.release
+    guard !release.name.isEmpty, !release.chart.isEmpty, !release.namespace.isEmpty else { return nil }
     if reader.checksRequiredKeys, let base = reader.sourceDirectory {
-      readReleaseFiles(&release, base: base, path: path, valuesNode: valuesNode, chartNode: chartNode, reader: &reader)
+      readReleaseFiles(
+        &release, base: base, path: path, valuesNode: reading.valuesNode, chartNode: reading.chartNode,
+        reader: &reader)
     }
     return release
   }
@@ -382,6 +345,31 @@ public enum EnvironmentFile {
     }
   }
 
+  /// A manifest as read, with the node its file's errors point at.
+  private struct ManifestReading {
+    var manifest = ManifestSpec(name: "", file: "")
+    var fileNode: Node?
+  }
+
+  private static var manifestKeys: KeyTable<ManifestReading> {
+    KeyTable([
+      .custom("name", required: true) { node, path, reading, reader in
+        guard let name = reader.nonEmptyString(node, at: path) else { return false }
+        if !TextPattern.manifestName.matches(name) {
+          reader.report("\(path): '\(name)' is not a manifest name (lower-case letters, digits, '-')", at: node)
+        }
+        reading.manifest.name = name
+        return true
+      },
+      .custom("file", required: true) { node, path, reading, reader in
+        guard let file = reader.nonEmptyString(node, at: path) else { return false }
+        reading.manifest.file = file
+        reading.fileNode = node
+        return true
+      },
+    ])
+  }
+
   private static func readManifests(_ node: Node, path: String, reader: inout YAMLReader) -> [ManifestSpec]? {
     if reader.isNull(node) { return [] }
     guard case .sequence(let sequence) = node else {
@@ -392,24 +380,10 @@ public enum EnvironmentFile {
     var names = Set<String>()
     for (index, element) in sequence.enumerated() {
       let at = "\(path)[\(index)]"
-      guard let entries = reader.mapping(element, at: at, allowed: manifestKeys, required: ["name", "file"]) else {
-        continue
-      }
-      var manifest = ManifestSpec(name: "", file: "")
-      var fileNode: Node?
-      for entry in entries {
-        guard let value = reader.nonEmptyString(entry.value, at: "\(at).\(entry.key)") else { continue }
-        if entry.key == "name" {
-          if !TextPattern.manifestName.matches(value) {
-            reader.report(
-              "\(at).name: '\(value)' is not a manifest name (lower-case letters, digits, '-')", at: entry.value)
-          }
-          manifest.name = value
-        } else {
-          manifest.file = value
-          fileNode = entry.value
-        }
-      }
+      var reading = ManifestReading()
+      _ = manifestKeys.read(element, at: at, into: &reading, reader: &reader)
+      var manifest = reading.manifest
+      let fileNode = reading.fileNode
       guard !manifest.name.isEmpty, !manifest.file.isEmpty else { continue }
       if !names.insert(manifest.name).inserted {
         reader.report("\(at).name: manifest '\(manifest.name)' is declared twice", at: element)

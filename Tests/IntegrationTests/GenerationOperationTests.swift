@@ -5,7 +5,7 @@ import Testing
 
 /// Switch, rollback and retire as operations run in this process, against the simulator started here: what they
 /// change in the cloud, the file and the state, and what they refuse.
-@Suite("generation operations, in-process")
+@Suite("generation operations, in-process", .serialized)
 struct GenerationOperationTests {
   /// 127d live and 128a built beside it, both applied in-process.
   private func twoGenerations(onlyClusterOf128a: Bool = false) async throws -> Workspace {

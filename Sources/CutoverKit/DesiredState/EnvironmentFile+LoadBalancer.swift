@@ -7,9 +7,6 @@ extension EnvironmentFile {
     "name", "network", "vip", "public_ip", "external_network", "hosts", "ports", "keepalived",
     "security_group", "server_groups", "deliver",
   ]
-  static let hostKeys = ["name", "address", "priority", "deliver"]
-  static let portKeys = ["listen", "to", "port"]
-  static let keepalivedKeys = ["interface", "router_id", "secret_file", "secret_env"]
   static let serverGroupPolicies = ["anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity"]
 
   /// Private address ranges: the default of `security_group.api_from`, which keeps the internet off the Kubernetes
@@ -113,6 +110,31 @@ extension EnvironmentFile {
       deliver: strings["deliver"])
   }
 
+  private static var hostKeys: KeyTable<LoadBalancerSpec.Host> {
+    KeyTable([
+      .custom("name", required: true) { node, path, host, reader in
+        guard let name = reader.nonEmptyString(node, at: path) else { return false }
+        host.name = name
+        guard TextPattern.hostName.matches(name) else {
+          reader.report("\(path): '\(name)' is not a host name", at: node)
+          return false
+        }
+        return true
+      },
+      .custom("address", required: true) { node, path, host, reader in
+        guard let address = reader.nonEmptyString(node, at: path) else { return false }
+        host.address = address
+        guard IPAddressText.isIPv4(address) else {
+          reader.report("\(path): '\(address)' is not an IPv4 address", at: node)
+          return false
+        }
+        return true
+      },
+      .int("priority", in: 1...254, \.priority),
+      .string("deliver", \.deliver),
+    ])
+  }
+
   private static func readHosts(_ node: Node, path: String, reader: inout YAMLReader) -> [LoadBalancerSpec.Host]? {
     guard case .sequence(let sequence) = node, !sequence.isEmpty else {
       reader.report("\(path): expected a list of haproxy hosts, found \(reader.kind(of: node))", at: node)
@@ -122,41 +144,9 @@ extension EnvironmentFile {
     var valid = true
     for (index, element) in sequence.enumerated() {
       let at = "\(path)[\(index)]"
-      guard let fields = reader.mapping(element, at: at, allowed: hostKeys, required: ["name", "address"]) else {
-        valid = false
-        continue
-      }
       var host = LoadBalancerSpec.Host(name: "", address: "", priority: 100 - index)
-      for field in fields {
-        let fieldPath = "\(at).\(field.key)"
-        if field.key == "priority" {
-          guard let priority = reader.int(field.value, at: fieldPath, in: 1...254) else {
-            valid = false
-            continue
-          }
-          host.priority = priority
-          continue
-        }
-        guard let value = reader.nonEmptyString(field.value, at: fieldPath) else {
-          valid = false
-          continue
-        }
-        switch field.key {
-        case "name":
-          if !TextPattern.hostName.matches(value) {
-            reader.report("\(fieldPath): '\(value)' is not a host name", at: field.value)
-            valid = false
-          }
-          host.name = value
-        case "address":
-          if !IPAddressText.isIPv4(value) {
-            reader.report("\(fieldPath): '\(value)' is not an IPv4 address", at: field.value)
-            valid = false
-          }
-          host.address = value
-        default: host.deliver = value
-        }
-      }
+      if hostKeys.read(element, at: at, into: &host, reader: &reader) == nil { valid = false }
+      guard case .mapping = element else { continue }
       if hosts.contains(where: { $0.name == host.name }) {
         reader.report("\(at).name: host '\(host.name)' is listed twice", at: element)
         valid = false
@@ -168,6 +158,29 @@ extension EnvironmentFile {
       hosts.append(host)
     }
     return valid ? hosts : nil
+  }
+
+  /// A port mapping as read: each part nil until read valid.
+  private struct PortReading {
+    var listen: Int?
+    var target: LoadBalancerSpec.PortMapping.Target?
+    var port: Int?
+  }
+
+  private static var portKeys: KeyTable<PortReading> {
+    KeyTable([
+      .int("listen", in: 1...65_535, required: true, \.listen),
+      .custom("to", required: true) { node, path, reading, reader in
+        guard let text = reader.nonEmptyString(node, at: path) else { return false }
+        reading.target = .init(rawValue: text)
+        guard reading.target != nil else {
+          reader.report("\(path): expected control_plane or ingress, found '\(text)'", at: node)
+          return false
+        }
+        return true
+      },
+      .int("port", in: 1...65_535, required: true, \.port),
+    ])
   }
 
   private static func readPorts(_ node: Node, path: String, reader: inout YAMLReader)
@@ -183,27 +196,9 @@ extension EnvironmentFile {
     var valid = true
     for (index, element) in sequence.enumerated() {
       let at = "\(path)[\(index)]"
-      guard let fields = reader.mapping(element, at: at, allowed: portKeys, required: portKeys) else {
-        valid = false
-        continue
-      }
-      var listen: Int?
-      var port: Int?
-      var target: LoadBalancerSpec.PortMapping.Target?
-      for field in fields {
-        let fieldPath = "\(at).\(field.key)"
-        switch field.key {
-        case "listen": listen = reader.int(field.value, at: fieldPath, in: 1...65_535)
-        case "port": port = reader.int(field.value, at: fieldPath, in: 1...65_535)
-        default:
-          guard let text = reader.nonEmptyString(field.value, at: fieldPath) else { continue }
-          target = .init(rawValue: text)
-          if target == nil {
-            reader.report("\(fieldPath): expected control_plane or ingress, found '\(text)'", at: field.value)
-          }
-        }
-      }
-      guard let listen, let port, let target else {
+      var reading = PortReading()
+      _ = portKeys.read(element, at: at, into: &reading, reader: &reader)
+      guard let listen = reading.listen, let port = reading.port, let target = reading.target else {
         valid = false
         continue
       }
@@ -216,47 +211,80 @@ extension EnvironmentFile {
     return valid ? ports : nil
   }
 
-  private static func readKeepalived(_ node: Node, path: String, reader: inout YAMLReader)
-    -> LoadBalancerSpec.Keepalived?
-  {
-    guard let fields = reader.mapping(node, at: path, allowed: keepalivedKeys) else { return nil }
+  /// The keepalived block as read; exactly one secret is valid.
+  private struct KeepalivedReading {
     var interface = "eth0"
     var routerID = 51
     var secrets: [SecretSource] = []
-    var valid = true
-    for field in fields {
-      let at = "\(path).\(field.key)"
-      if field.key == "router_id" {
-        if let value = reader.int(field.value, at: at, in: 1...255) { routerID = value } else { valid = false }
-        continue
-      }
-      guard let value = reader.nonEmptyString(field.value, at: at) else {
-        valid = false
-        continue
-      }
-      switch field.key {
-      case "interface":
-        if !TextPattern.interfaceName.matches(value) {
-          reader.report("\(at): '\(value)' is not a network interface name such as eth0", at: field.value)
-          valid = false
+  }
+
+  private static var keepalivedKeys: KeyTable<KeepalivedReading> {
+    KeyTable([
+      .custom("interface") { node, path, reading, reader in
+        guard let interface = reader.nonEmptyString(node, at: path) else { return false }
+        reading.interface = interface
+        guard TextPattern.interfaceName.matches(interface) else {
+          reader.report("\(path): '\(interface)' is not a network interface name such as eth0", at: node)
+          return false
         }
-        interface = value
-      case "secret_file": secrets.append(.file(value))
-      default:
-        if !TextPattern.environmentVariable.matches(value) {
-          reader.report("\(at): '\(value)' is not an environment variable name", at: field.value)
-          valid = false
+        return true
+      },
+      .int("router_id", in: 1...255, \.routerID),
+      .custom("secret_file") { node, path, reading, reader in
+        guard let file = reader.nonEmptyString(node, at: path) else { return false }
+        reading.secrets.append(.file(file))
+        return true
+      },
+      .custom("secret_env") { node, path, reading, reader in
+        guard let variable = reader.nonEmptyString(node, at: path) else { return false }
+        reading.secrets.append(.environment(variable))
+        guard TextPattern.environmentVariable.matches(variable) else {
+          reader.report("\(path): '\(variable)' is not an environment variable name", at: node)
+          return false
         }
-        secrets.append(.environment(value))
-      }
-    }
-    guard secrets.count == 1 else {
+        return true
+      },
+    ])
+  }
+
+  private static func readKeepalived(_ node: Node, path: String, reader: inout YAMLReader)
+    -> LoadBalancerSpec.Keepalived?
+  {
+    var reading = KeepalivedReading()
+    let read = keepalivedKeys.read(node, at: path, into: &reading, reader: &reader)
+    guard case .mapping = node else { return nil }
+    guard reading.secrets.count == 1 else {
       reader.report(
         "\(path): expected exactly one of secret_file or secret_env (the VRRP password is never written inline)",
         at: node)
       return nil
     }
-    return valid ? .init(interface: interface, virtualRouterID: routerID, secret: secrets[0]) : nil
+    return read != nil
+      ? .init(interface: reading.interface, virtualRouterID: reading.routerID, secret: reading.secrets[0]) : nil
+  }
+
+  private static var serverGroupKeys: KeyTable<LoadBalancerSpec.ServerGroupSpec> {
+    KeyTable([
+      .custom("name", required: true) { node, path, group, reader in
+        guard let name = reader.nonEmptyString(node, at: path) else { return false }
+        group.name = name
+        guard isObjectName(name) else {
+          reader.report("\(path): '\(name)' is not a name (letters, digits, _ . -)", at: node)
+          return false
+        }
+        return true
+      },
+      .custom("policy", required: true) { node, path, group, reader in
+        guard let policy = reader.nonEmptyString(node, at: path) else { return false }
+        guard serverGroupPolicies.contains(policy) else {
+          reader.report(
+            "\(path): expected one of \(serverGroupPolicies.joined(separator: ", ")), found '\(policy)'", at: node)
+          return false
+        }
+        group.policy = policy
+        return true
+      },
+    ])
   }
 
   private static func readServerGroups(_ node: Node, path: String, reader: inout YAMLReader)
@@ -270,33 +298,9 @@ extension EnvironmentFile {
     var valid = true
     for (index, element) in sequence.enumerated() {
       let at = "\(path)[\(index)]"
-      guard
-        let fields = reader.mapping(element, at: at, allowed: ["name", "policy"], required: ["name", "policy"])
-      else {
-        valid = false
-        continue
-      }
       var group = LoadBalancerSpec.ServerGroupSpec(name: "", policy: "")
-      for field in fields {
-        guard let value = reader.nonEmptyString(field.value, at: "\(at).\(field.key)") else {
-          valid = false
-          continue
-        }
-        if field.key == "name" {
-          if !isObjectName(value) {
-            reader.report("\(at).name: '\(value)' is not a name (letters, digits, _ . -)", at: field.value)
-            valid = false
-          }
-          group.name = value
-        } else if serverGroupPolicies.contains(value) {
-          group.policy = value
-        } else {
-          reader.report(
-            "\(at).policy: expected one of \(serverGroupPolicies.joined(separator: ", ")), found '\(value)'",
-            at: field.value)
-          valid = false
-        }
-      }
+      if serverGroupKeys.read(element, at: at, into: &group, reader: &reader) == nil { valid = false }
+      guard case .mapping = element else { continue }
       if groups.contains(where: { $0.name == group.name }) {
         reader.report("\(at).name: server group '\(group.name)' is listed twice", at: element)
         valid = false

@@ -424,37 +424,44 @@ public enum EnvironmentFile {
     return repositories
   }
 
-  private static func readWebProxies(_ node: Node, reader: inout YAMLReader) -> WebProxies? {
-    guard
-      let entries = reader.mapping(
-        node, at: "web_proxies", allowed: ["port", "domains", "health_path"], required: ["port", "domains"])
-    else { return nil }
+  /// The web proxies as read: port and domains nil until read valid.
+  private struct WebProxiesReading {
     var port: Int?
     var domains: [String]?
     var healthPath = WebProxies.defaultHealthPath
-    for entry in entries {
-      if entry.key == "health_path" {
-        if let path = reader.nonEmptyString(entry.value, at: "web_proxies.health_path") {
-          if path.hasPrefix("/"), !path.contains(where: \.isWhitespace) {
-            healthPath = path
-          } else {
-            reader.report("web_proxies.health_path: '\(path)' is not a URL path (it starts with /)", at: entry.value)
-          }
+  }
+
+  private static var webProxyKeys: KeyTable<WebProxiesReading> {
+    KeyTable([
+      .int("port", in: 1...65_535, required: true, \.port),
+      .custom("domains", required: true) { node, path, reading, reader in
+        guard let domains = reader.stringList(node, at: path) else { return false }
+        reading.domains = domains
+        if Set(domains).count != domains.count {
+          reader.report("\(path): a domain is listed twice", at: node)
         }
-      } else if entry.key == "port" {
-        port = reader.int(entry.value, at: "web_proxies.port", in: 1...65_535)
-      } else if let list = reader.stringList(entry.value, at: "web_proxies.domains") {
-        domains = list
-        if Set(list).count != list.count {
-          reader.report("web_proxies.domains: a domain is listed twice", at: entry.value)
+        for domain in domains where !TextPattern.domain.matches(domain) {
+          reader.report("\(path): '\(domain)' is not a host name", at: node)
         }
-        for domain in list where !TextPattern.domain.matches(domain) {
-          reader.report("web_proxies.domains: '\(domain)' is not a host name", at: entry.value)
+        return true
+      },
+      .custom("health_path") { node, path, reading, reader in
+        guard let healthPath = reader.nonEmptyString(node, at: path) else { return false }
+        guard healthPath.hasPrefix("/"), !healthPath.contains(where: \.isWhitespace) else {
+          reader.report("\(path): '\(healthPath)' is not a URL path (it starts with /)", at: node)
+          return false
         }
-      }
-    }
-    guard let port, let domains else { return nil }
-    return WebProxies(port: port, domains: domains, healthPath: healthPath)
+        reading.healthPath = healthPath
+        return true
+      },
+    ])
+  }
+
+  private static func readWebProxies(_ node: Node, reader: inout YAMLReader) -> WebProxies? {
+    var reading = WebProxiesReading()
+    _ = webProxyKeys.read(node, at: "web_proxies", into: &reading, reader: &reader)
+    guard let port = reading.port, let domains = reading.domains else { return nil }
+    return WebProxies(port: port, domains: domains, healthPath: reading.healthPath)
   }
 
   /// The longest duration accepted: a week, far beyond any Magnum build or Helm install.

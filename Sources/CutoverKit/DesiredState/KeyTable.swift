@@ -92,8 +92,10 @@ extension KeyTable.Key {
   }
 
   /// An integer within `range`, absent by default.
-  static func int(_ name: String, in range: ClosedRange<Int>, _ field: WritableKeyPath<Spec, Int?>) -> Self {
-    reading(name, required: false, { node, path, reader in reader.int(node, at: path, in: range) }) {
+  static func int(
+    _ name: String, in range: ClosedRange<Int>, required: Bool = false, _ field: WritableKeyPath<Spec, Int?>
+  ) -> Self {
+    reading(name, required: required, { node, path, reader in reader.int(node, at: path, in: range) }) {
       $0[keyPath: field] = $1
     }
   }

@@ -4,11 +4,6 @@ import Yams
 
 /// Reads `clusters/<env>.yaml` into a `DesiredState`, reporting every problem with file, line and column.
 public enum EnvironmentFile {
-  /// Keys of the file's top level.
-  static let rootKeys = [
-    "environment", "cloud", "project", "name_prefix", "defaults", "generations", "live", "web_proxies",
-    "load_balancer", "helm_repositories",
-  ]
 
   /// Loads and checks the file for an environment, and the files it names.
   /// - Parameters:
@@ -66,38 +61,65 @@ public enum EnvironmentFile {
 
   // MARK: - Reading
 
-  private static func read(_ root: Node, environment: String, reader: inout YAMLReader) -> DesiredState? {
-    guard
-      let entries = reader.mapping(
-        root, at: "top level", allowed: rootKeys, required: ["environment", "project", "name_prefix", "generations"])
-    else { return nil }
-    let nodes = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-
+  /// The top level as read: plain values at once, in file order; the parts that depend on others (`live` on
+  /// `generations`, `load_balancer` on `name_prefix`) as nodes, read after.
+  private struct RootReading {
     var name: String?
-    if let node = nodes["environment"], let value = reader.nonEmptyString(node, at: "environment") {
-      if value != environment {
-        reader.report("environment: the file says '\(value)' but was loaded as '\(environment)'", at: node)
-      }
-      name = value
-    }
-    let cloud = nodes["cloud"].flatMap { reader.nonEmptyString($0, at: "cloud") }
-    let project = nodes["project"].flatMap { reader.nonEmptyString($0, at: "project") }
+    var cloud: String?
+    var project: String?
     var namePrefix: String?
-    if let node = nodes["name_prefix"], let value = reader.nonEmptyString(node, at: "name_prefix") {
-      if !TextPattern.magnumName.matches(value) {
-        reader.report(
-          "name_prefix: '\(value)' cannot start a Magnum name (letters, digits, _ . -; a letter first)", at: node)
-      }
-      namePrefix = value
-    }
+    var defaults: Node?
+    var generations: Node?
+    var live: Node?
+    var webProxies: Node?
+    var loadBalancer: Node?
+    var helmRepositories: Node?
+  }
 
-    let defaults = nodes["defaults"]
+  /// The top level's keys, for a file loaded as `environment`.
+  private static func rootKeys(environment: String) -> KeyTable<RootReading> {
+    KeyTable([
+      .custom("environment", required: true) { node, path, root, reader in
+        guard let name = reader.nonEmptyString(node, at: path) else { return false }
+        if name != environment {
+          reader.report("environment: the file says '\(name)' but was loaded as '\(environment)'", at: node)
+        }
+        root.name = name
+        return true
+      },
+      .string("cloud", \.cloud),
+      .string("project", required: true, \.project),
+      .custom("name_prefix", required: true) { node, path, root, reader in
+        guard let prefix = reader.nonEmptyString(node, at: path) else { return false }
+        if !TextPattern.magnumName.matches(prefix) {
+          reader.report(
+            "name_prefix: '\(prefix)' cannot start a Magnum name (letters, digits, _ . -; a letter first)", at: node)
+        }
+        root.namePrefix = prefix
+        return true
+      },
+      .node("defaults", \.defaults),
+      .node("generations", required: true, \.generations),
+      .node("live", \.live),
+      .node("web_proxies", \.webProxies),
+      .node("load_balancer", \.loadBalancer),
+      .node("helm_repositories", \.helmRepositories),
+    ])
+  }
+
+  private static func read(_ root: Node, environment: String, reader: inout YAMLReader) -> DesiredState? {
+    var top = RootReading()
+    _ = rootKeys(environment: environment).read(root, at: "top level", into: &top, reader: &reader, nested: false)
+    guard case .mapping = root else { return nil }
+    let (name, cloud, project, namePrefix) = (top.name, top.cloud, top.project, top.namePrefix)
+
+    let defaults = top.defaults
     if let defaults {
       checkShape(defaults, path: "defaults", reader: &reader)
     }
     var generations: [Generation] = []
     var generationNodes: [String: Node] = [:]
-    if let node = nodes["generations"], let entries = reader.namedMapping(node, at: "generations") {
+    if let node = top.generations, let entries = reader.namedMapping(node, at: "generations") {
       for entry in entries {
         let path = "generations.\(entry.key)"
         if !TextPattern.generationID.matches(entry.key) {
@@ -122,7 +144,7 @@ public enum EnvironmentFile {
     }
 
     var live: String?
-    if let node = nodes["live"], let value = reader.nonEmptyString(node, at: "live") {
+    if let node = top.live, let value = reader.nonEmptyString(node, at: "live") {
       if generationNodes[value] == nil {
         let known = generationNodes.keys.sorted().joined(separator: ", ")
         reader.report(
@@ -130,20 +152,20 @@ public enum EnvironmentFile {
         )
       }
       live = value
-    } else if nodes["live"] == nil, !generationNodes.isEmpty {
+    } else if top.live == nil, !generationNodes.isEmpty {
       reader.report("top level: missing required key 'live' (the generation the web proxies point at)", at: root)
     }
 
     var webProxies: WebProxies?
-    if let node = nodes["web_proxies"] { webProxies = readWebProxies(node, reader: &reader) }
+    if let node = top.webProxies { webProxies = readWebProxies(node, reader: &reader) }
 
     var loadBalancer: LoadBalancerSpec?
-    if let node = nodes["load_balancer"] {
+    if let node = top.loadBalancer {
       loadBalancer = readLoadBalancer(node, namePrefix: namePrefix, reader: &reader)
     }
 
     var repositories: [String: String] = [:]
-    if let node = nodes["helm_repositories"] { repositories = readHelmRepositories(node, reader: &reader) }
+    if let node = top.helmRepositories { repositories = readHelmRepositories(node, reader: &reader) }
 
     guard let name, let project, let namePrefix else { return nil }
     var state = DesiredState(

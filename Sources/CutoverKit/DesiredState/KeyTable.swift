@@ -27,8 +27,12 @@ struct KeyTable<Spec> {
   }
 
   /// Reads `node` into `spec`, each key by its declaration, in file order.
+  /// - Parameter nested: whether messages name a key under `path` (`generations.128a.cluster.workers`); false for the
+  ///   top level, whose keys are named alone (`live`).
   /// - Returns: the keys read, or nil when `node` is not a mapping or a value was invalid.
-  func read(_ node: Node, at path: String, into spec: inout Spec, reader: inout YAMLReader) -> Set<String>? {
+  func read(
+    _ node: Node, at path: String, into spec: inout Spec, reader: inout YAMLReader, nested: Bool = true
+  ) -> Set<String>? {
     let required = keys.filter(\.required).map(\.name)
     guard let entries = reader.mapping(node, at: path, allowed: names, required: required) else { return nil }
     var valid = true
@@ -36,7 +40,7 @@ struct KeyTable<Spec> {
     for entry in entries {
       // `mapping` reports and leaves out keys that are not declared.
       guard let key = keys.first(where: { $0.name == entry.key }) else { continue }
-      if key.read(entry.value, "\(path).\(entry.key)", &spec, &reader) {
+      if key.read(entry.value, nested ? "\(path).\(entry.key)" : entry.key, &spec, &reader) {
         read.insert(key.name)
       } else {
         valid = false
@@ -47,6 +51,14 @@ struct KeyTable<Spec> {
 }
 
 extension KeyTable.Key {
+  /// A key whose node is kept for reading later, once the keys it depends on are read (`live` needs `generations`).
+  static func node(_ name: String, required: Bool = false, _ field: WritableKeyPath<Spec, Node?>) -> Self {
+    custom(name, required: required) { node, _, spec, _ in
+      spec[keyPath: field] = node
+      return true
+    }
+  }
+
   /// A key read by `read`, which returns false when the value was invalid.
   static func custom(
     _ name: String, required: Bool = false,
@@ -76,8 +88,8 @@ extension KeyTable.Key {
   }
 
   /// A non-empty string, absent by default.
-  static func string(_ name: String, _ field: WritableKeyPath<Spec, String?>) -> Self {
-    reading(name, required: false, { node, path, reader in reader.nonEmptyString(node, at: path) }) {
+  static func string(_ name: String, required: Bool = false, _ field: WritableKeyPath<Spec, String?>) -> Self {
+    reading(name, required: required, { node, path, reader in reader.nonEmptyString(node, at: path) }) {
       $0[keyPath: field] = $1
     }
   }

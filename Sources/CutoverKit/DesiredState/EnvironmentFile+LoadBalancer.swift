@@ -3,111 +3,158 @@ import Yams
 
 /// Reading the optional `load_balancer:` block.
 extension EnvironmentFile {
-  static let loadBalancerKeys = [
-    "name", "network", "vip", "public_ip", "external_network", "hosts", "ports", "keepalived",
-    "security_group", "server_groups", "deliver",
-  ]
   static let serverGroupPolicies = ["anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity"]
 
   /// Private address ranges: the default of `security_group.api_from`, which keeps the internet off the Kubernetes
   /// API.
   static let privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
 
-  static func readLoadBalancer(_ node: Node, namePrefix: String?, reader: inout YAMLReader) -> LoadBalancerSpec? {
-    let path = "load_balancer"
-    guard
-      let entries = reader.mapping(
-        node, at: path, allowed: loadBalancerKeys, required: ["network", "vip", "hosts", "ports", "keepalived"])
-    else { return nil }
-    var valid = true
-    var strings: [String: String] = [:]
+  /// The `load_balancer:` block as read, with the nodes its cross-key errors point at.
+  private struct LoadBalancerReading {
+    var name: String?
+    var network: String?
+    var vip: String?
+    var vipNode: Node?
+    var publicIP: String?
+    var publicIPNode: Node?
+    var externalNetwork: String?
+    var externalNetworkNode: Node?
     var hosts: [LoadBalancerSpec.Host]?
     var ports: [LoadBalancerSpec.PortMapping]?
     var keepalived: LoadBalancerSpec.Keepalived?
-    var securityGroup: (name: String?, apiFrom: [String]?) = (nil, nil)
+    var securityGroup = SecurityGroupReading()
     var serverGroups: [LoadBalancerSpec.ServerGroupSpec]?
-    var nodesByKey: [String: Node] = [:]
+    var deliver: String?
+  }
 
-    for entry in entries {
-      let at = "\(path).\(entry.key)"
-      nodesByKey[entry.key] = entry.value
-      switch entry.key {
-      case "hosts": hosts = readHosts(entry.value, path: at, reader: &reader)
-      case "ports": ports = readPorts(entry.value, path: at, reader: &reader)
-      case "keepalived": keepalived = readKeepalived(entry.value, path: at, reader: &reader)
-      case "security_group":
-        guard let fields = reader.mapping(entry.value, at: at, allowed: ["name", "api_from"]) else {
-          valid = false
-          continue
-        }
-        for field in fields {
-          if field.key == "name" {
-            securityGroup.name = reader.nonEmptyString(field.value, at: "\(at).name")
-            if let name = securityGroup.name, !isObjectName(name) {
-              reader.report("\(at).name: '\(name)' is not a name (letters, digits, _ . -)", at: field.value)
-              valid = false
-            }
-            if securityGroup.name == nil { valid = false }
-          } else if let ranges = reader.stringList(field.value, at: "\(at).api_from") {
-            for range in ranges where !IPAddressText.isIPv4CIDR(range) {
-              reader.report("\(at).api_from: '\(range)' is not an IPv4 range such as 172.16.0.0/21", at: field.value)
-              valid = false
-            }
-            securityGroup.apiFrom = ranges
-          } else {
-            valid = false
-          }
-        }
-      case "server_groups": serverGroups = readServerGroups(entry.value, path: at, reader: &reader)
-      default:
-        guard let value = reader.nonEmptyString(entry.value, at: at) else {
-          valid = false
-          continue
-        }
-        if ["vip", "public_ip"].contains(entry.key), !IPAddressText.isIPv4(value) {
-          reader.report("\(at): '\(value)' is not an IPv4 address such as 172.16.1.171", at: entry.value)
-          valid = false
-        }
-        if entry.key == "name", !TextPattern.magnumName.matches(value) {
-          reader.report("\(at): '\(value)' is not a name (letters, digits, _ . -; a letter first)", at: entry.value)
-          valid = false
-        }
-        strings[entry.key] = value
+  /// An IPv4 address, as `vip` and `public_ip` take it.
+  private static func ipv4(
+    _ name: String, required: Bool = false, _ field: WritableKeyPath<LoadBalancerReading, String?>,
+    node nodeField: WritableKeyPath<LoadBalancerReading, Node?>
+  ) -> KeyTable<LoadBalancerReading>.Key {
+    .custom(name, required: required) { node, path, reading, reader in
+      guard let address = reader.nonEmptyString(node, at: path) else { return false }
+      reading[keyPath: field] = address
+      reading[keyPath: nodeField] = node
+      guard IPAddressText.isIPv4(address) else {
+        reader.report("\(path): '\(address)' is not an IPv4 address such as 172.16.1.171", at: node)
+        return false
       }
+      return true
     }
-    if strings["public_ip"] != nil, strings["external_network"] == nil {
+  }
+
+  private static var loadBalancerKeys: KeyTable<LoadBalancerReading> {
+    KeyTable([
+      .custom("name") { node, path, reading, reader in
+        guard let name = reader.nonEmptyString(node, at: path) else { return false }
+        reading.name = name
+        guard TextPattern.magnumName.matches(name) else {
+          reader.report("\(path): '\(name)' is not a name (letters, digits, _ . -; a letter first)", at: node)
+          return false
+        }
+        return true
+      },
+      .string("network", required: true, \.network),
+      ipv4("vip", required: true, \.vip, node: \.vipNode),
+      ipv4("public_ip", \.publicIP, node: \.publicIPNode),
+      .custom("external_network") { node, path, reading, reader in
+        guard let network = reader.nonEmptyString(node, at: path) else { return false }
+        reading.externalNetwork = network
+        reading.externalNetworkNode = node
+        return true
+      },
+      .custom("hosts", required: true) { node, path, reading, reader in
+        reading.hosts = readHosts(node, path: path, reader: &reader)
+        return true
+      },
+      .custom("ports", required: true) { node, path, reading, reader in
+        reading.ports = readPorts(node, path: path, reader: &reader)
+        return true
+      },
+      .custom("keepalived", required: true) { node, path, reading, reader in
+        reading.keepalived = readKeepalived(node, path: path, reader: &reader)
+        return true
+      },
+      .custom("security_group") { node, path, reading, reader in
+        securityGroupKeys.read(node, at: path, into: &reading.securityGroup, reader: &reader) != nil
+      },
+      .custom("server_groups") { node, path, reading, reader in
+        reading.serverGroups = readServerGroups(node, path: path, reader: &reader)
+        return true
+      },
+      .string("deliver", \.deliver),
+    ])
+  }
+
+  static func readLoadBalancer(_ node: Node, namePrefix: String?, reader: inout YAMLReader) -> LoadBalancerSpec? {
+    let path = "load_balancer"
+    var reading = LoadBalancerReading()
+    var valid = loadBalancerKeys.read(node, at: path, into: &reading, reader: &reader) != nil
+    guard case .mapping = node else { return nil }
+    if reading.publicIP != nil, reading.externalNetwork == nil {
       reader.report(
-        "\(path).public_ip: needs external_network, the network the floating IP comes from",
-        at: nodesByKey["public_ip"])
+        "\(path).public_ip: needs external_network, the network the floating IP comes from", at: reading.publicIPNode)
       valid = false
     }
-    if strings["external_network"] != nil, strings["public_ip"] == nil {
+    if reading.externalNetwork != nil, reading.publicIP == nil {
       reader.report(
         "\(path).external_network: is used only with public_ip (the floating IP it gives); add public_ip or remove it",
-        at: nodesByKey["external_network"])
+        at: reading.externalNetworkNode)
       valid = false
     }
-    if let hosts, let vip = strings["vip"], hosts.contains(where: { $0.address == vip }) {
+    if let hosts = reading.hosts, let vip = reading.vip, hosts.contains(where: { $0.address == vip }) {
       reader.report(
-        "\(path).vip: \(vip) is also a host's own address; the VIP must be an address of its own",
-        at: nodesByKey["vip"])
+        "\(path).vip: \(vip) is also a host's own address; the VIP must be an address of its own", at: reading.vipNode)
       valid = false
     }
-    guard valid, let hosts, let ports, let keepalived, let network = strings["network"], let vip = strings["vip"]
+    guard valid, let hosts = reading.hosts, let ports = reading.ports, let keepalived = reading.keepalived,
+      let network = reading.network, let vip = reading.vip
     else { return nil }
-    let name = strings["name"] ?? namePrefix ?? "cutover"
+    let name = reading.name ?? namePrefix ?? "cutover"
     let prefix = namePrefix ?? name
     return LoadBalancerSpec(
-      name: name, network: network, vip: vip, publicIP: strings["public_ip"],
-      externalNetwork: strings["external_network"], hosts: hosts, ports: ports, keepalived: keepalived,
+      name: name, network: network, vip: vip, publicIP: reading.publicIP, externalNetwork: reading.externalNetwork,
+      hosts: hosts, ports: ports, keepalived: keepalived,
       securityGroup: .init(
-        name: securityGroup.name ?? "\(name)-loadbalancer", apiFrom: securityGroup.apiFrom ?? privateRanges),
-      serverGroups: serverGroups ?? [
+        name: reading.securityGroup.name ?? "\(name)-loadbalancer",
+        apiFrom: reading.securityGroup.apiFrom ?? privateRanges),
+      serverGroups: reading.serverGroups ?? [
         .init(name: "\(prefix)-k8s-control", policy: "anti-affinity"),
         .init(name: "\(prefix)-k8s-haproxy", policy: "anti-affinity"),
         .init(name: "\(prefix)-k8s-worker", policy: "soft-anti-affinity"),
       ],
-      deliver: strings["deliver"])
+      deliver: reading.deliver)
+  }
+
+  /// `security_group: {name, api_from}`, each absent by default.
+  private struct SecurityGroupReading {
+    var name: String?
+    var apiFrom: [String]?
+  }
+
+  private static var securityGroupKeys: KeyTable<SecurityGroupReading> {
+    KeyTable([
+      .custom("name") { node, path, group, reader in
+        guard let name = reader.nonEmptyString(node, at: path) else { return false }
+        group.name = name
+        guard isObjectName(name) else {
+          reader.report("\(path): '\(name)' is not a name (letters, digits, _ . -)", at: node)
+          return false
+        }
+        return true
+      },
+      .custom("api_from") { node, path, group, reader in
+        guard let ranges = reader.stringList(node, at: path) else { return false }
+        group.apiFrom = ranges
+        var valid = true
+        for range in ranges where !IPAddressText.isIPv4CIDR(range) {
+          reader.report("\(path): '\(range)' is not an IPv4 range such as 172.16.0.0/21", at: node)
+          valid = false
+        }
+        return valid
+      },
+    ])
   }
 
   private static var hostKeys: KeyTable<LoadBalancerSpec.Host> {

@@ -114,7 +114,7 @@ public final class OperationSession: Sendable {
   /// The cloud, resolved without touching the network (a missing `clouds.yaml` stops the command before any call)
   /// and connected on first use; the same for the whole session.
   /// - Parameter probesIngress: whether the command sends requests to the workers' ingress ports (`generation
-  ///   verify`), so the simulator must serve them.
+  ///   verify`), so the simulator must serve them; the first call decides, as one command asks one way.
   public func cloud(probesIngress: Bool = false) throws -> CloudAccess {
     if let cloud = opened.withLock({ $0.cloud }) { return cloud }
     let desired = try desired()

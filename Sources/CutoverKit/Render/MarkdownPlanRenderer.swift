@@ -79,13 +79,23 @@ public struct MarkdownPlanRenderer: Sendable {
     return ""
   }
 
-  /// Moves each line's change marker to the first column, where `diff` highlighting looks for it.
+  /// Puts each line's change sign in the first column, once, where GitHub's `diff` highlighting looks for it: a
+  /// line with a marker (`+`, `-`, `~`, `-/+` as `!`) takes the marker's sign and loses the marker; a closing brace
+  /// takes the sign of the line that opened its block; comments and unchanged counts are context (a space).
   private func diffLines(_ rendered: String) -> String {
-    rendered.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line -> String in
-      let trimmed = line.drop { $0 == " " }
-      guard let first = trimmed.first, "+-~".contains(first) else { return " " + line }
-      let marker = trimmed.hasPrefix("-/+") ? "!" : first == "~" ? "!" : String(first)
-      return marker + line.dropFirst()
+    var openers: [Character] = []
+    return rendered.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line -> String in
+      let indent = line.prefix { $0 == " " }.count
+      let trimmed = line.dropFirst(indent)
+      for (marker, sign) in [("-/+", Character("!")), ("+", "+"), ("-", "-"), ("~", "~")]
+      where trimmed.hasPrefix(marker + " ") {
+        if trimmed.hasSuffix("{") { openers.append(sign) }
+        return String(sign) + String(repeating: " ", count: indent + marker.count) + trimmed.dropFirst(marker.count)
+      }
+      if trimmed.hasPrefix("}") {
+        return String(openers.popLast() ?? " ") + line
+      }
+      return " " + line
     }.joined(separator: "\n") + "\n"
   }
 }

@@ -85,6 +85,24 @@ struct PlanRendererTests {
 
   // MARK: - Markdown
 
+  @Test(
+    "in a markdown diff block every line carries one sign, in the first column, closing braces included",
+    arguments: [GoldenPlan.everyKindOfChange, .sensitive])
+  func markdownDiffSigns(_ golden: GoldenPlan) throws {
+    let markdown = MarkdownPlanRenderer().render(try golden.plan())
+    let blocks = markdown.components(separatedBy: "```diff\n").dropFirst().map {
+      $0.components(separatedBy: "```")[0].split(separator: "\n").map(String.init)
+    }
+    #expect(!blocks.isEmpty)
+    for line in blocks.joined() {
+      let sign = try #require(line.first)
+      #expect("+-~! ".contains(sign), "\(line)")
+      let rest = line.dropFirst().drop { $0 == " " }
+      #expect(!["+ ", "- ", "~ ", "-/+ "].contains { rest.hasPrefix($0) }, "a second sign: \(line)")
+      if rest.hasPrefix("}") { #expect(sign != " ", "a closing brace without its block's sign: \(line)") }
+    }
+  }
+
   @Test("markdown longer than the limit is cut with a note and stays within the limit")
   func markdownIsCutToLimit() throws {
     let plan = try GoldenPlan.everyKindOfChange.plan()

@@ -7,6 +7,7 @@ public struct ClusterResource: NamedResourceType {
   public init() {}
 
   public static let typeName = "cluster"
+  public var highlights: [String] { [Attribute.nodeCount, Attribute.flavor, Attribute.labels + ".kube_tag"] }
 
   /// The names of this type's attributes, as state and plans record them.
   public enum Attribute {

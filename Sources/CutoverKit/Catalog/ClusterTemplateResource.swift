@@ -6,6 +6,7 @@ public struct ClusterTemplateResource: NamedResourceType {
   public init() {}
 
   public static let typeName = "cluster_template"
+  public var highlights: [String] { [Attribute.image, Attribute.flavor, Attribute.labels + ".kube_tag"] }
 
   /// The names of this type's attributes, as state and plans record them.
   public enum Attribute {

@@ -13,6 +13,7 @@ public struct HelmReleaseResource: NamedResourceType {
   public init() {}
 
   public static let typeName = "helm_release"
+  public var highlights: [String] { [Attribute.chart, Attribute.version] }
 
   /// The names of this type's attributes, as state and plans record them.
   public enum Attribute {

@@ -14,6 +14,7 @@ public struct KubeconfigResource: NamedResourceType {
   public init() {}
 
   public static let typeName = "kubeconfig"
+  public var highlights: [String] { [Attribute.live] }
   public var switchRole: SwitchRole { .pointsOperators }
 
   /// The names of this type's attributes, as state and plans record them.

@@ -7,6 +7,7 @@ public struct ManifestResource: NamedResourceType {
   public init() {}
 
   public static let typeName = "manifest"
+  public var highlights: [String] { [Attribute.file] }
 
   /// The names of this type's attributes, as state and plans record them.
   public enum Attribute {

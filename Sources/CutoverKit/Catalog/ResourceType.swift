@@ -57,6 +57,9 @@ public protocol ResourceType: Sendable {
   var replacementRefusal: String { get }
   /// The part the type's objects play when traffic moves to another generation (`cutover generation switch`).
   var switchRole: SwitchRole { get }
+  /// What a reviewer reads first about a new object in a pull request's plan: attribute names, or dotted paths into
+  /// a map attribute (`labels.kube_tag`). Empty: the first of its known attributes.
+  var highlights: [String] { get }
 }
 
 /// The part a type's objects play in a blue-green switch, which moves exactly the objects that follow `live:`.
@@ -87,6 +90,7 @@ extension ResourceType {
   public var deletionRisk: String { "deleting it takes more than the object with it" }
   public var replacementRefusal: String { "a new one cannot exist beside the old one" }
   public var switchRole: SwitchRole { .none }
+  public var highlights: [String] { [] }
 }
 
 /// A resource type of the standard catalog: its name is one constant of the type, and everything else reaches it

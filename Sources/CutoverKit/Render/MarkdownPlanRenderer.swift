@@ -3,9 +3,12 @@
 public struct MarkdownPlanRenderer: Sendable {
   /// GitHub refuses comments over 65,536 characters; stay clear of it.
   public var limit: Int
+  /// Where each type's highlights come from: what the Detail column shows of a new object.
+  public var catalog: ResourceCatalog
 
-  public init(limit: Int = 65_000) {
+  public init(limit: Int = 65_000, catalog: ResourceCatalog = .standard) {
     self.limit = limit
+    self.catalog = catalog
   }
 
   public func render(_ plan: Plan) -> String {
@@ -65,18 +68,63 @@ public struct MarkdownPlanRenderer: Sendable {
     }
   }
 
+  /// The Detail column, never empty: what forces a replacement, why an object goes, each changed attribute of an
+  /// update as old → new, and a new object's highlights.
   private func detail(_ change: PlannedChange) -> String {
     if !change.replacePaths.isEmpty {
       return "forced by " + change.replacePaths.map { "`\($0)`" }.joined(separator: ", ")
     }
     if let reason = change.reason { return reason.rawValue.replacingOccurrences(of: "_", with: " ") }
-    if change.action == .update {
-      let changed = Set((change.before ?? [:]).keys).union(change.unknownAfter).filter {
-        change.before?[$0] != change.after?[$0] && !(change.before?[$0] == nil && change.after?[$0] == nil)
+    let sensitive = Set(change.sensitive)
+    let unknown = Set(change.unknownAfter)
+    switch change.action {
+    case .update:
+      // A computed value that was not there before and is known only after apply says nothing to a reviewer.
+      let names = Set((change.before ?? [:]).keys).union(change.after?.keys ?? [:].keys).union(unknown).filter {
+        !sensitive.contains($0) && !(change.before?[$0] == nil && unknown.contains($0))
+          && (unknown.contains($0) || change.before?[$0] != change.after?[$0])
       }
-      return changed.sorted().map { "`\($0)`" }.joined(separator: ", ")
+      let changed = names.sorted().map { name in
+        let new = unknown.contains(name) ? "(known after apply)" : shown(change.after?[name])
+        return "`\(name)` \(shown(change.before?[name])) → \(new)"
+      }
+      // Nothing shown changed, so what did is a sensitive value (never printed).
+      let secret = sensitive.sorted().map { "`\($0)` (sensitive)" }.joined(separator: ", ")
+      return cell(changed.joined(separator: ", "), or: secret.isEmpty ? "an attribute known only after apply" : secret)
+    case .create:
+      let after = change.after ?? [:]
+      let wanted = catalog[change.address.type]?.highlights ?? []
+      var shownNames = wanted.compactMap { path -> String? in
+        value(at: path, in: after).map { "`\(path)` = \(shown($0))" }
+      }
+      if shownNames.isEmpty {
+        shownNames = after.keys.sorted().filter { !sensitive.contains($0) }.prefix(3).map {
+          "`\($0)` = \(shown(after[$0]))"
+        }
+      }
+      return cell(shownNames.joined(separator: ", "), or: "every attribute known only after apply")
+    default:
+      return "no longer declared"
     }
-    return ""
+  }
+
+  /// A value at `path` (`labels.kube_tag`: a key of a map attribute).
+  private func value(at path: String, in attributes: Attributes) -> Value? {
+    let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+    guard let top = attributes[parts[0]] else { return nil }
+    guard parts.count == 2 else { return top }
+    return top.mapValue?[parts[1]]
+  }
+
+  /// A value as a table cell shows it: at most 40 characters.
+  private func shown(_ value: Value?) -> String {
+    let text = value?.description ?? "(none)"
+    return text.count > 40 ? String(text.prefix(39)) + "…" : text
+  }
+
+  /// A table cell's text, with its pipes escaped; `fallback` when there is nothing to say.
+  private func cell(_ text: String, or fallback: String) -> String {
+    (text.isEmpty ? fallback : text).replacingOccurrences(of: "|", with: "\\|")
   }
 
   /// Puts each line's change sign in the first column, once, where GitHub's `diff` highlighting looks for it: a

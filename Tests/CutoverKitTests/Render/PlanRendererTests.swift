@@ -103,6 +103,23 @@ struct PlanRendererTests {
     }
   }
 
+  @Test("the markdown table's Detail column is never empty: changed values old → new, a new object's highlights")
+  func markdownDetails() throws {
+    let markdown = MarkdownPlanRenderer().render(try GoldenPlan.everyKindOfChange.plan())
+    let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Action") }
+    #expect(rows.count == 21)
+    for row in rows {
+      let cells = row.split(separator: "|", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      #expect(cells.count == 5 && !cells[3].isEmpty, "\(row)")
+    }
+    #expect(rows.contains { $0.contains("`cluster.127d`") && $0.contains("`node_count` 5 → 6") })
+    #expect(
+      rows.contains { $0.contains("`cluster.128b`") && $0.contains("`node_count` = 5") && $0.contains("kube_tag") })
+    #expect(rows.contains { $0.contains("`helm_release.128b.prometheus`") && $0.contains("`version` = \"25.26.0\"") })
+  }
+
   @Test("markdown longer than the limit is cut with a note and stays within the limit")
   func markdownIsCutToLimit() throws {
     let plan = try GoldenPlan.everyKindOfChange.plan()

@@ -12,7 +12,8 @@ public struct MarkdownPlanRenderer: Sendable {
   }
 
   public func render(_ plan: Plan) -> String {
-    var head = "### Cutover plan for `\(plan.environment)`\n\n"
+    let title = "### Cutover plan for `\(plan.environment)`\n\n"
+    var head = ""
     head += "**\(plan.summary.description)**\n\n"
     for warning in plan.warnings { head += "> **Warning:** \(warning)\n" }
     if !plan.warnings.isEmpty { head += "\n" }
@@ -22,11 +23,16 @@ public struct MarkdownPlanRenderer: Sendable {
       head += "\n\n"
     }
     let actionable = plan.actionable
-    guard !actionable.isEmpty else { return head + "No changes.\n" }
+    guard !actionable.isEmpty else { return title + head + "No changes.\n" }
 
     let cutNote = { (count: Int) in
       "_\(count) more change(s) cut to fit the comment; run `cutover plan` for the whole plan._\n"
     }
+    // The story goes first when it fits beside the counts and a cut note; a comment's limit comes before it.
+    let story = blueGreenStory(plan)
+    let storyLine = story.isEmpty ? "" : "This plan " + story.joined(separator: "; ") + ".\n\n"
+    let fits = title.count + storyLine.count + head.count + cutNote(actionable.count).count + 40 <= limit
+    head = title + (fits ? storyLine : "") + head
     head += "| Action | Resource | Detail |\n|---|---|---|\n"
     // Sizes are kept as running counts: String.count walks the whole string.
     var size = head.count
@@ -66,6 +72,50 @@ public struct MarkdownPlanRenderer: Sendable {
     case .delete: return "❌ destroy"
     case .noop: return "no-op"
     }
+  }
+
+  /// What the plan does to the blue-green picture, in the words a reviewer reads at a glance: "adds generation 128b
+  /// (standby; live stays 127d)", "switches live 127d → 128b", "resizes 127d from 5 to 6 workers", "retires 127c".
+  func blueGreenStory(_ plan: Plan) -> [String] {
+    let pointers = plan.changes.filter { catalog[$0.address.type]?.switchRole == .pointsOperators }
+    let live = KubeconfigResource.Attribute.live
+    let liveBefore = pointers.first { $0.before?[live] == true }.flatMap { catalog.generation(of: $0.address) }
+    let liveAfter = pointers.first { $0.after?[live] == true }.flatMap { catalog.generation(of: $0.address) }
+    var order: [String] = []
+    var byGeneration: [String: [PlannedChange]] = [:]
+    for change in plan.actionable {
+      guard let generation = catalog.generation(of: change.address) else { continue }
+      if byGeneration[generation] == nil { order.append(generation) }
+      byGeneration[generation, default: []].append(change)
+    }
+    var story: [String] = []
+    for generation in order {
+      let changes = byGeneration[generation] ?? []
+      if changes.allSatisfy({ $0.action == .create }) {
+        let role =
+          generation == liveAfter
+          ? "live" : liveAfter.map { "standby; live stays \($0)" } ?? "standby"
+        story.append("adds generation \(generation) (\(role))")
+      } else if changes.allSatisfy({ $0.action == .delete }) {
+        story.append("retires \(generation)")
+      } else {
+        let workers = ClusterResource.Attribute.nodeCount
+        if let resize = changes.first(where: { $0.action == .update && $0.before?[workers] != $0.after?[workers] }),
+          let from = resize.before?[workers], let to = resize.after?[workers]
+        {
+          story.append("resizes \(generation) from \(from) to \(to) workers")
+        }
+        let forcing = Set(changes.filter { $0.action == .replace }.flatMap(\.replacePaths))
+        if !forcing.isEmpty {
+          story.append(
+            "rebuilds \(generation) (forced by \(forcing.sorted().map { "`\($0)`" }.joined(separator: ", ")))")
+        }
+      }
+    }
+    if let liveBefore, let liveAfter, liveBefore != liveAfter {
+      story.insert("switches live \(liveBefore) → \(liveAfter)", at: 0)
+    }
+    return story
   }
 
   /// The Detail column, never empty: what forces a replacement, why an object goes, each changed attribute of an

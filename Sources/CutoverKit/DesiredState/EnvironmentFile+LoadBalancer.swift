@@ -46,15 +46,10 @@ extension EnvironmentFile {
 
   private static var loadBalancerKeys: KeyTable<LoadBalancerReading> {
     KeyTable([
-      .custom("name") { node, path, reading, reader in
-        guard let name = reader.nonEmptyString(node, at: path) else { return false }
-        reading.name = name
-        guard TextPattern.magnumName.matches(name) else {
-          reader.report("\(path): '\(name)' is not a name (letters, digits, _ . -; a letter first)", at: node)
-          return false
-        }
-        return true
-      },
+      .checkedString(
+        "name", isValid: TextPattern.magnumName.matches,
+        problem: { "'\($0)' is not a name (letters, digits, _ . -; a letter first)" }
+      ) { $0.name = $1 },
       .string("network", required: true, \.network),
       ipv4("vip", required: true, \.vip, node: \.vipNode),
       ipv4("public_ip", \.publicIP, node: \.publicIPNode),
@@ -135,15 +130,10 @@ extension EnvironmentFile {
 
   private static var securityGroupKeys: KeyTable<SecurityGroupReading> {
     KeyTable([
-      .custom("name") { node, path, group, reader in
-        guard let name = reader.nonEmptyString(node, at: path) else { return false }
-        group.name = name
-        guard isObjectName(name) else {
-          reader.report("\(path): '\(name)' is not a name (letters, digits, _ . -)", at: node)
-          return false
-        }
-        return true
-      },
+      .checkedString(
+        "name", isValid: isObjectName,
+        problem: { "'\($0)' is not a name (letters, digits, _ . -)" }
+      ) { $0.name = $1 },
       .custom("api_from") { node, path, group, reader in
         guard let ranges = reader.stringList(node, at: path) else { return false }
         group.apiFrom = ranges
@@ -159,24 +149,14 @@ extension EnvironmentFile {
 
   private static var hostKeys: KeyTable<LoadBalancerSpec.Host> {
     KeyTable([
-      .custom("name", required: true) { node, path, host, reader in
-        guard let name = reader.nonEmptyString(node, at: path) else { return false }
-        host.name = name
-        guard TextPattern.hostName.matches(name) else {
-          reader.report("\(path): '\(name)' is not a host name", at: node)
-          return false
-        }
-        return true
-      },
-      .custom("address", required: true) { node, path, host, reader in
-        guard let address = reader.nonEmptyString(node, at: path) else { return false }
-        host.address = address
-        guard IPAddressText.isIPv4(address) else {
-          reader.report("\(path): '\(address)' is not an IPv4 address", at: node)
-          return false
-        }
-        return true
-      },
+      .checkedString(
+        "name", required: true, isValid: TextPattern.hostName.matches,
+        problem: { "'\($0)' is not a host name" }
+      ) { $0.name = $1 },
+      .checkedString(
+        "address", required: true, isValid: IPAddressText.isIPv4,
+        problem: { "'\($0)' is not an IPv4 address" }
+      ) { $0.address = $1 },
       .int("priority", in: 1...254, \.priority),
       .string("deliver", \.deliver),
     ])
@@ -267,15 +247,10 @@ extension EnvironmentFile {
 
   private static var keepalivedKeys: KeyTable<KeepalivedReading> {
     KeyTable([
-      .custom("interface") { node, path, reading, reader in
-        guard let interface = reader.nonEmptyString(node, at: path) else { return false }
-        reading.interface = interface
-        guard TextPattern.interfaceName.matches(interface) else {
-          reader.report("\(path): '\(interface)' is not a network interface name such as eth0", at: node)
-          return false
-        }
-        return true
-      },
+      .checkedString(
+        "interface", isValid: TextPattern.interfaceName.matches,
+        problem: { "'\($0)' is not a network interface name such as eth0" }
+      ) { $0.interface = $1 },
       .int("router_id", in: 1...255, \.routerID),
       .custom("secret_file") { node, path, reading, reader in
         guard let file = reader.nonEmptyString(node, at: path) else { return false }
@@ -312,15 +287,10 @@ extension EnvironmentFile {
 
   private static var serverGroupKeys: KeyTable<LoadBalancerSpec.ServerGroupSpec> {
     KeyTable([
-      .custom("name", required: true) { node, path, group, reader in
-        guard let name = reader.nonEmptyString(node, at: path) else { return false }
-        group.name = name
-        guard isObjectName(name) else {
-          reader.report("\(path): '\(name)' is not a name (letters, digits, _ . -)", at: node)
-          return false
-        }
-        return true
-      },
+      .checkedString(
+        "name", required: true, isValid: isObjectName,
+        problem: { "'\($0)' is not a name (letters, digits, _ . -)" }
+      ) { $0.name = $1 },
       .custom("policy", required: true) { node, path, group, reader in
         guard let policy = reader.nonEmptyString(node, at: path) else { return false }
         guard serverGroupPolicies.contains(policy) else {

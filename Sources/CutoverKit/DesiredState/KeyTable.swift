@@ -87,6 +87,23 @@ extension KeyTable.Key {
     }
   }
 
+  /// A non-empty string that must also pass `isValid`: one that does not is reported as `path: ` + `problem`, and
+  /// kept (a later check may read it) though the value counts as invalid.
+  static func checkedString(
+    _ name: String, required: Bool = false, isValid: @escaping (String) -> Bool,
+    problem: @escaping (String) -> String, _ store: @escaping (inout Spec, String) -> Void
+  ) -> Self {
+    custom(name, required: required) { node, path, spec, reader in
+      guard let value = reader.nonEmptyString(node, at: path) else { return false }
+      store(&spec, value)
+      guard isValid(value) else {
+        reader.report("\(path): \(problem(value))", at: node)
+        return false
+      }
+      return true
+    }
+  }
+
   /// A non-empty string, absent by default.
   static func string(_ name: String, required: Bool = false, _ field: WritableKeyPath<Spec, String?>) -> Self {
     reading(name, required: required, { node, path, reader in reader.nonEmptyString(node, at: path) }) {

@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// A simulated OpenStack cloud (Keystone v3, Magnum v1, Neutron v2.0, Nova server groups and the Cloud VPS
-/// web-proxy API) served over HTTP on a loopback address, persisting its state in SQLite so consecutive processes
+/// A simulated OpenStack cloud (Keystone v3, Magnum v1, Neutron v2.0, Nova server groups, Swift's object store and
+/// the Cloud VPS web-proxy API) served over HTTP on a loopback address, persisting its state in SQLite so consecutive processes
 /// see the same cloud. It also plays the clusters' Kubernetes side (`/kubernetes/v1/…`), opens each built
 /// cluster's worker ingress ports on their 127.0.0.0/8 addresses, and optionally serves the web-proxy data plane
 /// (docs/simulator-kubernetes.md).
@@ -90,6 +90,7 @@ public final class CloudSimulator: Sendable {
     SecurityGroupRoutes(store: store).register(on: router)
     ServerGroupRoutes(store: store).register(on: router)
     KubernetesRoutes(store: store).register(on: router)
+    ObjectStoreRoutes(store: store).register(on: router)
     let logger = makeLogger(level: configuration.logLevel)
 
     let (boundPorts, portSink) = AsyncStream.makeStream(of: Int.self)

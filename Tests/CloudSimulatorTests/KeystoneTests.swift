@@ -126,7 +126,7 @@ import Testing
         uniqueKeysWithValues: catalog.compactMap { entry in
           entry["type"]?.stringValue.map { ($0, entry) }
         })
-      #expect(Set(byType.keys) == ["identity", "container-infra", "network", "compute", "proxy"])
+      #expect(Set(byType.keys) == ["identity", "container-infra", "network", "compute", "proxy", "object-store"])
       let expectedURLs = [
         "identity": "\(cloud.baseURL)/identity/v3",
         "container-infra": "\(cloud.baseURL)/magnum/v1",

@@ -12,6 +12,8 @@ enum APIService: Sendable {
   case network
   /// Nova under `/compute` (API v2.1 under `/compute/v2.1`).
   case compute
+  /// Swift's object store under `/object-store` (API v1, accounts `AUTH_{project}`).
+  case objectStore
   /// The simulated clusters' Kubernetes side under `/kubernetes` (not in the catalog; see
   /// docs/simulator-kubernetes.md).
   case kubernetes
@@ -24,6 +26,7 @@ enum APIService: Sendable {
   static let networkPrefix = "/network"
   static let computePrefix = "/compute"
   static let kubernetesPrefix = "/kubernetes"
+  static let objectStorePrefix = "/object-store"
 
   init(path: String) {
     if Self.path(path, isUnder: Self.identityPrefix) {
@@ -38,6 +41,8 @@ enum APIService: Sendable {
       self = .compute
     } else if Self.path(path, isUnder: Self.kubernetesPrefix) {
       self = .kubernetes
+    } else if Self.path(path, isUnder: Self.objectStorePrefix) {
+      self = .objectStore
     } else {
       self = .unrouted
     }
@@ -62,7 +67,7 @@ enum APIService: Sendable {
       return trimmed != Self.networkPrefix
     case .compute:
       return trimmed != Self.computePrefix && trimmed != Self.computePrefix + "/v2.1"
-    case .webProxy, .kubernetes:
+    case .webProxy, .kubernetes, .objectStore:
       return true
     }
   }
@@ -107,6 +112,10 @@ enum APIService: Sendable {
       return JSONResponse.make(error.status, body, headers: headers)
     case .kubernetes:
       return JSONResponse.make(error.status, Self.kubernetesStatus(error), headers: headers)
+    case .objectStore:
+      // Swift's swob: `<html><h1>Not Found</h1><p>The resource could not be found.</p></html>`.
+      let page = "<html><h1>\(error.status.reasonPhrase)</h1><p>\(error.message)</p></html>"
+      return JSONResponse.text(error.status, page, headers: headers)
     case .webProxy, .unrouted:
       return JSONResponse.text(error.status, error.message, headers: headers)
     }
@@ -196,6 +205,8 @@ enum APIService: Sendable {
     case .compute:
       return "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log "
         + "if possible. (injected fault)"
+    case .objectStore:
+      return "An error occurred (injected fault)"
     case .kubernetes:
       return "an error on the server (\"Internal Server Error\") has prevented the request from succeeding "
         + "(injected fault)"

@@ -18,6 +18,7 @@ struct ServiceGateway: RouterMiddleware {
     let service = APIService(path: request.uri.path)
     var response = await respond(to: request, service: service, context: context, next: next)
     response.headers[.openStackRequestID] = context.requestID
+    if service == .objectStore { response.headers[.transactionID] = context.requestID }
     if service == .containerInfra, response.headers[.openStackAPIMinimumVersion] == nil {
       response.headers[.openStackAPIMinimumVersion] = Microversion.minimum.headerValue
       response.headers[.openStackAPIMaximumVersion] = Microversion.maximum.headerValue

@@ -39,8 +39,9 @@ struct TokenDocument {
   // MARK: - Catalog
 
   /// Identity, container-infra (Magnum), network (Neutron, unversioned like the real entry), compute (Nova,
-  /// ending in `/v2.1`) and proxy (web proxies, with the literal `$(tenant_id)s` the client substitutes), each
-  /// with a public and an internal endpoint.
+  /// ending in `/v2.1`), proxy (web proxies, with the literal `$(tenant_id)s` the client substitutes) and object-store
+  /// (Swift, the account `AUTH_{project id}` filled in as Keystone fills in `%(tenant_id)s`), each with a public and
+  /// an internal endpoint.
   var catalog: JSONValue {
     [
       Self.service(type: "identity", name: "keystone", url: baseURL + "/identity/v3"),
@@ -48,6 +49,7 @@ struct TokenDocument {
       Self.service(type: "network", name: "neutron", url: baseURL + "/network"),
       Self.service(type: "compute", name: "nova", url: baseURL + "/compute/v2.1"),
       Self.service(type: "proxy", name: "proxy", url: baseURL + "/proxy/v1/$(tenant_id)s"),
+      Self.service(type: "object-store", name: "swift", url: baseURL + "/object-store/v1/AUTH_" + token.projectID),
     ]
   }
 

@@ -140,6 +140,28 @@ enum CloudDatabase {
         table.primaryKey(["clusterUUID", "name"])
       }
     }
+    migrator.registerMigration("v6-object-store") { db in
+      try db.create(table: ObjectContainerRecord.databaseTableName) { table in
+        table.column("project", .text).notNull()
+        table.column("name", .text).notNull()
+        table.column("readACL", .text)
+        table.column("createdAt", .double).notNull()
+        table.primaryKey(["project", "name"])
+      }
+      try db.create(table: StoredObjectRecord.databaseTableName) { table in
+        table.column("project", .text).notNull()
+        table.column("container", .text).notNull()
+        table.column("name", .text).notNull()
+        table.column("data", .blob).notNull()
+        table.column("etag", .text).notNull()
+        table.column("contentType", .text).notNull()
+        table.column("metadata", .text).notNull()
+        table.column("lastModified", .double).notNull()
+        table.primaryKey(["project", "container", "name"])
+        table.foreignKey(
+          ["project", "container"], references: ObjectContainerRecord.databaseTableName, onDelete: .cascade)
+      }
+    }
     return migrator
   }
 

@@ -30,7 +30,7 @@ enum WireTimestamp {
 
   // MARK: - Calendar
 
-  private static func utcComponents(_ seconds: Double, _ compose: (String, String) -> String) -> String {
+  fileprivate static func utcComponents(_ seconds: Double, _ compose: (String, String) -> String) -> String {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0)!
     let parts = calendar.dateComponents(
@@ -38,5 +38,30 @@ enum WireTimestamp {
     let date = String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
     let time = String(format: "%02d:%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
     return compose(date, time)
+  }
+}
+
+// MARK: - Swift (object storage)
+
+extension WireTimestamp {
+  /// Swift's listings: `2016-12-21T01:36:04.123456` (microseconds, UTC, no zone).
+  static func swiftListing(_ secondsSince1970: Double) -> String {
+    let whole = secondsSince1970.rounded(.down)
+    let micros = min(Int(((secondsSince1970 - whole) * 1_000_000).rounded()), 999_999)
+    return utcComponents(whole) { date, time in "\(date)T\(time)." + String(format: "%06d", micros) }
+  }
+
+  /// Swift's `X-Timestamp`: seconds since 1970 with five decimals, `1733374838.12345`.
+  static func swiftTimestamp(_ secondsSince1970: Double) -> String {
+    String(format: "%.5f", secondsSince1970)
+  }
+
+  /// An HTTP date (`Last-Modified`): `Sat, 05 Dec 2026 05:00:38 GMT`.
+  static func httpDate(_ secondsSince1970: Double) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+    return formatter.string(from: Date(timeIntervalSince1970: secondsSince1970.rounded(.up)))
   }
 }

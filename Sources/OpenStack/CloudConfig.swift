@@ -15,6 +15,9 @@ public struct CloudConfig: Sendable, Equatable {
       username: String, password: String, userDomainName: String, projectName: String?, projectID: String?,
       projectDomainName: String
     )
+    /// A token and an object-store URL issued elsewhere (python-swiftclient's `OS_AUTH_TOKEN` and `OS_STORAGE_URL`):
+    /// Keystone is never asked, and only the object store is reachable (`authURL` is the storage URL).
+    case storageToken(token: String, storageURL: String)
   }
 
   /// The cloud's name in `clouds.yaml`; nil for a cloud made of `OS_*` variables.
@@ -30,6 +33,18 @@ public struct CloudConfig: Sendable, Equatable {
   public var cacertPath: String?
   /// Disables TLS certificate verification.
   public var insecure: Bool
+  /// The Kubernetes API of a cloud simulator (`cutover_simulated_kubernetes:` in the `clouds.yaml` entry that
+  /// `cutover simulator serve --clouds-yaml` writes): where helm's and kubectl's work is played instead of run.
+  public var simulatedKubernetesURL: String?
+
+  /// The object store at `storageURL`, reached with a token issued elsewhere (`OS_STORAGE_URL`, `OS_AUTH_TOKEN`).
+  public static func storage(url storageURL: String, token: String, cacertPath: String? = nil, insecure: Bool = false)
+    -> CloudConfig
+  {
+    CloudConfig(
+      name: nil, authURL: storageURL, auth: .storageToken(token: token, storageURL: storageURL), cacertPath: cacertPath,
+      insecure: insecure)
+  }
 
   public init(
     name: String? = nil,
@@ -66,7 +81,16 @@ public struct CloudConfig: Sendable, Equatable {
     switch auth {
     case .applicationCredential(_, _, let secret, _, _, _): [secret]
     case .password(_, let password, _, _, _, _): [password]
+    case .storageToken(let token, _): [token]
     }
+  }
+}
+
+extension CloudConfig.Auth {
+  /// Whether the token was issued elsewhere, so a refused one cannot be renewed.
+  var isIssuedElsewhere: Bool {
+    if case .storageToken = self { return true }
+    return false
   }
 }
 
@@ -86,6 +110,8 @@ extension CloudConfig.Auth: CustomStringConvertible, CustomDebugStringConvertibl
         projectID.map { "project id: \($0)" }
         ?? projectName.map { "project: \($0) in \(projectDomainName)" } ?? "no project"
       return "password (user: \(username) in \(userDomainName), \(project), password: <redacted>)"
+    case .storageToken(_, let storageURL):
+      return "storage token (storage URL: \(storageURL), token: <redacted>)"
     }
   }
 

@@ -89,7 +89,7 @@ public enum CloudConfigLoader {
     }
     let verify = cloud["verify"]?.bool
     let insecure = cloud["insecure"]?.bool
-    return try makeConfig(
+    var config = try makeConfig(
       name: name,
       origin: origin,
       authType: cloud["auth_type"]?.string,
@@ -100,6 +100,8 @@ public enum CloudConfigLoader {
       insecure: insecure == true || verify == false,
       locations: locations
     )
+    config.simulatedKubernetesURL = cloud["cutover_simulated_kubernetes"]?.string
+    return config
   }
 
   private static func read(_ path: String) throws -> ConfigValue {

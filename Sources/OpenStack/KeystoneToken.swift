@@ -57,6 +57,11 @@ struct KeystoneToken: Sendable {
         auth["scope"] = ["project": ["name": projectName, "domain": ["name": projectDomainName]]]
       }
       body = ["auth": auth]
+    case .storageToken:
+      throw OpenStackError(
+        service: "keystone", method: "POST", path: "/auth/tokens", status: nil,
+        message: "a storage token (OS_AUTH_TOKEN with OS_STORAGE_URL) reaches only the object store",
+        kind: .configuration)
     }
     return try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
   }

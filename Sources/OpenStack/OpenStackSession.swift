@@ -154,7 +154,9 @@ public actor OpenStackSession {
           service: service, method: method, path: path, url: Self.join(base, path), headers: requestHeaders,
           body: body, idempotent: idempotent ?? (method.uppercased() != "POST"), extraSecrets: [token.value]
         )
-      } catch let error as OpenStackError where error.kind == .http && error.status == 401 && !reauthenticated {
+      } catch let error as OpenStackError
+        where error.kind == .http && error.status == 401 && !reauthenticated && !config.auth.isIssuedElsewhere
+      {
         reauthenticated = true
         discardToken(token.value)
         logger.notice(
@@ -168,6 +170,12 @@ public actor OpenStackSession {
   // MARK: - Tokens
 
   private func currentToken() async throws -> KeystoneToken {
+    if case .storageToken(let value, let storageURL) = config.auth {
+      // Issued elsewhere: a catalog of the object store alone, and nothing to renew.
+      let endpoint = ServiceCatalog.Endpoint(interface: config.interface, region: nil, regionID: nil, url: storageURL)
+      let catalog = ServiceCatalog(services: [.init(type: "object-store", name: "swift", endpoints: [endpoint])])
+      return KeystoneToken(value: value, expiresAt: nil, projectID: nil, catalog: catalog)
+    }
     if let token, !token.isExpiring(within: Self.tokenRefreshMargin) { return token }
     if let pendingToken { return try await pendingToken.value }
     let task = Task { try await self.issueToken() }

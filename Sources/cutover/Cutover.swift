@@ -16,7 +16,8 @@ struct Cutover: AsyncParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, RefreshCommand.self,
+      ValidateCommand.self, PlanCommand.self, ShowCommand.self, ApplyCommand.self, DestroyCommand.self,
+      RefreshCommand.self,
       ImportCommand.self, GenerationCommand.self,
       StateCommand.self, GraphCommand.self, SimulatorCommand.self,
     ]

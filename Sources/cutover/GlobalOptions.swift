@@ -69,6 +69,7 @@ struct TerminalOutput: OperationOutput {
 
   func line(_ text: String) { Terminal.line(text) }
   func write(_ text: String) { Terminal.out(text) }
+  func note(_ text: String) { Terminal.note(text) }
   func warning(_ text: String) { Terminal.warning(text) }
   func error(_ text: String) { Terminal.error(text) }
   func confirm(_ question: String, action: String) throws { try Terminal.confirm(question, action: action) }

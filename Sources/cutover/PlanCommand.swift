@@ -43,6 +43,11 @@ struct PlanCommand: AsyncParsableCommand {
   @Option(name: .customLong("replace"), help: "Replace this resource even if nothing changed (repeatable).")
   var replace: [String] = []
   @Flag(help: "Plan the destruction of everything recorded.") var destroy = false
+  @Flag(
+    help: ArgumentHelp(
+      "Plan against the latest state snapshot published to object storage (state.publish), not the local state.",
+      discussion: "Never writes, never locks; with --no-refresh it needs only read access to the container."))
+  var fromSnapshot = false
   @OptionGroup var planning: PlanningOptions
   @OptionGroup var global: GlobalOptions
 
@@ -52,9 +57,10 @@ struct PlanCommand: AsyncParsableCommand {
       let session = global.session(environment)
       let plan = try await PlanOperation(
         session: session, mode: destroy ? .destroy : .apply, refresh: planning.refresh, lock: planning.lock,
-        targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace"))
+        targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")),
+        fromSnapshot: fromSnapshot
       ).run(saveTo: out)
-      try render(plan, source: session.desiredStateFile)
+      try PlanRendering.render(plan, format: format, color: global.color, source: session.desiredStateFile)
       if let out, format == .text {
         Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.")
       }
@@ -62,12 +68,36 @@ struct PlanCommand: AsyncParsableCommand {
     }
     if detailedExitcode && changes { throw ExitCode(2) }
   }
+}
 
-  private func render(_ plan: Plan, source: String) throws {
+/// A plan on stdout in one of the formats.
+enum PlanRendering {
+  static func render(_ plan: Plan, format: PlanFormat, color: Bool, source: String) throws {
     switch format {
-    case .text: Terminal.out(TextPlanRenderer(color: global.color).render(plan, source: source))
+    case .text: Terminal.out(TextPlanRenderer(color: color).render(plan, source: source))
     case .json: Terminal.out(try JSONPlanRenderer().render(plan))
     case .markdown: Terminal.out(MarkdownPlanRenderer().render(plan))
     }
+  }
+}
+
+/// `cutover show FILE.plan`: a saved plan rendered again, as text, JSON or markdown, without planning.
+struct ShowCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "show", abstract: "Render a saved plan (from `cutover plan --out`) as text, JSON or markdown.")
+
+  @Argument(help: "The saved plan file.") var file: String
+  @Option(help: "text, json or markdown.") var format: PlanFormat = .text
+  @Flag(help: "Exit 0 for no changes, 2 for changes.") var detailedExitcode = false
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    var changes = false
+    try await reportingErrors {
+      let plan = try SavedPlan.read(from: file)
+      try PlanRendering.render(plan, format: format, color: global.color, source: file)
+      changes = plan.hasChanges
+    }
+    if detailedExitcode && changes { throw ExitCode(2) }
   }
 }

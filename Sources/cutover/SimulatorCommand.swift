@@ -10,7 +10,9 @@ struct SimulatorCommand: AsyncParsableCommand {
 
   struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Serve Keystone, Magnum, Neutron, Nova and the web-proxy API on loopback until interrupted.")
+      abstract:
+        "Serve Keystone, Magnum, Neutron, Nova, Swift's object store and the web-proxy API on loopback until "
+        + "interrupted.")
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).") var port = 0
     @Option(help: "SQLite file keeping the simulated cloud; omitted: in memory.") var database: String?
@@ -22,11 +24,17 @@ struct SimulatorCommand: AsyncParsableCommand {
     var dataPlanePort: Int?
     @Option(help: "Also write a clouds.yaml (mode 0600) with an entry `simulator` that reaches this server.")
     var cloudsYaml: String?
+    @Flag(
+      help: ArgumentHelp(
+        "With --clouds-yaml: Cutover plays helm and kubectl against this server's Kubernetes API, as --simulate does, "
+          + "instead of running the real ones."))
+    var playKubernetes = false
     @Flag(name: .customLong("no-color"), help: "Accepted as everywhere; this command prints no colour.")
     var noColor = false
 
     func validate() throws {
       guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+      if playKubernetes, cloudsYaml == nil { throw ValidationError("--play-kubernetes needs --clouds-yaml") }
       if let dataPlanePort, !(0...65_535).contains(dataPlanePort) {
         throw ValidationError("--data-plane-port must be from 0 to 65535")
       }
@@ -82,6 +90,12 @@ struct SimulatorCommand: AsyncParsableCommand {
             identity_api_version: 3
 
         """
+        + (playKubernetes
+          ? """
+              # Cutover plays helm and kubectl against the simulator's Kubernetes API (other clients ignore this key).
+              cutover_simulated_kubernetes: \(simulator.kubernetesURL)
+
+          """ : "")
       // Never over an existing file: it may be the operator's own clouds.yaml, with real credentials in it.
       let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
       guard descriptor >= 0 else {

@@ -5,8 +5,9 @@ import Foundation
 /// `cutover state list|show|history|unlock ENV`.
 struct StateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "state", abstract: "Inspect the recorded state and journal, or break a stuck lock.",
-    subcommands: [List.self, Show.self, History.self, Unlock.self])
+    commandName: "state",
+    abstract: "Inspect the recorded state and journal, break a stuck lock, publish the state or pull it back.",
+    subcommands: [List.self, Show.self, History.self, Unlock.self, Publish.self, Pull.self])
 
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List every recorded object.")
@@ -91,6 +92,19 @@ struct StateCommand: AsyncParsableCommand {
             ]
           )
         }
+        entries += try store.publications().map { publication in
+          let what =
+            publication.published
+            ? "\(publication.detail) (container '\(publication.container)')"
+            : "could not publish serial \(publication.serial): \(publication.detail)"
+          return (
+            publication.at,
+            [
+              "\(Timestamps.format(publication.at)) \(publication.user)@\(publication.host) "
+                + "`cutover \(publication.command)` \(what)"
+            ]
+          )
+        }
         if entries.isEmpty { Terminal.line("No applies recorded for \(environment) yet.") }
         for entry in entries.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }) {
           for line in entry.element.lines { Terminal.line(line) }
@@ -131,7 +145,8 @@ struct StateCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let store = try global.session(environment).existingStore()
+        let session = global.session(environment)
+        let store = try session.existingStore()
         if let lease = try store.breakLock() {
           Terminal.line(
             "Broke the lock held by \(lease.holder)@\(lease.host) pid \(lease.pid) since \(lease.acquiredAtText) (\(lease.command))."
@@ -139,6 +154,57 @@ struct StateCommand: AsyncParsableCommand {
         } else {
           Terminal.line("\(environment) was not locked.")
         }
+        // The published index says whether an apply runs; it no longer holds the lock.
+        await session.publishIfConfigured(command: "state unlock \(environment)")
+      }
+    }
+  }
+
+  struct Publish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Publish a snapshot of the state now, to the container state.publish names.")
+    @Argument(help: "The environment.") var environment: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      try await reportingErrors {
+        let index = try await StatePublishOperation(session: global.session(environment)).run()
+        Terminal.line("Published \(environment) \(index.description) as \(index.snapshot).")
+      }
+    }
+  }
+
+  struct Pull: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Replace the local state with the latest snapshot published (a lost bastion, a new machine).")
+    @Argument(help: "The environment.") var environment: String
+    @Flag(help: "Replace a local state of another lineage, or one with changes never published.") var force = false
+    @Flag(help: "Do not issue this machine the kubeconfigs the state records (they are never published).")
+    var noKubeconfigs = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      try await reportingErrors {
+        let session = global.session(environment)
+        let outcome = try await StatePullOperation(session: session, force: force).run()
+        let path = session.paths.stateFile(environment)
+        if outcome.upToDate {
+          Terminal.line("\(path) already is the snapshot's state (\(outcome.index.description)); nothing was changed.")
+        } else {
+          let was = outcome.replaced.map { "replaced serial \($0.serial)" } ?? "new"
+          Terminal.line("Pulled \(environment) \(outcome.index.description) into \(path) (\(was)).")
+          Terminal.note(
+            "Plans compare files and secrets by digests keyed with the key they were recorded with: give this machine "
+              + "that key (CUTOVER_DIGEST_KEY, or state/\(environment)/\(SensitiveDigester.keyFileName)).")
+        }
+        // Kubeconfigs hold credentials, so no snapshot carries them: issue this machine its own.
+        guard !outcome.missingKubeconfigs.isEmpty, !noKubeconfigs else { return }
+        Terminal.line(
+          "\nThis machine has no kubeconfig for \(outcome.missingKubeconfigs.map(\.description).joined(separator: ", "))"
+            + "; issuing them (--no-kubeconfigs skips this):")
+        try await ApplyOperation(
+          session: global.session(environment), autoApprove: true, targets: outcome.missingKubeconfigs
+        ).run()
       }
     }
   }

@@ -23,6 +23,11 @@ enum Terminal {
     write(message, to: .standardError)
   }
 
+  /// A line about the run on stderr, so stdout holds only results.
+  static func note(_ text: String) {
+    write(text + "\n", to: .standardError)
+  }
+
   static func warning(_ text: String) {
     write("warning: \(text)\n", to: .standardError)
   }

@@ -130,6 +130,8 @@ public struct CloudClients: Sendable {
   public var local: LocalWorkspace
   /// Deploys releases and applies manifests on a generation's cluster.
   public var kubernetes: any KubernetesDriver
+  /// The project's object store, where snapshots of the state are published; nil where none is reachable.
+  public var objectStore: ObjectStoreClient?
 
   public init(
     magnum: MagnumClient, webProxy: WebProxyClient, neutron: NeutronClient, nova: NovaClient,
@@ -152,6 +154,7 @@ public struct CloudClients: Sendable {
       magnum: MagnumClient(session: session), webProxy: WebProxyClient(session: session),
       neutron: NeutronClient(session: session), nova: NovaClient(session: session), local: local,
       kubernetes: kubernetes)
+    objectStore = ObjectStoreClient(session: session)
   }
 }
 

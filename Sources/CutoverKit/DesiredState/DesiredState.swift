@@ -20,6 +20,8 @@ public struct DesiredState: Sendable, Equatable, Codable {
   /// Helm chart repositories by name (`ingress-nginx` → its URL), added to helm before a deploy, so `repo/chart`
   /// references and a local chart's dependencies resolve on a fresh machine.
   public var helmRepositories: [String: String] = [:]
+  /// Where the recorded state is kept beyond this machine (`state:`).
+  public var state = StateSettings()
 
   public init(
     environment: String, cloud: String?, project: String, namePrefix: String, generations: [Generation],
@@ -206,5 +208,30 @@ public struct WebProxies: Sendable, Equatable, Codable {
     self.port = port
     self.domains = domains
     self.healthPath = healthPath
+  }
+}
+
+/// The `state:` settings: what happens to the recorded state besides its local file.
+public struct StateSettings: Sendable, Equatable, Codable {
+  /// Publishing snapshots to object storage; nil publishes none.
+  public var publish: StatePublishing?
+
+  public init(publish: StatePublishing? = nil) {
+    self.publish = publish
+  }
+}
+
+/// `state.publish`: the container of the environment's project where snapshots of the state go.
+public struct StatePublishing: Sendable, Equatable, Codable {
+  /// A Swift container name; created private on first use.
+  public var container: String
+
+  public init(container: String) {
+    self.container = container
+  }
+
+  /// Swift's rule: 1 to 256 bytes, no `/`.
+  static func isValidContainerName(_ name: String) -> Bool {
+    !name.isEmpty && name.utf8.count <= 256 && !name.contains("/")
   }
 }

@@ -74,6 +74,7 @@ public enum EnvironmentFile {
     var webProxies: Node?
     var loadBalancer: Node?
     var helmRepositories: Node?
+    var state: Node?
   }
 
   /// The top level's keys, for a file loaded as `environment`.
@@ -104,6 +105,7 @@ public enum EnvironmentFile {
       .node("web_proxies", \.webProxies),
       .node("load_balancer", \.loadBalancer),
       .node("helm_repositories", \.helmRepositories),
+      .node("state", \.state),
     ])
   }
 
@@ -167,12 +169,37 @@ public enum EnvironmentFile {
     var repositories: [String: String] = [:]
     if let node = top.helmRepositories { repositories = readHelmRepositories(node, reader: &reader) }
 
+    var settings = StateSettings()
+    if let node = top.state { settings = readStateSettings(node, reader: &reader) }
+
     guard let name, let project, let namePrefix else { return nil }
     var state = DesiredState(
       environment: name, cloud: cloud, project: project, namePrefix: namePrefix, generations: generations, live: live,
       webProxies: webProxies, loadBalancer: loadBalancer)
     state.helmRepositories = repositories
+    state.state = settings
     return state
+  }
+
+  /// `state: {publish: {container: NAME}}`: where the state's snapshots are published.
+  private static func readStateSettings(_ node: Node, reader: inout YAMLReader) -> StateSettings {
+    var settings = StateSettings()
+    let publishKeys = KeyTable<StatePublishing>([
+      .checkedString(
+        "container", required: true, isValid: StatePublishing.isValidContainerName,
+        problem: { "'\($0)' is not a Swift container name (at most 256 bytes, no '/')" }
+      ) { $0.container = $1 }
+    ])
+    let keys = KeyTable<StateSettings>([
+      .custom("publish") { node, path, settings, reader in
+        var publishing = StatePublishing(container: "")
+        guard publishKeys.read(node, at: path, into: &publishing, reader: &reader) != nil else { return false }
+        settings.publish = publishing
+        return true
+      }
+    ])
+    _ = keys.read(node, at: "state", into: &settings, reader: &reader)
+    return settings
   }
 
   /// A generation's settings as read: the template and cluster are nil when theirs were invalid.

@@ -6,6 +6,9 @@ public protocol OperationOutput: Sendable {
   func line(_ text: String)
   /// Writes text as it is (a rendered plan, which ends its own lines).
   func write(_ text: String)
+  /// Writes a line about the run, apart from its results (what a plan was made against), so that results piped
+  /// elsewhere stay whole.
+  func note(_ text: String)
   /// Writes a line an operator should read before going on, apart from the results.
   func warning(_ text: String)
   /// Writes a line saying what went wrong, apart from the results.

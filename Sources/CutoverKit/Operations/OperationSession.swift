@@ -29,7 +29,14 @@ public final class OperationSession: Sendable {
     var store: SQLiteStateStore?
     var digester: SensitiveDigester?
     var cloud: CloudAccess?
+    /// The connection to an object store named by `OS_STORAGE_URL` and `OS_AUTH_TOKEN`.
+    var storage: CloudConnection?
+    /// The scratch directory holding a snapshot planned against (`--from-snapshot`).
+    var snapshotDirectory: String?
   }
+
+  /// How often a long run publishes the state while it changes (`state.publish`), besides once at its end.
+  public let publishInterval: Duration
 
   /// - Parameters:
   ///   - rerunOptions: the options a printed `cutover` command line needs to reach the same files and cloud.
@@ -39,8 +46,9 @@ public final class OperationSession: Sendable {
   public init(
     environment: String, paths: WorkspacePaths, cloud: CloudChoice, output: any OperationOutput,
     rerunOptions: [String] = [], variables: [String: String] = ProcessInfo.processInfo.environment,
-    makeStop: @escaping @Sendable () -> any RunStopping = { UnstoppableRun() }
+    makeStop: @escaping @Sendable () -> any RunStopping = { UnstoppableRun() }, publishInterval: Duration = .seconds(30)
   ) {
+    self.publishInterval = publishInterval
     self.environment = environment
     self.paths = paths
     self.cloudChoice = cloud
@@ -98,12 +106,25 @@ public final class OperationSession: Sendable {
   }
 
   /// The environment's keyed digests: the key `CUTOVER_DIGEST_KEY` gives, else `state/<env>/digest.key` (made on
-  /// first use).
+  /// first use). Planning against a snapshot writes nothing: without `CUTOVER_DIGEST_KEY` its key lives only in this
+  /// process (and the plan says which digests it cannot compare).
   public func digester() throws -> SensitiveDigester {
     if let digester = opened.withLock({ $0.digester }) { return digester }
+    if opened.withLock({ $0.snapshotDirectory }) != nil,
+      variables[SensitiveDigester.keyVariable].map({ $0.isEmpty }) ?? true
+    {
+      let digester = SensitiveDigester.ephemeral()
+      opened.withLock { $0.digester = digester }
+      return digester
+    }
     let digester = try SensitiveDigester.load(environment: variables, directory: paths.localDirectory(environment))
     opened.withLock { $0.digester = digester }
     return digester
+  }
+
+  /// The commit of the desired state when the run was told it: `CUTOVER_COMMIT`, else GitHub Actions' `GITHUB_SHA`.
+  public var commit: String? {
+    ["CUTOVER_COMMIT", "GITHUB_SHA"].lazy.compactMap { self.variables[$0] }.first { !$0.isEmpty }
   }
 
   /// The environment's local files: `state/<env>`, and where its charts, values files and manifests resolve.
@@ -148,7 +169,8 @@ public final class OperationSession: Sendable {
   /// What keeps this machine from running helm and kubectl, found without the cloud: the tools on `PATH`, or nothing
   /// for the simulated cloud, which plays them.
   @Sendable public func kubernetesToolProblems() async -> [String] {
-    simulated ? [] : await HelmKubectlDriver().toolProblems()
+    if simulated || (try? cloud())?.playsKubernetes == true { return [] }
+    return await HelmKubectlDriver().toolProblems()
   }
 
   /// The steps before a plan, over the state and, unless `cloud` is nil (a plan made offline), the cloud.
@@ -182,17 +204,24 @@ public final class OperationSession: Sendable {
   public func run<T: Sendable>(
     command: String, lock: Bool = true, _ body: @escaping @Sendable () async throws -> T
   ) async throws -> T {
-    let store = try store()
+    // A run without the lock may have no state at all (`state pull` on a new machine): it is opened only when used.
+    let store = lock ? try store() : nil
     let stop = makeStop()
     defer { stop.finish() }
     HelmClient.removeStaleHiddenValues()
-    let holder = lock ? try LockHolder(store: store, command: command, onLost: { _ in stop.lockLost() }) : nil
-    if let lease = holder?.lease { stop.onQuit { try? store.releaseLock(lease) } }
+    let holder = try store.map { try LockHolder(store: $0, command: command, onLost: { _ in stop.lockLost() }) }
+    if let store, let lease = holder?.lease { stop.onQuit { try? store.releaseLock(lease) } }
+    let publishes = lock && (try? desired().state.publish) != nil
+    let periodic = publishes ? Task { await publishPeriodically(command: command) } : nil
     let work = Task { try await body() }
     stop.onStop { work.cancel() }
     let result = await work.result
     stop.yieldToQuit()
-    await opened.withLock { $0.cloud }?.close()
+    periodic?.cancel()
+    await periodic?.value
+    // The state as this run leaves it, published while the lock still keeps others from changing it.
+    if publishes, await holder?.loss == nil { await publishIfBehind(command: command) }
+    await closeConnections()
     await holder?.release()
     if let loss = await holder?.loss { throw CutoverError.lockLost(loss) }
     if let signal = stop.stoppingSignal, case .failure(let error) = result {
@@ -205,5 +234,140 @@ public final class OperationSession: Sendable {
       throw CutoverError.interrupted(message)
     }
     return try result.get()
+  }
+
+  private func closeConnections() async {
+    await opened.withLock { $0.cloud }?.close()
+    if let storage = opened.withLock({ opened in
+      defer { opened.storage = nil }; return opened.storage
+    }) {
+      await storage.close()
+    }
+    if let directory = opened.withLock({ $0.snapshotDirectory }) {
+      try? FileManager.default.removeItem(atPath: directory)
+    }
+  }
+
+  // MARK: - Snapshots
+
+  /// The publisher of this environment's snapshots to the container `state.publish` names; nil when it names none.
+  ///
+  /// The container is reached through the catalog's `object-store` endpoint with the cloud's credentials, or, when
+  /// `OS_STORAGE_URL` and `OS_AUTH_TOKEN` are both set (python-swiftclient's names), at that URL with that token.
+  public func publisher() async throws -> StatePublisher? {
+    guard let publish = try desired().state.publish else { return nil }
+    let client: ObjectStoreClient
+    if let url = variables["OS_STORAGE_URL"].flatMap({ $0.isEmpty ? nil : $0 }),
+      let token = variables["OS_AUTH_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 })
+    {
+      let connection =
+        try opened.withLock { $0.storage }
+        ?? CloudConnection(
+          config: .storage(
+            url: url, token: token, cacertPath: variables["OS_CACERT"],
+            insecure: ["1", "true", "yes"].contains(variables["OS_INSECURE"]?.lowercased() ?? "")))
+      opened.withLock { $0.storage = connection }
+      client = ObjectStoreClient(session: connection.session)
+    } else {
+      guard let objectStore = try await cloud().clients().objectStore else {
+        throw CutoverError.cloud("the cloud offers no object store to publish the state to")
+      }
+      client = objectStore
+    }
+    return StatePublisher(
+      container: SwiftSnapshotContainer(name: publish.container, client: client), environment: environment)
+  }
+
+  /// Publishes the state now, whether or not the published copy is behind; records the outcome in the history.
+  /// - Throws: when `state.publish` names no container, or the publish failed (after recording it).
+  public func publishNow(command: String) async throws -> SnapshotIndex {
+    guard let publisher = try await publisher() else {
+      throw CutoverError.usage(
+        "\(desiredStateFile) names no container to publish to; add `state: {publish: {container: NAME}}`")
+    }
+    return try await publish(with: publisher, command: command)
+  }
+
+  /// Publishes the state when the published copy is behind it (this run changed it, or the last publish failed):
+  /// a failure is a warning (container, status, request id) and a line in the history, never the command's failure.
+  func publishIfBehind(command: String) async {
+    do {
+      let store = try store()
+      let last = try store.publications().last
+      if let last, last.published, last.serial == (try store.version()).serial { return }
+      guard let publisher = try await publisher() else { return }
+      _ = try await publish(with: publisher, command: command)
+    } catch {
+      output.warning(
+        "\(Self.describe(error)); the command's result stands, and the next command "
+          + "publishes again")
+    }
+  }
+
+  /// Publishes the state when `state.publish` names a container, whatever the published copy holds (after a command
+  /// that changed the state outside a run, such as `state unlock`); a failure only warns, as after a run.
+  public func publishIfConfigured(command: String) async {
+    guard (try? desired().state.publish) != nil else { return }
+    do {
+      _ = try await publishNow(command: command)
+    } catch {
+      output.warning(
+        "\(Self.describe(error)); the command's result stands, and the next command "
+          + "publishes again")
+    }
+    await closeConnections()
+  }
+
+  private func publishPeriodically(command: String) async {
+    while !Task.isCancelled {
+      do { try await Task.sleep(for: publishInterval) } catch { return }
+      await publishIfBehind(command: command)
+    }
+  }
+
+  private func publish(with publisher: StatePublisher, command: String) async throws -> SnapshotIndex {
+    let store = try store()
+    let identity = ProcessIdentity.current
+    let snapshot = try store.snapshot()
+    func record(_ published: Bool, object: String?, detail: String) {
+      try? store.recordPublication(
+        StatePublication(
+          at: Date(), user: identity.user, host: identity.host, command: command, serial: snapshot.version.serial,
+          container: publisher.container.name, object: object, published: published, detail: detail))
+    }
+    do {
+      let index = try await publisher.publish(snapshot, command: command, identity: identity)
+      record(true, object: index.snapshot, detail: "published serial \(index.serial) as \(index.snapshot)")
+      return index
+    } catch {
+      let detail = "container '\(publisher.container.name)': \(Self.describe(error))"
+      record(false, object: nil, detail: detail)
+      throw CutoverError.cloud("could not publish the state to \(detail)")
+    }
+  }
+
+  /// Plans from here on read the latest published snapshot instead of the local state file: fetched into a private
+  /// scratch directory, never written back, never locked. Returns the snapshot's index.
+  public func useLatestSnapshot() async throws -> SnapshotIndex {
+    guard let publisher = try await publisher() else {
+      throw CutoverError.usage(
+        "--from-snapshot: \(desiredStateFile) names no container (`state: {publish: {container: NAME}}`)")
+    }
+    guard let (index, data) = try await publisher.latest() else {
+      throw CutoverError.state(
+        "container '\(publisher.container.name)' holds no snapshot of \(environment) yet (\(publisher.indexObject) "
+          + "is missing): publish one with `cutover state publish \(environment)` where the state is")
+    }
+    let directory = try PrivateDirectory.make(prefix: "cutover-\(environment)")
+    let path = directory + "/\(environment).sqlite"
+    try SQLiteStateStore.restore(data, to: path)
+    opened.withLock { $0.snapshotDirectory = directory }
+    let store = try SQLiteStateStore(path: path, environment: environment)
+    opened.withLock { $0.store = store }
+    return index
+  }
+
+  static func describe(_ error: any Error) -> String {
+    (error as? LocalizedError)?.errorDescription ?? String(describing: error)
   }
 }

@@ -10,10 +10,12 @@ public struct PlanOperation: Sendable {
   public var lock: Bool
   public var targets: [ResourceAddress]
   public var replace: [ResourceAddress]
+  /// Plan against the latest published snapshot instead of the local state file: never writes, never locks.
+  public var fromSnapshot: Bool
 
   public init(
     session: OperationSession, mode: Plan.Mode = .apply, refresh: Bool = true, lock: Bool = true,
-    targets: [ResourceAddress] = [], replace: [ResourceAddress] = []
+    targets: [ResourceAddress] = [], replace: [ResourceAddress] = [], fromSnapshot: Bool = false
   ) {
     self.session = session
     self.mode = mode
@@ -21,6 +23,7 @@ public struct PlanOperation: Sendable {
     self.lock = lock
     self.targets = targets
     self.replace = replace
+    self.fromSnapshot = fromSnapshot
   }
 
   /// Plans, and with `save` writes the plan there (0600) for `cutover apply FILE`, while the lock is held. The
@@ -30,13 +33,27 @@ public struct PlanOperation: Sendable {
     // Without a refresh the plan is made offline: nothing asks the cloud.
     let cloud = refresh ? try session.cloud() : nil
     let environment = session.environment
+    let snapshot: SnapshotIndex? = fromSnapshot ? try await session.useLatestSnapshot() : nil
+    if let index = snapshot {
+      session.output.note("Planning against the snapshot of \(environment): \(index.description).")
+      if index.applyRunning {
+        session.output.warning(
+          "the snapshot was published while an apply of \(environment) was running (or had been stopped before it "
+            + "settled): what that apply did after it is not in this plan")
+      }
+    }
+    let lock = lock && !fromSnapshot
+    let commit = session.commit
     return try await session.run(command: "plan \(environment)", lock: lock) {
       let outcome = try await session.preparation(cloud: cloud).plan(
         environment: environment, desired: desired, mode: mode, refresh: refresh, locked: lock, targets: targets,
         replace: replace)
       for note in outcome.notes { session.output.warning(note) }
-      if let save { try SavedPlan.write(outcome.plan, to: save, digester: try session.digester()) }
-      return outcome.plan
+      var plan = outcome.plan
+      plan.snapshot = snapshot
+      plan.commit = commit
+      if let save { try SavedPlan.write(plan, to: save, digester: try session.digester()) }
+      return plan
     }
   }
 }

@@ -27,6 +27,12 @@ public struct Plan: Sendable, Codable, Equatable {
   public var drift: [Drift]
   /// Notes an operator should read before approving (not errors).
   public var warnings: [String]
+  /// The published snapshot the plan was made against (`plan --from-snapshot`); nil for the local state.
+  public var snapshot: SnapshotIndex?
+  /// The commit of the desired state, when the run was told it (`CUTOVER_COMMIT`, else `GITHUB_SHA`).
+  public var commit: String?
+  /// Why the plan may only be looked at, never applied (files it could read only encrypted); empty when it may be.
+  public var previewOnly: [String]?
 
   public init(
     environment: String, mode: Mode, stateVersion: StateVersion, desiredDigest: String, createdAt: Date = Date(),

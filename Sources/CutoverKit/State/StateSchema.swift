@@ -100,6 +100,25 @@ enum StateSchema {
           );
           """)
     }
+    migrator.registerMigration("v4: publications") { db in
+      // One row per attempt to publish a snapshot of the state to object storage, so `state history` tells when
+      // the published copy fell behind and why.
+      try db.execute(
+        sql: """
+          CREATE TABLE publications (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at DOUBLE NOT NULL,
+            user TEXT NOT NULL,
+            host TEXT NOT NULL,
+            command TEXT NOT NULL,
+            serial INTEGER NOT NULL,
+            container TEXT NOT NULL,
+            object TEXT,
+            published BOOLEAN NOT NULL,
+            detail TEXT NOT NULL
+          );
+          """)
+    }
     return migrator
   }
 }

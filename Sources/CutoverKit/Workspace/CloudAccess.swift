@@ -30,7 +30,7 @@ public actor CloudAccess {
     case simulated(start: SimulatorStarter, databasePath: String, project: String, ingressPort: Int?)
   }
 
-  private let source: Source
+  private nonisolated let source: Source
   private let local: LocalWorkspace
   private var connection: CloudConnection?
   private var stopSimulator: (@Sendable () async -> Void)?
@@ -50,8 +50,15 @@ public actor CloudAccess {
 
   /// How long-running cloud work is polled: quickly for the simulator, politely for a real cloud.
   public var polling: PollingPolicy {
-    if case .simulated = source { return .simulated }
-    return PollingPolicy()
+    playsKubernetes ? .simulated : PollingPolicy()
+  }
+
+  /// Whether the cloud is a simulator that plays helm and kubectl itself, so neither need be installed.
+  public nonisolated var playsKubernetes: Bool {
+    switch source {
+    case .simulated: true
+    case .real(let config): config.simulatedKubernetesURL != nil
+    }
   }
 
   public func clients() async throws -> CloudClients {
@@ -61,6 +68,9 @@ public actor CloudAccess {
     switch source {
     case .real(let real):
       config = real
+      if let url = real.simulatedKubernetesURL {
+        kubernetes = { SimulatedKubernetesDriver(session: $0, baseURL: url) }
+      }
     case .simulated(let start, let databasePath, let project, let ingressPort):
       let simulator = try await start(databasePath, project, ingressPort)
       stopSimulator = simulator.shutdown

@@ -5,6 +5,8 @@ import OpenStack
 public final class CloudConnection: Sendable {
   public let config: CloudConfig
   public let clients: CloudClients
+  /// The Keystone session every client shares.
+  public let session: OpenStackSession
   private let transport: AsyncHTTPClientTransport
 
   /// Builds the clients; makes no network call (authentication happens on the first request).
@@ -20,7 +22,7 @@ public final class CloudConnection: Sendable {
     } catch {
       throw CutoverError.cloud("cannot set up TLS for \(config.authURL): \(error.localizedDescription)")
     }
-    let session = OpenStackSession(config: config, transport: transport, retry: retry)
+    session = OpenStackSession(config: config, transport: transport, retry: retry)
     clients = CloudClients(session: session, local: local, kubernetes: kubernetes?(session) ?? HelmKubectlDriver())
   }
 

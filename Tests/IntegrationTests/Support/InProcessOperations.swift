@@ -9,6 +9,7 @@ import TestSupport
 final class RecordingOutput: OperationOutput {
   private struct Fields {
     var lines: [String] = []
+    var notes: [String] = []
     var warnings: [String] = []
     var errors: [String] = []
     var questions: [String] = []
@@ -24,6 +25,7 @@ final class RecordingOutput: OperationOutput {
 
   func line(_ text: String) { fields.withLock { $0.lines.append(text) } }
   func write(_ text: String) { fields.withLock { $0.lines += text.split(separator: "\n").map(String.init) } }
+  func note(_ text: String) { fields.withLock { $0.notes.append(text) } }
   func warning(_ text: String) { fields.withLock { $0.warnings.append(text) } }
   func error(_ text: String) { fields.withLock { $0.errors.append(text) } }
   func confirm(_ question: String, action: String) throws {
@@ -34,6 +36,7 @@ final class RecordingOutput: OperationOutput {
   var color: Bool { false }
 
   var lines: [String] { fields.withLock { $0.lines } }
+  var notes: [String] { fields.withLock { $0.notes } }
   var warnings: [String] { fields.withLock { $0.warnings } }
   var questions: [String] { fields.withLock { $0.questions } }
   var text: String { lines.joined(separator: "\n") }

@@ -55,11 +55,19 @@ struct PlanCommand: AsyncParsableCommand {
     var changes = false
     try await reportingErrors {
       let session = global.session(environment)
-      let plan = try await PlanOperation(
+      let operation = PlanOperation(
         session: session, mode: destroy ? .destroy : .apply, refresh: planning.refresh, lock: planning.lock,
         targets: try planning.targetAddresses(), replace: try replace.map(parseAddress(option: "--replace")),
-        fromSnapshot: fromSnapshot
-      ).run(saveTo: out)
+        fromSnapshot: fromSnapshot)
+      let plan: Plan
+      do {
+        plan = try await operation.run(saveTo: out)
+      } catch CutoverError.guardViolation(let reasons) where format == .markdown {
+        // A pull request's comment shows the refusal where the plan would be; the command still fails.
+        Terminal.out(
+          MarkdownPlanRenderer().refusal(environment: environment, reasons: reasons, commit: session.commit))
+        throw CutoverError.guardViolation(reasons)
+      }
       try PlanRendering.render(plan, format: format, color: global.color, source: session.desiredStateFile)
       if let out, format == .text {
         Terminal.line("\nSaved the plan to \(out); apply exactly it with `cutover apply \(out)`.")

@@ -164,11 +164,12 @@ struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Publish a snapshot of the state now, to the container state.publish names.")
     @Argument(help: "The environment.") var environment: String
+    @Flag(help: "Publish over the snapshots of another state (another lineage) the container holds.") var force = false
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
       try await reportingErrors {
-        let index = try await StatePublishOperation(session: global.session(environment)).run()
+        let index = try await StatePublishOperation(session: global.session(environment), force: force).run()
         Terminal.line("Published \(environment) \(index.description) as \(index.snapshot).")
       }
     }

@@ -29,6 +29,11 @@ struct GuardTests {
     try workspace.write(desired)
     let plan = try requireExit(1, try await workspace.plan(["--detailed-exitcode"]))
     #expect(plan.stderr.contains("generation 127d"), "\(plan)")
+    // A pull request's comment shows the refusal where the plan would be.
+    let markdown = try requireExit(
+      1, try await workspace.plan(["--format", "markdown"], environment: ["CUTOVER_COMMIT": "abc1234"]))
+    #expect(markdown.stdout.hasPrefix("### Cutover plan for `eqiad1`: refused"), "\(markdown)")
+    #expect(markdown.stdout.contains("commit `abc1234`") && markdown.stdout.contains("generation 127d"), "\(markdown)")
     let apply = try requireExit(1, try await workspace.apply())
     #expect(apply.stderr.contains("generation 127d"), "\(apply)")
 

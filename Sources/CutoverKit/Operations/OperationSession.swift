@@ -280,12 +280,13 @@ public final class OperationSession: Sendable {
 
   /// Publishes the state now, whether or not the published copy is behind; records the outcome in the history.
   /// - Throws: when `state.publish` names no container, or the publish failed (after recording it).
-  public func publishNow(command: String) async throws -> SnapshotIndex {
+  /// - Parameter replacingOtherLineage: publishes over the snapshots of another state (`state publish --force`).
+  public func publishNow(command: String, replacingOtherLineage: Bool = false) async throws -> SnapshotIndex {
     guard let publisher = try await publisher() else {
       throw CutoverError.usage(
         "\(desiredStateFile) names no container to publish to; add `state: {publish: {container: NAME}}`")
     }
-    return try await publish(with: publisher, command: command)
+    return try await publish(with: publisher, command: command, replacingOtherLineage: replacingOtherLineage)
   }
 
   /// Publishes the state when the published copy is behind it (this run changed it, or the last publish failed):
@@ -294,7 +295,10 @@ public final class OperationSession: Sendable {
     do {
       let store = try store()
       let last = try store.publications().last
-      if let last, last.published, last.serial == (try store.version()).serial { return }
+      let serial = try store.version().serial
+      // A state that never recorded anything (a clone's first plan) has nothing to share.
+      if serial == 0 { return }
+      if let last, last.published, last.serial == serial { return }
       guard let publisher = try await publisher() else { return }
       _ = try await publish(with: publisher, command: command)
     } catch {
@@ -325,7 +329,9 @@ public final class OperationSession: Sendable {
     }
   }
 
-  private func publish(with publisher: StatePublisher, command: String) async throws -> SnapshotIndex {
+  private func publish(
+    with publisher: StatePublisher, command: String, replacingOtherLineage: Bool = false
+  ) async throws -> SnapshotIndex {
     let store = try store()
     let identity = ProcessIdentity.current
     let snapshot = try store.snapshot()
@@ -336,7 +342,8 @@ public final class OperationSession: Sendable {
           container: publisher.container.name, object: object, published: published, detail: detail))
     }
     do {
-      let index = try await publisher.publish(snapshot, command: command, identity: identity)
+      let index = try await publisher.publish(
+        snapshot, command: command, identity: identity, replacingOtherLineage: replacingOtherLineage)
       record(true, object: index.snapshot, detail: "published serial \(index.serial) as \(index.snapshot)")
       return index
     } catch {

@@ -3,9 +3,12 @@ import Foundation
 /// `cutover state publish ENV`: publish a snapshot of the state now, to the container `state.publish` names.
 public struct StatePublishOperation: Sendable {
   public var session: OperationSession
+  /// Publish over the snapshots of another state (another lineage).
+  public var force: Bool
 
-  public init(session: OperationSession) {
+  public init(session: OperationSession, force: Bool = false) {
     self.session = session
+    self.force = force
   }
 
   /// Publishes without the lock (an apply may be running: its own publishes go on), never moving the published
@@ -13,7 +16,7 @@ public struct StatePublishOperation: Sendable {
   public func run() async throws -> SnapshotIndex {
     _ = try session.existingStore()
     return try await session.run(command: "state publish \(session.environment)", lock: false) {
-      try await session.publishNow(command: "state publish \(session.environment)")
+      try await session.publishNow(command: "state publish \(session.environment)", replacingOtherLineage: force)
     }
   }
 }
@@ -72,7 +75,9 @@ public struct StatePullOperation: Sendable {
       if version == pulled.version {
         return try settle(Outcome(index: index, replaced: version, upToDate: true), container: nil)
       }
-      if !force {
+      // A state that never recorded anything (a first plan here) loses nothing when replaced.
+      let empty = try version.serial == 0 && local.resources().isEmpty
+      if !force, !empty {
         if version.lineage != pulled.version.lineage {
           throw CutoverError.refused(
             "\(path) holds another state (lineage \(version.lineage), serial \(version.serial)) than the snapshot "

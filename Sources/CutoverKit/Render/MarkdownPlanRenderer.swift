@@ -1,51 +1,64 @@
-/// Renders a plan for a pull-request comment: a summary table, then each change in a collapsible `diff` block.
-/// Output stays below a comment's size limit; what does not fit is cut with a note saying so.
+/// Renders a plan for a pull-request comment: what it does to the blue-green picture, the counts, what it was planned
+/// against, warnings, drift and a table of the changes, then each change in a collapsible `diff` block.
+///
+/// The whole comment is at most `limit` bytes of UTF-8 (so at most as many characters) whatever the plan. The summary
+/// always fits: each of its parts is bounded (a table too long for the comment becomes one row per action and type,
+/// long lists of warnings or drift are cut with a count); the per-change details fill what is left, cut with a line
+/// saying how many were left out and where the whole plan is.
 public struct MarkdownPlanRenderer: Sendable {
-  /// GitHub refuses comments over 65,536 characters; stay clear of it.
+  /// GitHub refuses comments over 65,536 characters.
   public var limit: Int
   /// Where each type's highlights come from: what the Detail column shows of a new object.
   public var catalog: ResourceCatalog
 
-  public init(limit: Int = 65_000, catalog: ResourceCatalog = .standard) {
+  /// The most warnings, and drifted objects, the summary lists by name.
+  static let listedWarnings = 10
+  static let listedDrift = 30
+  /// The longest a warning is shown.
+  static let warningLength = 400
+
+  public init(limit: Int = 65_536, catalog: ResourceCatalog = .standard) {
     self.limit = limit
     self.catalog = catalog
   }
 
   public func render(_ plan: Plan) -> String {
     let title = "### Cutover plan for `\(plan.environment)`\n\n"
-    var head = ""
-    head += "**\(plan.summary.description)**\n\n"
-    for warning in plan.warnings { head += "> **Warning:** \(warning)\n" }
-    if !plan.warnings.isEmpty { head += "\n" }
+    var summary = "**\(plan.summary.description)**\n\n"
+    if let basis = basis(plan) { summary += basis + "\n\n" }
+    if let reasons = plan.previewOnly, !reasons.isEmpty {
+      summary += "> **Preview only:** " + reasons.joined(separator: "; ") + "\n\n"
+    }
+    summary += bounded(
+      plan.warnings.map { "> **Warning:** \(Self.cut($0, to: Self.warningLength))\n" }, listing: Self.listedWarnings,
+      rest: { "> _…and \($0) more warning(s), in the full plan._\n" })
+    if !plan.warnings.isEmpty { summary += "\n" }
     if !plan.drift.isEmpty {
-      head +=
-        "Changed outside Cutover: " + plan.drift.map { "`\($0.address)` (\($0.kind.rawValue))" }.joined(separator: ", ")
-      head += "\n\n"
+      let drifted = plan.drift.prefix(Self.listedDrift).map { "`\($0.address)` (\($0.kind.rawValue))" }
+      let more = plan.drift.count > Self.listedDrift ? ", and \(plan.drift.count - Self.listedDrift) more" : ""
+      summary += "Changed outside Cutover: " + drifted.joined(separator: ", ") + more + "\n\n"
     }
     let actionable = plan.actionable
-    guard !actionable.isEmpty else { return title + head + "No changes.\n" }
+    guard !actionable.isEmpty else { return Self.fitted(title + summary + "No changes.\n", limit: limit) }
 
-    let cutNote = { (count: Int) in
-      "_\(count) more change(s) cut to fit the comment; run `cutover plan` for the whole plan._\n"
-    }
-    // The story goes first when it fits beside the counts and a cut note; a comment's limit comes before it.
+    // The story goes first when it fits beside everything else the summary must hold.
     let story = blueGreenStory(plan)
     let storyLine = story.isEmpty ? "" : "This plan " + story.joined(separator: "; ") + ".\n\n"
-    let fits = title.count + storyLine.count + head.count + cutNote(actionable.count).count + 40 <= limit
-    head = title + (fits ? storyLine : "") + head
-    head += "| Action | Resource | Detail |\n|---|---|---|\n"
-    // Sizes are kept as running counts: String.count walks the whole string.
-    var size = head.count
-    for (index, change) in actionable.enumerated() {
-      let row = "| \(label(change.action)) | `\(change.displayAddress)` | \(detail(change)) |\n"
-      if size + row.count + cutNote(actionable.count).count > limit {
-        return head + "\n" + cutNote(actionable.count - index)
-      }
-      head += row
-      size += row.count
+    let cutNote = { (count: Int) in
+      "_\(count) more change(s) left out of the details to fit the comment; the full plan (`cutover show` of the "
+        + "saved plan, or the JSON) is in the workflow's artifacts._\n"
     }
-    head += "\n"
-    size += 1
+    let reserve = cutNote(actionable.count).utf8.count + 2
+    let rows = actionable.map { "| \(label($0.action)) | `\($0.displayAddress)` | \(detail($0)) |\n" }
+    let header = "| Action | Resource | Detail |\n|---|---|---|\n"
+    var table = header + rows.joined() + "\n"
+    if (title + storyLine + summary + table).utf8.count + reserve > limit {
+      table = groupedTable(actionable)
+    }
+    let fixed = title + summary + table
+    var head = title + (fixed.utf8.count + storyLine.utf8.count + reserve <= limit ? storyLine : "") + summary + table
+    head = Self.fitted(head, limit: limit - reserve)
+    var size = head.utf8.count
 
     let text = TextPlanRenderer(color: false)
     var body = ""
@@ -54,14 +67,87 @@ public struct MarkdownPlanRenderer: Sendable {
         "<details><summary>\(label(change.action)) <code>\(change.displayAddress)</code></summary>\n\n```diff\n"
         + diffLines(text.renderChange(change)) + "```\n\n</details>\n\n"
       let note = cutNote(actionable.count - index)
-      if size + block.count + note.count > limit {
+      if size + block.utf8.count + note.utf8.count > limit {
         body += note
         break
       }
       body += block
-      size += block.count
+      size += block.utf8.count
     }
     return head + body
+  }
+
+  /// The comment for a plan the guards refused: why, so the pull request shows it where the plan would be.
+  public func refusal(environment: String, reasons: [String], commit: String?) -> String {
+    var text = "### Cutover plan for `\(environment)`: refused\n\n"
+    if let commit { text += "commit `\(Self.cut(commit, to: 40))`\n\n" }
+    text += "Cutover refuses to plan this change:\n\n"
+    text += bounded(
+      reasons.map { "- \(Self.cut($0, to: Self.warningLength))\n" }, listing: Self.listedWarnings,
+      rest: { "- _…and \($0) more._\n" })
+    return Self.fitted(text, limit: limit)
+  }
+
+  /// What the plan was made against, when it says: `Planned against snapshot serial 42 (published … by …) · commit
+  /// abc123`.
+  private func basis(_ plan: Plan) -> String? {
+    var parts: [String] = []
+    if let snapshot = plan.snapshot {
+      var part =
+        "Planned against the published state, serial \(snapshot.serial) (\(Timestamps.format(snapshot.publishedAt)) "
+        + "by \(snapshot.publishedBy), `cutover \(snapshot.command)`)"
+      if snapshot.applyRunning { part += ", taken while an apply was running" }
+      parts.append(part)
+    }
+    if let commit = plan.commit { parts.append("commit `\(Self.cut(commit, to: 40))`") }
+    return parts.isEmpty ? nil : parts.joined(separator: " · ")
+  }
+
+  /// The changes as one row per action and type, for a plan whose table of every change would not fit: how many,
+  /// and the first few addresses.
+  private func groupedTable(_ changes: [PlannedChange]) -> String {
+    var groups: [(action: PlannedChange.Action, type: String, addresses: [String])] = []
+    for change in changes {
+      if let index = groups.firstIndex(where: { $0.action == change.action && $0.type == change.address.type }) {
+        groups[index].addresses.append(change.displayAddress)
+      } else {
+        groups.append((change.action, change.address.type, [change.displayAddress]))
+      }
+    }
+    var table = "_\(changes.count) changes: too many to list one by one here; by action and type:_\n\n"
+    table += "| Action | Count | Resources |\n|---|---|---|\n"
+    for group in groups {
+      let named = group.addresses.prefix(5).map { "`\($0)`" }.joined(separator: ", ")
+      let more = group.addresses.count > 5 ? ", … \(group.addresses.count - 5) more" : ""
+      table += "| \(label(group.action)) | \(group.addresses.count) `\(group.type)` | \(named)\(more) |\n"
+    }
+    return table + "\n"
+  }
+
+  /// `items` joined, at most `listing` of them, then `rest(count left out)`.
+  private func bounded(_ items: [String], listing: Int, rest: (Int) -> String) -> String {
+    items.prefix(listing).joined() + (items.count > listing ? rest(items.count - listing) : "")
+  }
+
+  /// `text` cut to at most `length` characters, with an ellipsis.
+  static func cut(_ text: String, to length: Int) -> String {
+    text.count > length ? String(text.prefix(length - 1)) + "…" : text
+  }
+
+  /// `text` cut to at most `limit` bytes of UTF-8 at a line's end: the last safety, for a summary its bounds did not
+  /// keep small enough (a tiny limit).
+  static func fitted(_ text: String, limit: Int) -> String {
+    guard text.utf8.count > limit else { return text }
+    var kept = ""
+    var size = 0
+    let note = "\n_…cut to fit the comment; the full plan is in the workflow's artifacts._\n"
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let length = line.utf8.count + 1
+      if size + length + note.utf8.count > limit { break }
+      kept += line + "\n"
+      size += length
+    }
+    return kept + note
   }
 
   private func label(_ action: PlannedChange.Action) -> String {
@@ -129,9 +215,12 @@ public struct MarkdownPlanRenderer: Sendable {
     let unknown = Set(change.unknownAfter)
     switch change.action {
     case .update:
-      // A computed value that was not there before and is known only after apply says nothing to a reviewer.
+      // What the cloud computes (addresses, a status) follows from the inputs a reviewer reads; it is left out, as is
+      // a value that was not there before and is known only after apply.
+      let schema = catalog[change.address.type]?.schema
       let names = Set((change.before ?? [:]).keys).union(change.after?.keys ?? [:].keys).union(unknown).filter {
         !sensitive.contains($0) && !(change.before?[$0] == nil && unknown.contains($0))
+          && schema?[$0]?.isInput != false
           && (unknown.contains($0) || change.before?[$0] != change.after?[$0])
       }
       let changed = names.sorted().map { name in

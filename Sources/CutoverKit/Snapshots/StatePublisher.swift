@@ -59,10 +59,29 @@ public struct StatePublisher: Sendable {
 
   /// Publishes `snapshot`: the snapshot object, then the index naming it, then prunes old snapshots (a failed prune
   /// is left for the next publish).
+  /// Never over another state's snapshots, nor back to an older serial of the same state: a machine whose state
+  /// went another way (a clone that planned on its own, a bastion that missed a pull) cannot replace what the others
+  /// read, unless `replacingOtherLineage` says to replace another lineage.
+  /// - Throws: `CutoverError.refused` when the container holds another lineage, or a newer serial of this one.
   public func publish(
-    _ snapshot: StateSnapshot, command: String, identity: ProcessIdentity, at now: Date = Date()
+    _ snapshot: StateSnapshot, command: String, identity: ProcessIdentity, at now: Date = Date(),
+    replacingOtherLineage: Bool = false
   ) async throws -> SnapshotIndex {
     try await container.preparePrivate()
+    if let data = try await container.get(indexObject) {
+      let published = try decode(data)
+      if published.lineage != snapshot.version.lineage, !replacingOtherLineage {
+        throw CutoverError.refused(
+          "container '\(container.name)' holds another state of \(environment) (lineage \(published.lineage), "
+            + "\(published.description)) than this machine's (lineage \(snapshot.version.lineage)): pull it with "
+            + "`cutover state pull \(environment)`, or replace it with `cutover state publish \(environment) --force`")
+      }
+      if published.lineage == snapshot.version.lineage, published.serial > snapshot.version.serial {
+        throw CutoverError.refused(
+          "container '\(container.name)' holds a newer serial of this state (\(published.description)) than this "
+            + "machine's \(snapshot.version.serial): pull it with `cutover state pull \(environment)`")
+      }
+    }
     let digest = FileDigest.sha256(snapshot.data)
     let object = snapshotPrefix + String(format: "%010d", snapshot.version.serial) + "-\(digest.prefix(16)).sqlite"
     // The name is the content's: an object already there holds the same bytes.

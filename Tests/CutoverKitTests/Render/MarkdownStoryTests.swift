@@ -39,3 +39,35 @@ struct MarkdownStoryTests {
     #expect(try story(desired).isEmpty)
   }
 }
+
+/// A pull request's comment stays within GitHub's 65,536 characters whatever the plan, its summary whole.
+@Suite("markdown plans: the size of a comment")
+struct MarkdownSizeTests {
+  @Test("1,000 new generations render to at most 65,536 bytes, the counts, the basis and a row per type kept")
+  func thousandGenerations() throws {
+    let base = try Fixture.desiredState("eqiad1-two-generations.yaml")
+    var desired = base
+    let template = try #require(base.generation("128a"))
+    desired.generations += (0..<1_000).map { number in
+      var generation = template
+      generation.id = "g\(number)"
+      return generation
+    }
+    var plan = try Planner().plan(
+      Planner.Request(
+        environment: "eqiad1", desired: desired, recorded: try AppliedState.recording(base), stateVersion: .fixed,
+        digester: .test))
+    plan.commit = "0123456789abcdef0123456789abcdef01234567"
+    plan.warnings = (0..<50).map { "warning \($0): " + String(repeating: "w", count: 1_000) }
+    let markdown = MarkdownPlanRenderer().render(plan)
+
+    #expect(markdown.utf8.count <= 65_536)
+    #expect(plan.actionable.count > 5_000)
+    #expect(markdown.contains("**\(plan.summary.description)**"))
+    #expect(markdown.contains("commit `0123456789abcdef0123456789abcdef01234567`"))
+    #expect(markdown.contains("| ➕ create | 1000 `cluster` | `cluster.g0`, `cluster.g1`"), "\(markdown.prefix(3_000))")
+    #expect(markdown.contains("…and 40 more warning(s), in the full plan."))
+    #expect(markdown.contains("more change(s) left out of the details to fit the comment"))
+    #expect(markdown.contains("<details>"))
+  }
+}

@@ -124,11 +124,11 @@ struct PlanRendererTests {
   func markdownIsCutToLimit() throws {
     let plan = try GoldenPlan.everyKindOfChange.plan()
     let whole = MarkdownPlanRenderer().render(plan)
-    let limit = whole.count - 1
+    let limit = whole.utf8.count - 1
     let cut = MarkdownPlanRenderer(limit: limit).render(plan)
-    #expect(cut.count <= limit)
-    #expect(cut.contains("more change(s) cut to fit the comment; run `cutover plan` for the whole plan."))
-    #expect(!whole.contains("cut to fit the comment"))
+    #expect(cut.utf8.count <= limit)
+    #expect(cut.contains("more change(s) left out of the details to fit the comment; the full plan"))
+    #expect(!whole.contains("to fit the comment"))
   }
 
   @Test(

@@ -124,6 +124,8 @@ let package = Package(
       name: "IntegrationTests",
       dependencies: [
         "TestSupport", "CutoverKit", "OpenStack", "CloudSimulator", .product(name: "Yams", package: "Yams"),
+        // The local stand-in of GitHub's REST endpoints `cutover ci comment` uses.
+        .product(name: "Hummingbird", package: "hummingbird"),
       ],
       resources: [.copy("Fixtures")]
     ),

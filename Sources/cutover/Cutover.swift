@@ -19,7 +19,7 @@ struct Cutover: AsyncParsableCommand {
       ValidateCommand.self, PlanCommand.self, ShowCommand.self, ApplyCommand.self, DestroyCommand.self,
       RefreshCommand.self,
       ImportCommand.self, GenerationCommand.self,
-      StateCommand.self, GraphCommand.self, SimulatorCommand.self,
+      StateCommand.self, GraphCommand.self, CICommand.self, SimulatorCommand.self,
     ]
   )
 }

@@ -24,7 +24,7 @@ enum ReadBack {
   static func differences(sent: Attributes, observed: Attributes, schema: ResourceSchema) -> [Difference] {
     schema.attributes.compactMap { attribute -> Difference? in
       switch attribute.mode {
-      case .createOnly, .computed: return nil
+      case .createOnly, .computed, .recordedOnly: return nil
       case .updatable, .forcesReplacement: break
       }
       let wanted = sent[attribute.name].flatMap { $0 == .null ? nil : $0 }

@@ -26,6 +26,7 @@ public struct HelmReleaseResource: NamedResourceType {
     public static let chartSha256 = "chart_sha256"
     public static let values = "values"
     public static let valuesSha256 = "values_sha256"
+    public static let valuesGitBlobs = "values_git_blobs"
     public static let set = "set"
     public static let setSensitive = "set_sensitive"
     public static let status = "status"
@@ -54,7 +55,9 @@ public struct HelmReleaseResource: NamedResourceType {
     // A local chart's files and the values files may hold secrets (PAWS keeps some in both): keyed digests.
     AttributeSchema(Attribute.chartSha256, .updatable, keyed: true),
     AttributeSchema(Attribute.values, .updatable),
-    AttributeSchema(Attribute.valuesSha256, .updatable, keyed: true),
+    AttributeSchema(Attribute.valuesSha256, .updatable, keyed: true, identifiedBy: Attribute.valuesGitBlobs),
+    // What identifies a git-crypt encrypted values file where it cannot be read (CI): its blob as committed.
+    AttributeSchema(Attribute.valuesGitBlobs, .recordedOnly),
     AttributeSchema(Attribute.set, .updatable),
     AttributeSchema(Attribute.setSensitive, .updatable, sensitive: true),
     AttributeSchema(Attribute.status, .updatable),
@@ -108,6 +111,9 @@ public struct HelmReleaseResource: NamedResourceType {
         if let chart = release.chartSHA256 { attributes[Attribute.chartSha256] = .value(.string(chart)) }
         if let digests = release.valuesSHA256 {
           attributes[Attribute.valuesSha256] = .value(.list(digests.map(Value.string)))
+        }
+        if let blobs = release.valuesGitBlobs {
+          attributes[Attribute.valuesGitBlobs] = .value(.list(blobs.map { $0.map(Value.string) ?? .null }))
         }
         // Carried whole for the deploy; state and plans hold only its digest.
         if !hidden.isEmpty { attributes[Attribute.setSensitive] = .value(.map(hidden)) }

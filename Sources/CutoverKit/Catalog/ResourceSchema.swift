@@ -11,6 +11,9 @@ public struct AttributeSchema: Sendable, Hashable {
     /// Set by the cloud. `changesOnUpdate` says whether an in-place update can change it (node addresses after a
     /// resize), which makes it unknown until the update is applied.
     case computed(changesOnUpdate: Bool)
+    /// Recorded with the object from the desired state, never compared: what identifies an input another way (the
+    /// git blob ids of encrypted values files), read by the attribute that names it in `identifiedBy`.
+    case recordedOnly
   }
 
   public var name: String
@@ -20,12 +23,18 @@ public struct AttributeSchema: Sendable, Hashable {
   /// Content digests (`sha256:…`) of files that may hold secrets (a values file): shown, but as keyed digests, so
   /// that no plan or state lets a secret in the file be recovered by trying candidates.
   public var keyed: Bool
+  /// A `recordedOnly` list attribute that identifies this list's elements where their content cannot be read: an
+  /// element that is a git-crypt stand-in equals the recorded element whose recorded identity matches.
+  public var identifiedBy: String?
 
-  public init(_ name: String, _ mode: Mode, sensitive: Bool = false, keyed: Bool = false) {
+  public init(
+    _ name: String, _ mode: Mode, sensitive: Bool = false, keyed: Bool = false, identifiedBy: String? = nil
+  ) {
     self.name = name
     self.mode = mode
     self.sensitive = sensitive
     self.keyed = keyed
+    self.identifiedBy = identifiedBy
   }
 
   /// True for attributes the user sets (everything but computed ones).

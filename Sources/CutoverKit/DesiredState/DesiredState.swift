@@ -42,6 +42,12 @@ public struct DesiredState: Sendable, Equatable, Codable {
     generations.first { $0.id == id }
   }
 
+  /// The values files this machine holds only as git-crypt ciphertext, each once, in file order.
+  public var encryptedFiles: [String] {
+    var seen = Set<String>()
+    return generations.flatMap { $0.releases.flatMap { $0.encryptedValues ?? [] } }.filter { seen.insert($0).inserted }
+  }
+
   /// The Magnum name of a generation's cluster and template.
   public func clusterName(of generation: String) -> String {
     "\(namePrefix)-\(generation)"
@@ -152,6 +158,11 @@ public struct ReleaseSpec: Sendable, Equatable, Codable {
   /// The digest (`sha256:…`) of each values file, in `values` order; nil when the file was parsed without reading
   /// the files it names.
   public var valuesSHA256: [String]?
+  /// The git blob id of each values file git-crypt encrypts in the repository, as committed (nil for the others);
+  /// nil when no values file is so encrypted, or git was not asked.
+  public var valuesGitBlobs: [String?]?
+  /// The values files that are git-crypt ciphertext here (no key to decrypt them): a plan made with them is a preview.
+  public var encryptedValues: [String]?
   /// The digest of a local chart directory's files (without the `charts/` that dependency update fills); nil for a
   /// repository chart, or when the files were not read.
   public var chartSHA256: String?

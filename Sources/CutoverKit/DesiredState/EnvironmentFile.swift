@@ -375,9 +375,13 @@ public enum EnvironmentFile {
   ) {
     var digests: [String] = []
     let elements: [Node] = valuesNode.flatMap { if case .sequence(let list) = $0 { Array(list) } else { nil } } ?? []
+    let blobs = GitCryptFiles.committedBlobs(of: release.values, in: base)
+    if !blobs.isEmpty { release.valuesGitBlobs = release.values.map { blobs[$0] } }
     for (index, file) in release.values.enumerated() {
       do {
-        digests.append(try SourceFiles.fileDigest(file, in: base))
+        let identity = try SourceFiles.valuesIdentity(file, in: base)
+        digests.append(identity.digest)
+        if identity.encrypted { release.encryptedValues = (release.encryptedValues ?? []) + [file] }
       } catch {
         reader.report(
           "\(path).values[\(index)]: values file '\(file)': \(error.message)",

@@ -35,6 +35,15 @@ enum SourceFiles {
     return "sha256:" + FileDigest.sha256(data)
   }
 
+  /// The digest of a values file, or, for one git-crypt keeps encrypted and this machine cannot decrypt, a stand-in
+  /// naming its git blob (``GitCryptFiles``).
+  static func valuesIdentity(_ path: String, in base: String) throws(Problem) -> (digest: String, encrypted: Bool) {
+    let digest = try fileDigest(path, in: base)
+    guard let data = FileManager.default.contents(atPath: resolve(path, in: base)), GitCryptFiles.isEncrypted(data)
+    else { return (digest, false) }
+    return (GitCryptFiles.standIn(blob: GitCryptFiles.blobID(data)), true)
+  }
+
   /// The directories of a chart that are not its source: what `helm dependency update` downloads into `charts/`
   /// and its scratch `tmpcharts/`, so a deploy does not make the next plan see a changed chart.
   static let generatedChartEntries: Set<String> = ["charts", "tmpcharts"]

@@ -64,6 +64,12 @@ public struct ApplySavedPlanOperation: Sendable {
   }
 
   public func run() async throws {
+    // Said first: whatever else is wrong with it, such a plan can never be applied.
+    if let reasons = plan.previewOnly, !reasons.isEmpty {
+      throw CutoverError.refused(
+        "cannot apply \(path): this plan is a preview only: " + reasons.joined(separator: "; ")
+          + "; nothing was changed")
+    }
     let desired = try session.desired()
     let cloud = try session.cloud()
     let saved = plan
@@ -88,6 +94,10 @@ extension OperationSession {
   public func execute(_ plan: Plan, parallelism: Int, command: String, printsSummary: Bool = true) async throws
     -> ApplyResult
   {
+    if let reasons = plan.previewOnly, !reasons.isEmpty {
+      throw CutoverError.refused(
+        "cannot apply: this plan is a preview only: " + reasons.joined(separator: "; ") + "; nothing was changed")
+    }
     let cloud = try cloud()
     let clients = try await cloud.clients()
     let problems = await KubernetesWork.problems(for: plan, driver: clients.kubernetes)

@@ -152,6 +152,7 @@ public struct Planner: Sendable {
     let schema = type.schema
     // Compared and shown as state records them: what may hold a secret only as its keyed digest.
     known = schema.recordable(known, digester: digester)
+    if let prior { known = Self.identifyingEncrypted(known, prior: prior.attributes, schema: schema) }
     let computed = schema.attributes.filter { !$0.isInput }
     // Only the sensitive attributes this resource has (a release without secret values has none to show).
     let sensitive = sensitiveNames(type.name).filter {
@@ -197,7 +198,7 @@ public struct Planner: Sendable {
       switch attribute.mode {
       case .forcesReplacement: replacePaths.append(attribute.name)
       case .updatable: updatePaths.append(attribute.name)
-      case .createOnly, .computed: break
+      case .createOnly, .computed, .recordedOnly: break
       }
     }
 
@@ -234,6 +235,31 @@ public struct Planner: Sendable {
       after: redacted(after, type: type.name),
       unknownAfter: unknownAfter.sorted(), replacePaths: replacePaths.sorted(), sensitive: sensitive,
       dependencies: resource.dependencies, priorDependencies: prior.dependencies, remoteID: prior.remoteID)
+  }
+
+  /// Each element of an `identifiedBy` list that stands in for an encrypted file (``GitCryptFiles``) replaced by the
+  /// recorded element, when the identity recorded with that element is the stand-in's: the file did not change.
+  static func identifyingEncrypted(_ known: Attributes, prior: Attributes, schema: ResourceSchema) -> Attributes {
+    var result = known
+    for attribute in schema.attributes {
+      guard let identities = attribute.identifiedBy, let elements = known[attribute.name]?.listValue,
+        let recorded = prior[attribute.name]?.listValue, let recordedIDs = prior[identities]?.listValue,
+        recorded.count == elements.count, recordedIDs.count == elements.count
+      else { continue }
+      var changed = false
+      let merged = elements.enumerated().map { index, element -> Value in
+        guard let blob = element.stringValue.flatMap(GitCryptFiles.blob(inStandIn:)),
+          recordedIDs[index].stringValue == blob
+        else { return element }
+        changed = true
+        return recorded[index]
+      }
+      if changed {
+        result[attribute.name] = .list(merged)
+        result[identities] = prior[identities]
+      }
+    }
+    return result
   }
 
   /// The value a reference will have, or nil when it is known only after apply.

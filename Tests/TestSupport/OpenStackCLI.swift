@@ -11,8 +11,8 @@ public struct OpenStackCLI: Sendable {
   public let executable: URL
   /// The `clouds.yaml` the CLI reads (`OS_CLIENT_CONFIG_FILE`).
   public let cloudsYAML: String
-  /// The entry of that file every command uses (`--os-cloud`).
-  public let cloud: String
+  /// The entry of that file every command uses (`--os-cloud`); nil for commands that say how to authenticate.
+  public let cloud: String?
   /// `HOME` for every run.
   public let home: URL
 
@@ -29,7 +29,7 @@ public struct OpenStackCLI: Sendable {
 
   /// Finds `openstack` on the test process's `PATH`.
   /// - Throws: ``Missing`` when there is none, with the command that installs it.
-  public init(cloudsYAML: String, cloud: String, home: URL) throws {
+  public init(cloudsYAML: String, cloud: String?, home: URL) throws {
     let searchedPath = ProcessInfo.processInfo.environment["PATH"] ?? ""
     let candidates = searchedPath.split(separator: ":").map {
       URL(fileURLWithPath: String($0)).appendingPathComponent("openstack")
@@ -100,9 +100,9 @@ public struct OpenStackCLI: Sendable {
     }
   }
 
-  /// Runs `openstack --os-cloud CLOUD ARGUMENTS` and waits for it; past `timeout` it is killed with SIGKILL.
+  /// Runs `openstack --os-cloud CLOUD ARGUMENTS` (or, without a cloud, `openstack ARGUMENTS`) and waits for it; past `timeout` it is killed with SIGKILL.
   public func run(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Result {
-    let fullArguments = ["--os-cloud", cloud] + arguments
+    let fullArguments = (cloud.map { ["--os-cloud", $0] } ?? []) + arguments
     let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("openstack-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: outputs) }

@@ -36,8 +36,8 @@ public struct SwiftSnapshotContainer: SnapshotContainer {
       guard !container.isPublic else {
         throw CutoverError.cloud(
           "container '\(name)' is readable without a token (X-Container-Read: \(container.readACL ?? "")); the state "
-            + "is published only to a private container: remove the ACL (`openstack container unset --property "
-            + "read-acl`… or `swift post -r '' \(name)`) or name another container under state.publish")
+            + "is published only to a private container: remove its read ACL, or name another container under "
+            + "state.publish")
       }
       return
     }

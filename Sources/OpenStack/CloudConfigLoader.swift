@@ -13,7 +13,9 @@ import Foundation
 ///   variables form an implicit cloud (`OS_AUTH_TYPE`, `OS_APPLICATION_CREDENTIAL_ID`/`_NAME`/`_SECRET`,
 ///   `OS_USERNAME`, `OS_USER_ID`, `OS_USER_DOMAIN_NAME`, `OS_PASSWORD`, `OS_PROJECT_NAME`, `OS_PROJECT_ID`,
 ///   `OS_PROJECT_DOMAIN_NAME`, `OS_REGION_NAME`, `OS_INTERFACE`, `OS_CACERT`, `OS_INSECURE`). The variables are
-///   not merged into a cloud chosen by name.
+///   not merged into a cloud chosen by name. As in openstacksdk, that implicit cloud is named ``environmentCloudName``
+///   (`envvars`): choosing that name reads the variables even when `OS_CLOUD` is set, unless a `clouds.yaml` entry
+///   of that name exists.
 /// - `auth_type` `v3applicationcredential` or `password` (`v3password`); when absent it is inferred: an
 ///   application credential secret means `v3applicationcredential`, otherwise `password`.
 /// - Domains default to `Default` (a `*_domain_id` of `default` is accepted as that name); a password's project
@@ -26,6 +28,8 @@ public enum CloudConfigLoader {
   /// The environment variable naming a directory searched in place of ``defaultSystemDirectory``, so a run (a test
   /// on a machine whose `/etc/openstack` holds a real `clouds.yaml`) can be kept from the machine's configuration.
   public static let systemDirectoryVariable = "CUTOVER_OPENSTACK_SYSTEM_DIR"
+  /// The name of the cloud the `OS_*` variables form, as openstacksdk names it (`--os-cloud envvars`).
+  public static let environmentCloudName = "envvars"
 
   public static func load(
     cloud: String?, environment: [String: String], currentDirectory: String, homeDirectory: String
@@ -55,6 +59,13 @@ public enum CloudConfigLoader {
         "no cloud selected: name one (--os-cloud or OS_CLOUD)\(availableCloudsHint(locations)), or set "
           + "OS_AUTH_URL and the other OS_* variables"
       )
+    }
+    if selected == environmentCloudName, !locations.definesCloud(selected) {
+      guard let authURL = environment["OS_AUTH_URL"], !authURL.isEmpty else {
+        throw CloudConfigError(
+          "cloud \"\(environmentCloudName)\" means the OS_* environment variables, and OS_AUTH_URL is not set")
+      }
+      return try configFromEnvironment(environment, locations: locations)
     }
     return try namedCloud(selected, locations: locations)
   }
@@ -304,6 +315,14 @@ struct FileLocations {
       var isDirectory: ObjCBool = false
       return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
+  }
+
+  /// Whether the first `clouds.yaml` found defines a cloud called `name` (an unreadable file defines none).
+  func definesCloud(_ name: String) -> Bool {
+    guard let file = firstExisting(cloudsCandidates), let data = FileManager.default.contents(atPath: file),
+      let text = String(data: data, encoding: .utf8), let document = try? ConfigValue.parse(yaml: text)
+    else { return false }
+    return document["clouds"]?[name]?.mappingValues != nil
   }
 
   /// `~/x` against the home directory, a relative path against the current directory.

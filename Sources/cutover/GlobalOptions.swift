@@ -15,7 +15,11 @@ struct GlobalOptions: ParsableArguments {
   @Option(help: "Directory holding <env>.sqlite.")
   var state = "state"
 
-  @Option(help: "The clouds.yaml entry to use, instead of OS_CLOUD or the environment file's `cloud:`.")
+  @Option(
+    help: """
+      The clouds.yaml entry to use, instead of OS_CLOUD or the environment file's `cloud:`; `envvars` means the \
+      OS_* variables (OS_AUTH_URL and the credential's).
+      """)
   var cloud: String?
 
   @Flag(name: .customLong("no-color"), help: "Plain output (also when NO_COLOR is set).")

@@ -1,4 +1,5 @@
 import Foundation
+import OpenStack
 import TestSupport
 import Testing
 
@@ -11,6 +12,24 @@ struct SnapshotSharingTests {
     var desired = try DesiredStateFixture.eqiad1()
     try desired.addKubernetesWork()
     return DesiredStateFixture(text: desired.text + "state:\n  publish:\n    container: paws-state\n")
+  }
+
+  /// The `OS_*` variables that say what `cloud` in `cloudsYAML` says, as a CI job sets them from its secrets.
+  private static func variables(ofCloud cloud: String, in cloudsYAML: String) throws -> [String: String] {
+    let config = try CloudConfigLoader.load(
+      cloud: cloud, environment: ["OS_CLIENT_CONFIG_FILE": cloudsYAML], currentDirectory: "/nonexistent",
+      homeDirectory: "/nonexistent")
+    guard case .applicationCredential(let id?, _, let secret, _, _, _) = config.auth else {
+      Issue.record("the simulator's clouds.yaml names no application credential by id: \(config)")
+      return [:]
+    }
+    var variables = [
+      "OS_AUTH_URL": config.authURL, "OS_AUTH_TYPE": "v3applicationcredential",
+      "OS_APPLICATION_CREDENTIAL_ID": id, "OS_APPLICATION_CREDENTIAL_SECRET": secret,
+    ]
+    variables["OS_REGION_NAME"] = config.regionName
+    variables["OS_CACERT"] = config.cacertPath
+    return variables
   }
 
   private static func clone(_ desired: DesiredStateFixture) throws -> Workspace {
@@ -57,6 +76,15 @@ struct SnapshotSharingTests {
     let markdown = try requireExit(2, try await b.run(preview + ["--format", "markdown"], environment: ci))
     #expect(markdown.stdout.contains("| 🔄 update | `cluster.127d` |"), "\(markdown)")
     #expect(markdown.stdout.contains("serial"), "the summary names the snapshot planned against: \(markdown)")
+    // The workflow's way: no clouds.yaml, the credential in OS_* variables, `--cloud envvars`.
+    let variables = try Self.variables(ofCloud: "simulator", in: cloudsYAML).merging(
+      ["CUTOVER_DIGEST_KEY": key]) { $1 }
+    let fromVariables = try requireExit(
+      2,
+      try await b.run(
+        ["plan", "eqiad1", "--cloud", "envvars", "--from-snapshot", "--no-refresh", "--detailed-exitcode"],
+        environment: variables))
+    #expect(fromVariables.stdout.contains("cluster.127d"), "\(fromVariables)")
 
     let c = try Self.clone(desired)
     let pull = try requireExit(

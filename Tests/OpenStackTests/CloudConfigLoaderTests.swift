@@ -229,6 +229,29 @@ struct CloudConfigLoaderTests {
     }
   }
 
+  @Test("the cloud named envvars is the OS_* variables, over OS_CLOUD, unless clouds.yaml defines one so named")
+  func envvarsCloud() throws {
+    try TemporaryTree.with { tree in
+      try tree.write(tree.currentDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "paws", authURL: "https://x/v3"))
+      let variables = [
+        "OS_CLOUD": "paws", "OS_AUTH_URL": "https://keystone.example.test:25000/v3",
+        "OS_APPLICATION_CREDENTIAL_ID": "0f1e", "OS_APPLICATION_CREDENTIAL_SECRET": "0451-secret",
+      ]
+      let config = try load(tree, cloud: "envvars", environment: variables)
+      #expect(config.name == nil)
+      #expect(config.authURL == "https://keystone.example.test:25000/v3")
+
+      let unset = try #require(throws: CloudConfigError.self) {
+        try load(tree, cloud: "envvars", environment: ["OS_CLOUD": "paws"])
+      }
+      #expect(unset.message.contains("OS_AUTH_URL is not set"))
+
+      try tree.write(
+        tree.currentDirectory + "/clouds.yaml", Self.cloudsFile(cloud: "envvars", authURL: "https://file/v3"))
+      #expect(try load(tree, cloud: "envvars", environment: variables).authURL == "https://file/v3")
+    }
+  }
+
   // MARK: - Settings
 
   @Test("application credential by name with its user, cacert with ~, verify false, regions list")

@@ -23,79 +23,22 @@ struct WorkflowLintTests {
   @Test("actionlint reports nothing")
   func actionlint() async throws {
     // The files are named: left to find them itself, actionlint looks only inside a git repository.
-    let run = try await LintRun.run("actionlint", ["-no-color"] + Self.workflows())
+    let run = try await lint("actionlint", ["-no-color"] + Self.workflows())
     #expect(run.exitCode == 0 && run.stdout.isEmpty, "\(run)")
   }
 
   @Test("zizmor's offline audits report nothing")
   func zizmor() async throws {
-    let run = try await LintRun.run("zizmor", ["--offline", "--no-progress", "--format", "json", ".github/workflows/"])
+    let run = try await lint("zizmor", ["--offline", "--no-progress", "--format", "json", ".github/workflows/"])
     let findings = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [Any]
     #expect(run.exitCode == 0 && findings?.isEmpty == true, "\(run)")
   }
 }
 
-/// One run of a linter from `PATH`, in the checkout.
-private struct LintRun: CustomStringConvertible {
-  let command: [String]
-  let exitCode: Int32
-  let stdout: String
-  let stderr: String
-
-  /// Runs `tool ARGUMENTS` and waits for it, polling rather than blocking a thread the other tests need.
-  /// - Throws: after recording an issue that says to run scripts/test, when `tool` is not on `PATH`.
-  static func run(_ tool: String, _ arguments: [String]) async throws -> LintRun {
-    let searchedPath = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    let executable = try #require(
-      searchedPath.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(tool) }
-        .first { FileManager.default.isExecutableFile(atPath: $0.path) },
-      "\(tool) is not on PATH (\(searchedPath)): run scripts/test, which installs it")
-
-    let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-lint-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: outputs) }
-    let stdoutFile = outputs.appendingPathComponent("stdout")
-    let stderrFile = outputs.appendingPathComponent("stderr")
-    for file in [stdoutFile, stderrFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-    }
-    let stdout = try FileHandle(forWritingTo: stdoutFile)
-    let stderr = try FileHandle(forWritingTo: stderrFile)
-    defer {
-      try? stdout.close()
-      try? stderr.close()
-    }
-
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = WorkflowLintTests.checkout
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    do {
-      try await poll("`\(tool)` to exit", timeout: .seconds(120)) { !process.isRunning }
-    } catch {
-      process.terminate()
-      throw error
-    }
-    func read(_ file: URL) -> String {
-      String(decoding: FileManager.default.contents(atPath: file.path) ?? Data(), as: UTF8.self)
-    }
-    return LintRun(
-      command: [tool] + arguments, exitCode: process.terminationStatus, stdout: read(stdoutFile),
-      stderr: read(stderrFile))
-  }
-
-  /// The command line, its exit status and its output, for the message of a failed expectation.
-  var description: String {
-    """
-    `\(command.joined(separator: " "))` exited \(exitCode)
-    --- stdout ---
-    \(stdout)
-    --- stderr ---
-    \(stderr)
-    """
-  }
+/// Runs the linter `tool` from `PATH` in the checkout.
+/// - Throws: after recording an issue that says to run scripts/test, when `tool` is not on `PATH`.
+private func lint(_ tool: String, _ arguments: [String]) async throws -> ProgramRun {
+  let executable = try #require(
+    ProgramRun.onPath(tool), "\(tool) is not on PATH: run scripts/test, which installs it")
+  return try await ProgramRun.run(executable, arguments, directory: WorkflowLintTests.checkout)
 }

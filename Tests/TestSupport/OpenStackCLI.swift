@@ -103,44 +103,11 @@ public struct OpenStackCLI: Sendable {
   /// Runs `openstack --os-cloud CLOUD ARGUMENTS` (or, without a cloud, `openstack ARGUMENTS`) and waits for it; past `timeout` it is killed with SIGKILL.
   public func run(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Result {
     let fullArguments = (cloud.map { ["--os-cloud", $0] } ?? []) + arguments
-    let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("openstack-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: outputs) }
-    let stdoutFile = outputs.appendingPathComponent("stdout")
-    let stderrFile = outputs.appendingPathComponent("stderr")
-    for file in [stdoutFile, stderrFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-    }
-    let stdout = try FileHandle(forWritingTo: stdoutFile)
-    let stderr = try FileHandle(forWritingTo: stderrFile)
-    defer {
-      try? stdout.close()
-      try? stderr.close()
-    }
-
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = fullArguments
-    process.currentDirectoryURL = home
-    process.environment = environment
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = stdout
-    process.standardError = stderr
-    let started = ContinuousClock.now
-    try process.run()
-    var timedOut = false
-    do {
-      try await poll("`openstack \(fullArguments.joined(separator: " "))` to exit", timeout: timeout) {
-        !process.isRunning
-      }
-    } catch is PollTimeout {
-      timedOut = true
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
-    }
+    let run = try await ProgramRun.run(
+      executable, fullArguments, environment: environment, directory: home, timeout: timeout)
     return Result(
-      arguments: fullArguments, exitCode: process.terminationStatus, timedOut: timedOut,
-      stdout: Self.read(stdoutFile), stderr: Self.read(stderrFile), duration: ContinuousClock.now - started)
+      arguments: fullArguments, exitCode: run.exitCode, timedOut: run.timedOut, stdout: run.stdout,
+      stderr: run.stderr, duration: run.duration)
   }
 
   /// The test process's environment without any `OS_*` or `CUTOVER_*` setting, pointing the CLI at the file.
@@ -153,10 +120,5 @@ public struct OpenStackCLI: Sendable {
     environment["SHELL"] = environment["SHELL"] ?? "/bin/sh"
     environment["OS_CLIENT_CONFIG_FILE"] = cloudsYAML
     return environment
-  }
-
-  private static func read(_ file: URL) -> String {
-    guard let data = FileManager.default.contents(atPath: file.path) else { return "" }
-    return String(decoding: data, as: UTF8.self)
   }
 }

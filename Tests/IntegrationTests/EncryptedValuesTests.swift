@@ -34,7 +34,8 @@ struct EncryptedValuesTests {
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  /// Makes `workspace`'s folder a repository whose `paws/secrets.yaml` is committed through the stand-in filter.
+  /// Makes `workspace`'s folder a repository whose `paws/secrets.yaml` and the chart's `paws/files/secrets/**` are
+  /// committed through the stand-in filter.
   private static func makeRepository(_ workspace: Workspace) throws {
     let root = workspace.path("")
     let filters = workspace.home.appendingPathComponent("filters").path
@@ -47,8 +48,9 @@ struct EncryptedValuesTests {
       try text.write(toFile: "\(filters)/\(name)", atomically: true, encoding: .utf8)
       chmod("\(filters)/\(name)", 0o755)
     }
-    try "paws/secrets.yaml filter=git-crypt diff=git-crypt\n".write(
-      toFile: root + "/.gitattributes", atomically: true, encoding: .utf8)
+    try "paws/secrets.yaml filter=git-crypt diff=git-crypt\npaws/files/secrets/** filter=git-crypt diff=git-crypt\n"
+      .write(
+        toFile: root + "/.gitattributes", atomically: true, encoding: .utf8)
     try "state/\nplans/\nclouds.yaml\ncloud.sqlite*\n".write(
       toFile: root + "/.gitignore", atomically: true, encoding: .utf8)
     try git(["init", "-q", "-b", "main"], in: root)
@@ -56,6 +58,12 @@ struct EncryptedValuesTests {
     try git(["config", "filter.git-crypt.smudge", filters + "/smudge"], in: root)
     try git(["add", "-A"], in: root)
     try git(["commit", "-q", "-m", "PAWS"], in: root)
+  }
+
+  private static func write(_ text: String, to path: String) throws {
+    try FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
   }
 
   /// Brings `workspace`'s folder to `source`'s latest commit, without any filter: encrypted files stay ciphertext.
@@ -73,6 +81,7 @@ struct EncryptedValuesTests {
     let desired = DesiredStateFixture(text: fixture.text + "state:\n  publish:\n    container: paws-state\n")
     let bastion = try Workspace.with(desired)
     try bastion.writeKubernetesSources()
+    try Self.write("not-a-real-key\n", to: bastion.path("paws/files/secrets/hub.key"))
     try Self.makeRepository(bastion)
     let cloudsYAML = bastion.home.appendingPathComponent("clouds.yaml").path
     let server = try bastion.start(
@@ -87,6 +96,7 @@ struct EncryptedValuesTests {
     let committed = try Self.git(["rev-parse", "HEAD:paws/secrets.yaml"], in: bastion.path(""))
     let shown = try requireExit(0, try await bastion.run(["state", "show", "eqiad1", "helm_release.127d.paws"]))
     #expect(shown.stdout.contains("values_git_blobs") && shown.stdout.contains(committed), "\(shown)")
+    #expect(shown.stdout.contains("chart_git_identity"), "\(shown)")
 
     let key = try String(contentsOfFile: bastion.path("state/eqiad1/digest.key"), encoding: .utf8)
       .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -95,6 +105,8 @@ struct EncryptedValuesTests {
     try Self.checkOut(bastion, into: runner)
     let ciphertext = try Data(contentsOf: URL(fileURLWithPath: runner.path("paws/secrets.yaml")))
     #expect(ciphertext.starts(with: Data([0] + Array("GITCRYPT".utf8) + [0])), "CI holds the ciphertext")
+    let chartSecret = try Data(contentsOf: URL(fileURLWithPath: runner.path("paws/files/secrets/hub.key")))
+    #expect(chartSecret.starts(with: Data([0] + Array("GITCRYPT".utf8) + [0])), "and the chart's secret as such")
 
     let preview = ["plan", "eqiad1", "--cloud", "simulator", "--from-snapshot", "--no-refresh", "--detailed-exitcode"]
     let same = try requireExit(0, try await runner.run(preview, environment: ci))
@@ -111,8 +123,19 @@ struct EncryptedValuesTests {
     #expect(changed.stdout.contains("helm_release.127d.paws will be updated in place"), "\(changed)")
     #expect(changed.stdout.contains("(encrypted here; content not shown)"), "\(changed)")
     #expect(!changed.stdout.contains("another-one"))
+    #expect(!changed.stdout.contains("chart_sha256"), "the chart's encrypted file did not change: \(changed)")
     let markdown = try requireExit(2, try await runner.run(preview + ["--format", "markdown"], environment: ci))
     #expect(markdown.stdout.contains("**Preview only:**"), "\(markdown)")
+
+    // A secret file inside the local chart changes: its ciphertext does, and the chart shows changed, unreadable.
+    try Self.write("another-key\n", to: bastion.path("paws/files/secrets/hub.key"))
+    try Self.git(["commit", "-q", "-am", "Rotate the hub's key"], in: bastion.path(""))
+    try Self.checkOut(bastion, into: runner)
+    let chart = try requireExit(2, try await runner.run(preview, environment: ci))
+    #expect(
+      chart.stdout.split(separator: "\n").contains { $0.contains("chart_sha256") && $0.contains("(encrypted here") },
+      "\(chart)")
+    #expect(!chart.stdout.contains("another-key"))
 
     let refused = try requireExit(
       1, try await runner.run(["apply", runner.path("preview.plan"), "--cloud", "simulator"], environment: ci))

@@ -24,6 +24,7 @@ public struct HelmReleaseResource: NamedResourceType {
     public static let repositories = "repositories"
     public static let version = "version"
     public static let chartSha256 = "chart_sha256"
+    public static let chartGitIdentity = "chart_git_identity"
     public static let values = "values"
     public static let valuesSha256 = "values_sha256"
     public static let valuesGitBlobs = "values_git_blobs"
@@ -53,7 +54,9 @@ public struct HelmReleaseResource: NamedResourceType {
     AttributeSchema(Attribute.repositories, .createOnly),
     AttributeSchema(Attribute.version, .updatable),
     // A local chart's files and the values files may hold secrets (PAWS keeps some in both): keyed digests.
-    AttributeSchema(Attribute.chartSha256, .updatable, keyed: true),
+    AttributeSchema(Attribute.chartSha256, .updatable, keyed: true, identifiedBy: Attribute.chartGitIdentity),
+    // What identifies a local chart with git-crypt encrypted files where they cannot be read (CI).
+    AttributeSchema(Attribute.chartGitIdentity, .recordedOnly),
     AttributeSchema(Attribute.values, .updatable),
     AttributeSchema(Attribute.valuesSha256, .updatable, keyed: true, identifiedBy: Attribute.valuesGitBlobs),
     // What identifies a git-crypt encrypted values file where it cannot be read (CI): its blob as committed.
@@ -109,6 +112,9 @@ public struct HelmReleaseResource: NamedResourceType {
           attributes[Attribute.repositories] = .value(.map(state.helmRepositories.mapValues(Value.string)))
         }
         if let chart = release.chartSHA256 { attributes[Attribute.chartSha256] = .value(.string(chart)) }
+        if let identity = release.chartGitIdentity {
+          attributes[Attribute.chartGitIdentity] = .value(.string(identity))
+        }
         if let digests = release.valuesSHA256 {
           attributes[Attribute.valuesSha256] = .value(.list(digests.map(Value.string)))
         }

@@ -42,7 +42,7 @@ public struct DesiredState: Sendable, Equatable, Codable {
     generations.first { $0.id == id }
   }
 
-  /// The values files this machine holds only as git-crypt ciphertext, each once, in file order.
+  /// The values and chart files this machine holds only as git-crypt ciphertext, each once, in file order.
   public var encryptedFiles: [String] {
     var seen = Set<String>()
     return generations.flatMap { $0.releases.flatMap { $0.encryptedValues ?? [] } }.filter { seen.insert($0).inserted }
@@ -161,11 +161,15 @@ public struct ReleaseSpec: Sendable, Equatable, Codable {
   /// The git blob id of each values file git-crypt encrypts in the repository, as committed (nil for the others);
   /// nil when no values file is so encrypted, or git was not asked.
   public var valuesGitBlobs: [String?]?
-  /// The values files that are git-crypt ciphertext here (no key to decrypt them): a plan made with them is a preview.
+  /// The values files and local chart files that are git-crypt ciphertext here (no key to decrypt them): a plan made
+  /// with them is a preview.
   public var encryptedValues: [String]?
   /// The digest of a local chart directory's files (without the `charts/` that dependency update fills); nil for a
   /// repository chart, or when the files were not read.
   public var chartSHA256: String?
+  /// A local chart's git identity when git-crypt encrypts some of its files: its files' paths and committed blob ids,
+  /// digested; nil otherwise.
+  public var chartGitIdentity: String?
 
   public init(
     name: String, chart: String, version: String? = nil, namespace: String, values: [String] = [],

@@ -391,7 +391,10 @@ public enum EnvironmentFile {
     if digests.count == release.values.count { release.valuesSHA256 = digests }
     if HelmReleaseRequest(release).isLocalChart {
       do {
-        release.chartSHA256 = try SourceFiles.chartDigest(release.chart, in: base)
+        let chart = try SourceFiles.chartIdentity(release.chart, in: base)
+        release.chartSHA256 = chart.digest
+        release.chartGitIdentity = chart.gitIdentity
+        if !chart.encrypted.isEmpty { release.encryptedValues = (release.encryptedValues ?? []) + chart.encrypted }
       } catch {
         reader.report("\(path).chart: local chart '\(release.chart)': \(error.message)", at: chartNode)
       }

@@ -56,7 +56,45 @@ enum SourceFiles {
   /// `values.yaml`, `values.schema.json` and every file in its directories (`templates/`, `crds/`, `files/`…) but
   /// `charts/` and hidden ones, in path order.
   static func chartDigest(_ path: String, in base: String) throws(Problem) -> String {
+    try chartIdentity(path, in: base).digest
+  }
+
+  /// A local chart's digest and, when git-crypt keeps some of its files encrypted (PAWS's `paws/files/secrets/**`),
+  /// its git identity: a digest over each file's path and the git blob id committed for it, the same whether this
+  /// machine holds the plaintext (the bastion) or the ciphertext (CI; ``GitCryptFiles``). With ciphertext here the
+  /// digest is a stand-in naming that identity, and `encrypted` lists those files (relative to `base`).
+  static func chartIdentity(_ path: String, in base: String) throws(Problem) -> (
+    digest: String, gitIdentity: String?, encrypted: [String]
+  ) {
     let resolved = resolve(path, in: base)
+    let files = try chartFiles(resolved)
+    var hash = SHA256()
+    var contents: [(file: String, data: Data)] = []
+    for file in files {
+      guard let data = FileManager.default.contents(atPath: resolved + "/" + file) else {
+        throw Problem(message: "\(resolved)/\(file) cannot be read")
+      }
+      hash.update(data: Data("\(file)\0\(data.count)\0".utf8))
+      hash.update(data: data)
+      contents.append((file, data))
+    }
+    let digest = "sha256:" + FileDigest.hex(hash.finalize())
+    // Paths as git names them from `base`; a chart outside it is not in the repository's care.
+    guard !path.hasPrefix("/"), !path.hasPrefix("~") else { return (digest, nil, []) }
+    let prefix = path.hasSuffix("/") ? path : path + "/"
+    let encrypted = contents.filter { GitCryptFiles.isEncrypted($0.data) }.map { prefix + $0.file }
+    let committed = GitCryptFiles.committedBlobs(of: contents.map { prefix + $0.file }, in: base)
+    guard !committed.isEmpty || !encrypted.isEmpty else { return (digest, nil, []) }
+    var identity = SHA256()
+    for (file, data) in contents {
+      identity.update(data: Data("\(file)\0\(committed[prefix + file] ?? GitCryptFiles.blobID(data))\n".utf8))
+    }
+    let gitIdentity = "git:" + FileDigest.hex(identity.finalize())
+    return (encrypted.isEmpty ? digest : GitCryptFiles.standIn(blob: gitIdentity), gitIdentity, encrypted)
+  }
+
+  /// The files of the chart at `resolved` that make its digest, relative to it and sorted.
+  private static func chartFiles(_ resolved: String) throws(Problem) -> [String] {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw Problem(message: "no chart directory (looked for \(resolved))")
@@ -82,15 +120,7 @@ enum SourceFiles {
         files.append(entry)
       }
     }
-    var hash = SHA256()
-    for file in files.sorted() {
-      guard let data = FileManager.default.contents(atPath: resolved + "/" + file) else {
-        throw Problem(message: "\(resolved)/\(file) cannot be read")
-      }
-      hash.update(data: Data("\(file)\0\(data.count)\0".utf8))
-      hash.update(data: data)
-    }
-    return "sha256:" + FileDigest.hex(hash.finalize())
+    return files.sorted()
   }
 
   /// The patterns of a chart's `.helmignore`, which helm leaves out of the chart (and Cutover out of its digest): a

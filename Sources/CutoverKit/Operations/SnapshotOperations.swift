@@ -48,6 +48,11 @@ public struct StatePullOperation: Sendable {
     let environment = session.environment
     try EnvironmentName.validate(environment)
     let path = session.paths.stateFile(environment)
+    if try session.desired().state.backend == .postgresql {
+      throw CutoverError.usage(
+        "\(session.desiredStateFile) keeps \(environment)'s state in PostgreSQL, which a lost machine does not take "
+          + "with it; `state pull` restores only a local state file")
+    }
     return try await session.run(command: "state pull \(environment)", lock: false) {
       guard let publisher = try await session.publisher() else {
         throw CutoverError.usage(
@@ -119,5 +124,86 @@ public struct StatePullOperation: Sendable {
       return !FileManager.default.fileExists(atPath: file)
     }.map(\.address)
     return outcome
+  }
+}
+
+/// `cutover state migrate ENV --to postgresql|local`: copies the whole state, history included, from the store it is
+/// in to the other one, both locked meanwhile, then checks the copy's counts and serial.
+public struct StateMigrateOperation: Sendable {
+  public var session: OperationSession
+  public var target: StateSettings.Backend
+
+  public init(session: OperationSession, to target: StateSettings.Backend) {
+    self.session = session
+    self.target = target
+  }
+
+  /// What a migration did.
+  public struct Outcome: Sendable {
+    public var from: String
+    public var to: String
+    public var copied: StateDump
+    /// Whether the target already held exactly this state (nothing was written).
+    public var alreadyThere: Bool
+  }
+
+  public func run() throws -> Outcome {
+    let environment = session.environment
+    try EnvironmentName.validate(environment)
+    let path = session.paths.stateFile(environment)
+    let local: () throws -> SQLiteStateStore = { try SQLiteStateStore(path: path, environment: environment) }
+    let shared: () throws -> PostgreSQLStateStore = {
+      try PostgreSQLStateStore(settings: try session.postgresSettings(), environment: environment)
+    }
+    let source: any StateStore
+    let destination: any StateStore
+    switch target {
+    case .postgresql:
+      guard SQLiteStateStore.exists(at: path) else {
+        throw CutoverError.usage("\(path): no local state of \(environment) to migrate")
+      }
+      source = try local()
+      destination = try shared()
+    case .local:
+      source = try shared()
+      guard try source.version().serial > 0 else {
+        throw CutoverError.usage("\(source.location): no state of \(environment) to migrate")
+      }
+      destination = try local()
+    }
+    let command = "state migrate \(environment) --to \(target.rawValue)"
+    let ttl = try LockHolder.ttl()
+    let sourceLease = try source.acquireLock(command: command, identity: .current, ttl: ttl)
+    defer { try? source.releaseLock(sourceLease) }
+    let targetLease = try destination.acquireLock(command: command, identity: .current, ttl: ttl)
+    defer { try? destination.releaseLock(targetLease) }
+
+    let dump = try source.dump()
+    let existing = try destination.dump()
+    if !existing.isEmpty || existing.version.serial > 0 {
+      if existing.version.lineage != dump.version.lineage {
+        throw CutoverError.refused(
+          "\(destination.location) holds another state of \(environment) (lineage \(existing.version.lineage), "
+            + "serial \(existing.version.serial)) than \(source.location) (lineage \(dump.version.lineage)); "
+            + "nothing was changed")
+      }
+      if existing == dump {
+        return Outcome(from: source.location, to: destination.location, copied: dump, alreadyThere: true)
+      }
+      if existing.version.serial > dump.version.serial {
+        throw CutoverError.refused(
+          "\(destination.location) is ahead of \(source.location) (serial \(existing.version.serial) > "
+            + "\(dump.version.serial)); nothing was changed")
+      }
+    }
+    try destination.load(dump)
+    let copied = try destination.dump()
+    guard copied.version == dump.version, copied.counts.map(\.count) == dump.counts.map(\.count) else {
+      throw CutoverError.state(
+        "the copy in \(destination.location) does not match: serial \(copied.version.serial) with "
+          + "\(copied.countsText), where \(source.location) has serial \(dump.version.serial) with "
+          + "\(dump.countsText)")
+    }
+    return Outcome(from: source.location, to: destination.location, copied: copied, alreadyThere: false)
   }
 }

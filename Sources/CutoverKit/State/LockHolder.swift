@@ -2,13 +2,17 @@ import EnvironmentSettings
 import Foundation
 import Synchronization
 
-/// How a run lost its lease: `cutover state unlock` broke it, and another run may have taken the lock since.
+/// How a run lost its lease: `cutover state unlock` broke it, or (a shared state's lease) it expired while the run
+/// was paused; another run may have taken the lock since.
 public struct LockLoss: Sendable, Equatable {
-  /// The lease held when the loss was noticed; nil when nobody holds the lock.
+  /// The lease held when the loss was noticed, another run's; nil when nobody else holds the lock.
   public var takenBy: LockLease?
+  /// Whether the run's own lease expired (no one took it over yet).
+  public var expired: Bool
 
-  public init(takenBy: LockLease?) {
+  public init(takenBy: LockLease?, expired: Bool = false) {
     self.takenBy = takenBy
+    self.expired = expired
   }
 }
 
@@ -55,7 +59,11 @@ public actor LockHolder {
         try? await Task.sleep(for: interval)
         if Task.isCancelled { break }
         if (try? store.heartbeat(lease)) == false {
-          let loss = LockLoss(takenBy: try? store.currentLease())
+          let current = try? store.currentLease()
+          // Still this run's lease, yet not renewed: it expired (a shared state's lease does, by time).
+          let loss =
+            current?.token == lease.token
+            ? LockLoss(takenBy: nil, expired: true) : LockLoss(takenBy: current)
           lost.record(loss)
           onLost(loss)
           return

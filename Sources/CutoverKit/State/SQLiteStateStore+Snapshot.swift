@@ -107,17 +107,19 @@ extension SQLiteStateStore {
 
   /// Records an attempt to publish. The serial stays: publishing changes nothing a plan is made from.
   public func recordPublication(_ publication: StatePublication) throws {
-    try write(bumpingSerial: false) { db in
-      try db.execute(
-        sql: """
-          INSERT INTO publications (at, user, host, command, serial, container, object, published, detail)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          publication.at.timeIntervalSince1970, publication.user, publication.host, publication.command,
-          publication.serial, publication.container, publication.object, publication.published, publication.detail,
-        ])
-    }
+    try write(bumpingSerial: false) { db in try Self.insert(publication, in: db) }
+  }
+
+  static func insert(_ publication: StatePublication, in db: Database) throws {
+    try db.execute(
+      sql: """
+        INSERT INTO publications (at, user, host, command, serial, container, object, published, detail)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        publication.at.timeIntervalSince1970, publication.user, publication.host, publication.command,
+        publication.serial, publication.container, publication.object, publication.published, publication.detail,
+      ])
   }
 
   /// Every recorded publication, oldest first.

@@ -59,11 +59,7 @@ public actor LockHolder {
         try? await Task.sleep(for: interval)
         if Task.isCancelled { break }
         if (try? store.heartbeat(lease)) == false {
-          let current = try? store.currentLease()
-          // Still this run's lease, yet not renewed: it expired (a shared state's lease does, by time).
-          let loss =
-            current?.token == lease.token
-            ? LockLoss(takenBy: nil, expired: true) : LockLoss(takenBy: current)
+          let loss = (try? store.loss(of: lease)) ?? LockLoss(takenBy: nil)
           lost.record(loss)
           onLost(loss)
           return

@@ -76,6 +76,8 @@ public protocol StateLocking: Sendable {
   func breakLock() throws -> LockLease?
   /// The lease held now, if any.
   func currentLease() throws -> LockLease?
+  /// How `lease`, no longer renewable, was lost: taken by another run, expired, or broken.
+  func loss(of lease: LockLease) throws -> LockLoss
 }
 
 /// What happened to an environment: applies with their actions, generation switches and verifications.
@@ -122,6 +124,13 @@ extension StateJournal {
 }
 
 extension StateLocking {
+  /// From the lease held now: another run's, or this one's own not renewed in time (it expired), or none (broken).
+  public func loss(of lease: LockLease) throws -> LockLoss {
+    let current = try currentLease()
+    if current?.token == lease.token { return LockLoss(takenBy: nil, expired: true) }
+    return LockLoss(takenBy: current)
+  }
+
   public func acquireLock(command: String, identity: ProcessIdentity, ttl: TimeInterval) throws -> LockLease {
     try acquireLock(command: command, identity: identity, ttl: ttl, now: Date())
   }

@@ -78,6 +78,23 @@ extension PostgreSQLStateStore: StateLocking {
     }
   }
 
+  /// How `lease` was lost: to the run holding the lock now; else, when a later token was handed out (another run
+  /// took the lease after this one's expired, and gave it back), or the lease is still this one's, by expiring;
+  /// else by `state unlock`.
+  public func loss(of lease: LockLease) throws -> LockLoss {
+    try link.transaction { transaction in try loss(of: lease, in: transaction) }
+  }
+
+  func loss(of lease: LockLease, in transaction: PostgresTransaction) throws -> LockLoss {
+    let current = try self.lease(in: transaction)?.lease
+    if let current, current.token != lease.token { return LockLoss(takenBy: current) }
+    let latest =
+      try transaction.run("SELECT lock_token FROM cutover.environments WHERE environment = \(environment)")
+      .first?.decode(Int64.self) ?? 0
+    let expired = current != nil || latest > (Int64(lease.token) ?? 0)
+    return LockLoss(takenBy: nil, expired: expired)
+  }
+
   public func currentLease() throws -> LockLease? {
     try link.transaction { transaction in try lease(in: transaction)?.lease }
   }

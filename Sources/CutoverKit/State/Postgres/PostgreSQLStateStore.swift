@@ -144,12 +144,15 @@ public final class PostgreSQLStateStore: StateReading {
   /// Throws `CutoverError.lockLost` when this store took a lease that is no longer its own, or has expired.
   private func checkFence(in transaction: PostgresTransaction) throws {
     guard let token = held.withLock({ $0?.token }) else { return }
-    let current = try lease(in: transaction)
-    if let current, current.lease.token == String(token) {
-      if current.expiresAt > Date().timeIntervalSince1970 { return }
-      throw CutoverError.lockLost(LockLoss(takenBy: nil, expired: true))
+    if let current = try lease(in: transaction), current.lease.token == String(token),
+      current.expiresAt > Date().timeIntervalSince1970
+    {
+      return
     }
-    throw CutoverError.lockLost(LockLoss(takenBy: current?.lease))
+    let lost = LockLease(
+      environment: environment, token: String(token), holder: "", host: "", pid: 0, command: "",
+      acquiredAt: Date(), heartbeatAt: Date())
+    throw CutoverError.lockLost(try loss(of: lost, in: transaction))
   }
 
   func hold(_ lease: (token: Int64, ttl: TimeInterval)?) {

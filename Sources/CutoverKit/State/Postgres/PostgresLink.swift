@@ -41,7 +41,8 @@ final class PostgresLink: Sendable {
         on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: Self.logger
       ).wait()
     } catch {
-      throw CutoverError.state("cannot connect to the PostgreSQL state at \(settings): \(Self.describe(error))")
+      throw CutoverError.state(
+        "cannot connect to the PostgreSQL state at \(settings): \(Self.describeConnecting(error, settings))")
     }
     do {
       _ = try connection.query(
@@ -108,6 +109,23 @@ final class PostgresLink: Sendable {
     } catch {
       throw CutoverError.state("PostgreSQL state at \(settings): \(Self.describe(error))")
     }
+  }
+
+  /// Why a connection failed, in words: TLS verification, a refused or unreachable server, or what the server said.
+  static func describeConnecting(_ error: any Error, _ settings: PostgresSettings) -> String {
+    let text = describe(error)
+    if text.contains("CERTIFICATE_VERIFY_FAILED") {
+      let authority = settings.rootCertificate.map { "the authority in \($0)" } ?? "the system's authorities"
+      return "the server's TLS certificate is not signed by \(authority)"
+        + (settings.tlsMode == .verifyFull ? " for this host name" : "") + " (sslmode=\(settings.tlsMode.rawValue))"
+    }
+    if settings.isSocket, text.contains("No such file or directory") {
+      return "no PostgreSQL socket in \(settings.host); set \(PostgresSettings.urlVariable) (or PGHOST and the other "
+        + "PG* variables) to where the state's database is"
+    }
+    if text.contains("Connection refused") { return "connection refused (is PostgreSQL listening there?)" }
+    if text.contains("timeout") || text.contains("connectTimeout") { return "no answer within 10 s" }
+    return text
   }
 
   /// What went wrong, as the server or the network said it: the server's message and SQLSTATE, or the connection's

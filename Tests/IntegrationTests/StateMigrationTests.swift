@@ -5,12 +5,14 @@ import Testing
 /// `cutover state migrate ENV --to postgresql|local`, and what a PostgreSQL state does besides: publish snapshots.
 @Suite("state migrate, and publishing from PostgreSQL")
 struct StateMigrationTests {
-  private static let local = try! DesiredStateFixture.eqiad1()
-  private static let shared = DesiredStateFixture(text: local.text + "state:\n  backend: postgresql\n")
+  private static func fixtures() throws -> (local: DesiredStateFixture, shared: DesiredStateFixture) {
+    let local = try DesiredStateFixture.eqiad1()
+    return (local, DesiredStateFixture(text: local.text + "state:\n  backend: postgresql\n"))
+  }
 
   @Test("local → PostgreSQL → local copies the whole state, history included; the same target twice changes nothing")
   func roundTrip() async throws {
-    let bastion = try Workspace.with(Self.local)
+    let bastion = try Workspace.with(try Self.fixtures().local)
     let database = ["CUTOVER_PG_URL": try ScratchPostgres.newDatabase()]
     try requireExit(0, try await bastion.apply())
     let before = try requireExit(0, try await bastion.run(["state", "history", "eqiad1"])).stdout
@@ -27,13 +29,13 @@ struct StateMigrationTests {
     #expect(again.stdout.contains("already holds eqiad1's state"), "\(again)")
 
     // The environment file now names PostgreSQL: the same state, the same history, no change planned.
-    try bastion.write(Self.shared)
+    try bastion.write(try Self.fixtures().shared)
     try requireExit(0, try await bastion.plan(["--detailed-exitcode"], environment: database))
     let after = try requireExit(0, try await bastion.run(["state", "history", "eqiad1"], environment: database))
     #expect(after.stdout == before, "history is copied whole")
 
     // Another machine takes it back into a local file.
-    let other = try Workspace.with(Self.shared)
+    let other = try Workspace.with(try Self.fixtures().shared)
     let down = try requireExit(
       0, try await other.run(["state", "migrate", "eqiad1", "--to", "local"], environment: database))
     #expect(down.stdout.contains("to state/eqiad1.sqlite"), "\(down)")
@@ -45,11 +47,11 @@ struct StateMigrationTests {
   @Test("a target that holds another state (another lineage) is refused, and nothing is changed")
   func otherLineageRefused() async throws {
     let database = ["CUTOVER_PG_URL": try ScratchPostgres.newDatabase()]
-    let first = try Workspace.with(Self.local)
+    let first = try Workspace.with(try Self.fixtures().local)
     try requireExit(0, try await first.apply())
     try requireExit(
       0, try await first.run(["state", "migrate", "eqiad1", "--to", "postgresql"], environment: database))
-    let second = try Workspace.with(Self.local)
+    let second = try Workspace.with(try Self.fixtures().local)
     try requireExit(0, try await second.apply())
     let refused = try requireExit(
       1, try await second.run(["state", "migrate", "eqiad1", "--to", "postgresql"], environment: database))
@@ -63,7 +65,8 @@ struct StateMigrationTests {
   @Test("a PostgreSQL state publishes snapshots as a local one does; a clone plans from them")
   func publishesFromPostgreSQL() async throws {
     let database = ["CUTOVER_PG_URL": try ScratchPostgres.newDatabase()]
-    let publishing = DesiredStateFixture(text: Self.shared.text + "  publish:\n    container: paws-state\n")
+    let publishing = DesiredStateFixture(
+      text: try Self.fixtures().shared.text + "  publish:\n    container: paws-state\n")
     let bastion = try Workspace.with(publishing)
     let apply = try requireExit(0, try await bastion.apply(environment: database))
     #expect(!apply.stderr.contains("could not publish"), "\(apply)")
@@ -71,7 +74,7 @@ struct StateMigrationTests {
     #expect(history.stdout.contains("published serial"), "\(history)")
     // The snapshot is the same kind of file a local state publishes: pull it into a plain local state.
     let clone = try Workspace.with(
-      DesiredStateFixture(text: Self.local.text + "state:\n  publish:\n    container: paws-state\n"))
+      DesiredStateFixture(text: try Self.fixtures().local.text + "state:\n  publish:\n    container: paws-state\n"))
     try FileManager.default.createDirectory(atPath: clone.path("state"), withIntermediateDirectories: true)
     try FileManager.default.copyItem(
       atPath: bastion.path("state/eqiad1.simulated-cloud.sqlite"),

@@ -108,9 +108,15 @@ public final class PostgreSQLStateStore: StateReading {
   @discardableResult
   func write<T>(bumpingSerial: Bool = true, _ body: (PostgresTransaction) throws -> T) throws -> T {
     try link.transaction { transaction in
-      try transaction.run(
-        "SELECT 1 FROM cutover.environments WHERE environment = \(environment) FOR UPDATE")
-      try checkFence(in: transaction)
+      // One round trip: the environment's row locked, and the lease read under that lock for the fence.
+      let fence = try transaction.run(
+        """
+        SELECT l.token, l.expires_at FROM cutover.environments e
+        LEFT JOIN cutover.leases l ON l.environment = e.environment
+        WHERE e.environment = \(environment) FOR UPDATE OF e
+        """
+      ).first.map { try $0.decode((Int64?, Double?).self) }
+      try checkFence(token: fence?.0, expiresAt: fence?.1, in: transaction)
       let result = try body(transaction)
       if bumpingSerial, transaction.changes > 0 {
         try transaction.run(
@@ -141,14 +147,11 @@ public final class PostgreSQLStateStore: StateReading {
 
   // MARK: - The fence
 
-  /// Throws `CutoverError.lockLost` when this store took a lease that is no longer its own, or has expired.
-  private func checkFence(in transaction: PostgresTransaction) throws {
+  /// Throws `CutoverError.lockLost` when this store took a lease that is no longer its own (the lease read under the
+  /// environment's lock has another token, or none), or has expired.
+  private func checkFence(token current: Int64?, expiresAt: Double?, in transaction: PostgresTransaction) throws {
     guard let token = held.withLock({ $0?.token }) else { return }
-    if let current = try lease(in: transaction), current.lease.token == String(token),
-      current.expiresAt > Date().timeIntervalSince1970
-    {
-      return
-    }
+    if current == token, let expiresAt, expiresAt > Date().timeIntervalSince1970 { return }
     let lost = LockLease(
       environment: environment, token: String(token), holder: "", host: "", pid: 0, command: "",
       acquiredAt: Date(), heartbeatAt: Date())

@@ -56,7 +56,9 @@ final class PostgresLink: Sendable {
   }
 
   deinit {
-    try? connection.close().wait()
+    // Not waited for (the last reference may go on any thread); the connection is kept until it has closed.
+    let connection = self.connection
+    connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
   }
 
   private static func tls(_ settings: PostgresSettings) throws -> PostgresConnection.Configuration.TLS {

@@ -22,11 +22,14 @@ public final class CloudSimulator: Sendable {
   private let server: Task<Void, any Error>
   private let ingress: IngressListeners?
   private let dataPlane: DataPlaneFront?
+  /// The requests answered so far, by method and route.
+  public let requests: RequestCounts
 
   private init(
     configuration: SimulatorConfiguration, endpoint: ServerEndpoint, store: CloudStore,
-    server: Task<Void, any Error>, ingress: IngressListeners?, dataPlane: DataPlaneFront?
+    server: Task<Void, any Error>, ingress: IngressListeners?, dataPlane: DataPlaneFront?, requests: RequestCounts
   ) {
+    self.requests = requests
     self.configuration = configuration
     self.endpoint = endpoint
     self.store = store
@@ -44,6 +47,9 @@ public final class CloudSimulator: Sendable {
   /// The simulated clusters' Kubernetes API, e.g. `http://127.0.0.1:PORT/kubernetes/v1` (not in the Keystone
   /// catalog; see docs/simulator-kubernetes.md).
   public var kubernetesURL: String { endpoint.baseURL + "/kubernetes/v1" }
+
+  /// Where the request counts are read (`GET`) and reset (`DELETE`): see ``RequestCounts``.
+  public var requestCountsURL: String { endpoint.baseURL + RequestCounts.endpointPath }
 
   /// The port of the web-proxy data plane, when one is served (`SimulatorConfiguration.dataPlanePort`).
   public var dataPlanePort: Int? { dataPlane?.port }
@@ -76,7 +82,8 @@ public final class CloudSimulator: Sendable {
     let endpoint = ServerEndpoint(host: bindHost)
     let store = try CloudStore(configuration: configuration, endpoint: endpoint)
     let router = Router(context: SimulatorRequestContext.self)
-    router.add(middleware: ServiceGateway(store: store))
+    let requests = RequestCounts()
+    router.add(middleware: ServiceGateway(store: store, requests: requests))
     IdentityRoutes(store: store).register(on: router)
     MagnumVersionRoutes(store: store).register(on: router)
     ClusterTemplateRoutes(store: store).register(on: router)
@@ -127,7 +134,7 @@ public final class CloudSimulator: Sendable {
       await ingress?.start()
       return CloudSimulator(
         configuration: configuration, endpoint: endpoint, store: store, server: server, ingress: ingress,
-        dataPlane: dataPlane)
+        dataPlane: dataPlane, requests: requests)
     }
     // The server failed, or this task was cancelled while waiting: stop the server rather than await it forever.
     server.cancel()

@@ -62,8 +62,14 @@ struct GlobalOptions: ParsableArguments {
       auth: .applicationCredential(
         id: settings.applicationCredentialID, name: nil, secret: settings.applicationCredentialSecret,
         userName: nil, userID: nil, userDomainName: nil))
+    // CUTOVER_SIMULATOR_STATS=1: what the run asked of the cloud, a line on stderr as the simulator stops.
+    let stats = ["1", "true", "yes"].contains(environment["CUTOVER_SIMULATOR_STATS"]?.lowercased() ?? "")
     return RunningSimulator(
-      config: config, kubernetesURL: simulator.kubernetesURL, shutdown: { await simulator.shutdown() })
+      config: config, kubernetesURL: simulator.kubernetesURL,
+      shutdown: {
+        if stats { Terminal.note("simulator: \(simulator.requests.summary)") }
+        await simulator.shutdown()
+      })
   }
 }
 

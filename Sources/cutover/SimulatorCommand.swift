@@ -61,6 +61,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         if let ingressPort = settings.ingressPort {
           Terminal.line("  ingress: port \(ingressPort) on every worker node address of a built cluster")
         }
+        Terminal.line("  request counts: \(simulator.requestCountsURL) (GET: by method and route; DELETE: reset)")
         if let cloudsYaml {
           Terminal.line(
             "  clouds.yaml: \(cloudsYaml) (entry `simulator`; OS_CLIENT_CONFIG_FILE=\(cloudsYaml) --cloud simulator)")

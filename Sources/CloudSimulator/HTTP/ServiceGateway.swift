@@ -8,11 +8,14 @@ struct ServiceGateway: RouterMiddleware {
   typealias Context = SimulatorRequestContext
 
   let store: CloudStore
+  let requests: RequestCounts
   let randomness = SharedRandomness()
 
   func handle(
     _ request: Request, context: Context, next: (Request, Context) async throws -> Response
   ) async throws -> Response {
+    if request.uri.path == RequestCounts.endpointPath { return countsResponse(request) }
+    requests.record(method: request.method.rawValue, path: request.uri.path)
     var context = context
     context.requestID = "req-" + UUID().uuidString.lowercased()
     let service = APIService(path: request.uri.path)
@@ -28,6 +31,26 @@ struct ServiceGateway: RouterMiddleware {
       try? await Task.sleep(for: latency)
     }
     return response
+  }
+
+  /// `GET /_simulator/requests`: `{"total": N, "requests": {"GET /magnum/v1/clusters/{id}": N, …}}`; `DELETE` resets
+  /// the counts (a benchmark counts one phase at a time).
+  private func countsResponse(_ request: Request) -> Response {
+    switch request.method {
+    case .get:
+      let counts = requests.snapshot
+      return JSONResponse.make(
+        .ok,
+        [
+          "total": .int(counts.values.reduce(0, +)),
+          "requests": .object(counts.mapValues { .int($0) }),
+        ])
+    case .delete:
+      requests.reset()
+      return Response(status: .noContent)
+    default:
+      return Response(status: .methodNotAllowed)
+    }
   }
 
   // MARK: - Stages

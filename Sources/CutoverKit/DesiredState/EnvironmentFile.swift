@@ -380,11 +380,11 @@ public enum EnvironmentFile {
   ) {
     var digests: [String] = []
     let elements: [Node] = valuesNode.flatMap { if case .sequence(let list) = $0 { Array(list) } else { nil } } ?? []
-    let blobs = GitCryptFiles.committedBlobs(of: release.values, in: base)
+    let blobs = reader.sources.committedBlobs(of: release.values, in: base)
     if !blobs.isEmpty { release.valuesGitBlobs = release.values.map { blobs[$0] } }
     for (index, file) in release.values.enumerated() {
       do {
-        let identity = try SourceFiles.valuesIdentity(file, in: base)
+        let identity = try reader.sources.valuesIdentity(file, in: base)
         digests.append(identity.digest)
         if identity.encrypted { release.encryptedValues = (release.encryptedValues ?? []) + [file] }
       } catch {
@@ -396,7 +396,7 @@ public enum EnvironmentFile {
     if digests.count == release.values.count { release.valuesSHA256 = digests }
     if HelmReleaseRequest(release).isLocalChart {
       do {
-        let chart = try SourceFiles.chartIdentity(release.chart, in: base)
+        let chart = try reader.sources.chartIdentity(release.chart, in: base)
         release.chartSHA256 = chart.digest
         release.chartGitIdentity = chart.gitIdentity
         if !chart.encrypted.isEmpty { release.encryptedValues = (release.encryptedValues ?? []) + chart.encrypted }
@@ -451,7 +451,7 @@ public enum EnvironmentFile {
       }
       if reader.checksRequiredKeys, let base = reader.sourceDirectory {
         do {
-          (manifest.sha256, manifest.kinds) = try SourceFiles.manifest(manifest.file, in: base)
+          (manifest.sha256, manifest.kinds) = try reader.sources.manifest(manifest.file, in: base)
         } catch {
           reader.report("\(at).file: manifest '\(manifest.file)': \(error.message)", at: fileNode)
         }

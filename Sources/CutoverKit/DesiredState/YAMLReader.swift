@@ -12,6 +12,8 @@ struct YAMLReader {
   /// Where the files the desired state names (values files, local charts, manifests) are read, to record their
   /// digests; nil to parse without reading them.
   var sourceDirectory: String?
+  /// The digests of the files read so far, so each is read once per reading of the file.
+  let sources = SourceDigests()
   /// Problems already reported, by position and text without the path prefix, so a value every generation inherits
   /// from `defaults` is reported once, at its own line, however many generations read it.
   private var reported = Set<String>()

@@ -53,6 +53,11 @@ public struct MagnumClient: Sendable {
     try await list(path: "/clustertemplates", page: TemplatePage.self)
   }
 
+  /// All templates with every field (`GET /clustertemplates/detail`, gophercloud's `ListDetail`).
+  public func clusterTemplatesInDetail() async throws -> [ClusterTemplate] {
+    try await list(path: "/clustertemplates/detail", page: TemplatePage.self)
+  }
+
   /// Deletes the template; a 404 counts as done. A template a cluster still uses answers 400 (thrown).
   public func deleteClusterTemplate(id: String) async throws {
     do {
@@ -85,6 +90,11 @@ public struct MagnumClient: Sendable {
   /// All clusters in the summary shape (detail fields nil).
   public func clusters() async throws -> [Cluster] {
     try await list(path: "/clusters", page: ClusterPage.self)
+  }
+
+  /// All clusters with every field a single GET gives (`GET /clusters/detail`, gophercloud's `ListDetail`).
+  public func clustersInDetail() async throws -> [Cluster] {
+    try await list(path: "/clusters/detail", page: ClusterPage.self)
   }
 
   /// Sets the worker count: `POST /clusters/{id}/actions/resize` at microversion ≥ 1.7, else the JSON-patch

@@ -17,7 +17,6 @@ public struct Refresher: Sendable {
     self.parallelism = max(1, parallelism)
   }
 
-  private var context: ActionContext { ActionContext(cloud: cloud, digester: digester) }
 
   /// What a refresh found.
   public struct Result: Sendable {
@@ -28,17 +27,21 @@ public struct Refresher: Sendable {
     public var inventory: [String: [String: String]]
   }
 
-  /// Reads every recorded object, and lists every object of each type.
+  /// Reads every recorded object, and lists every object of each type: from one list per type (and per cluster for its
+  /// releases) where the cloud offers one with what a plan compares, else one read per object.
   public func refresh(_ recorded: [RecordedResource]) async throws -> Result {
+    let context = ActionContext(cloud: cloud, digester: digester, listings: CloudListings(cloud: cloud))
     var inventory: [String: [String: String]] = [:]
     for type in catalog.types {
       inventory[type.name] = try await type.inventory(context: context)
     }
-    let (resources, drift) = try await read(recorded)
+    let (resources, drift) = try await read(recorded, context: context)
     return Result(resources: resources, drift: drift, inventory: inventory)
   }
 
-  private func read(_ recorded: [RecordedResource]) async throws -> (resources: [RecordedResource], drift: [Drift]) {
+  private func read(_ recorded: [RecordedResource], context: ActionContext) async throws -> (
+    resources: [RecordedResource], drift: [Drift]
+  ) {
     var results: [Int: RecordedResource?] = [:]
     try await withThrowingTaskGroup(of: (Int, RecordedResource?).self) { group in
       var next = 0

@@ -217,8 +217,13 @@ public struct HelmReleaseResource: NamedResourceType {
     }
     let deployed: DeployedRelease?
     do {
-      deployed = try await context.cloud.kubernetes.release(
-        name: Self.releaseName(prior), namespace: Self.namespace(prior), on: cluster)
+      let (name, namespace) = (Self.releaseName(prior), Self.namespace(prior))
+      // The cluster's releases in one call when the driver lists them with their values' fingerprints.
+      if let listed = try await context.listings?.releases(on: cluster) {
+        deployed = listed.first { $0.name == name && $0.namespace == namespace }
+      } else {
+        deployed = try await context.cloud.kubernetes.release(name: name, namespace: namespace, on: cluster)
+      }
     } catch let error as KubernetesDriverError {
       throw ResourceActionError("cannot read \(prior.address): \(error.message)")
     }
@@ -348,7 +353,7 @@ public struct HelmReleaseResource: NamedResourceType {
     async throws -> ClusterState
   {
     guard let id = attributes[Attribute.clusterId]?.stringValue,
-      let found = try await context.cloud.magnum.cluster(id: id),
+      let found = try await ClusterResource.cluster(id: id, context: context),
       !found.status.hasPrefix("DELETE"), found.status != "CREATE_FAILED"
     else { return .gone }
     guard !found.status.hasSuffix("_IN_PROGRESS") else { return .busy(found.status) }

@@ -198,13 +198,17 @@ public struct ActionContext: Sendable {
   /// The run's known secrets: what an action hands to `note`, `reportStatus` or an error is masked with them, and an
   /// action that reads a secret adds it.
   public var secrets: RunSecrets
+  /// The lists a refresh reads objects from, each fetched once; nil outside a refresh (each read asks for its object).
+  public var listings: CloudListings?
 
   public init(
     cloud: CloudClients, digester: SensitiveDigester, polling: PollingPolicy = .init(), resumeRemoteID: String? = nil,
     knownRemoteIDs: Set<String> = [], recordRemoteID: @escaping @Sendable (String) async throws -> Void = { _ in },
     reportStatus: @escaping @Sendable (String) async -> Void = { _ in },
-    note: @escaping @Sendable (String) async -> Void = { _ in }, secrets: RunSecrets = RunSecrets()
+    note: @escaping @Sendable (String) async -> Void = { _ in }, secrets: RunSecrets = RunSecrets(),
+    listings: CloudListings? = nil
   ) {
+    self.listings = listings
     self.cloud = cloud
     self.digester = digester
     self.polling = polling

@@ -147,6 +147,9 @@ public protocol KubernetesDriver: Sendable {
 
   /// Reads a release; nil when there is no such release (or no such cluster any more).
   func release(name: String, namespace: String, on cluster: KubernetesCluster) async throws -> DeployedRelease?
+  /// Every release on the cluster with what ``release(name:namespace:on:)`` tells of each, in one call; nil when the
+  /// driver cannot tell it all in one (helm lists no values: each release is then read alone).
+  func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]?
 
   /// Uninstalls a release and waits for it to be gone; a release already gone is not an error.
   func uninstall(
@@ -167,6 +170,11 @@ public protocol KubernetesDriver: Sendable {
 
   /// The cluster's nodes with their readiness and addresses.
   func nodes(on cluster: KubernetesCluster) async throws -> [KubernetesNode]
+}
+
+extension KubernetesDriver {
+  /// No list: each release is read alone.
+  public func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]? { nil }
 }
 
 /// The driver of a client built without one (tests that never touch Kubernetes): every call fails, saying so.

@@ -57,6 +57,14 @@ public struct SimulatedKubernetesDriver: KubernetesDriver {
     return try Self.decode(ReleaseDocument.self, response, "GET", path).deployedRelease
   }
 
+  /// Every release on the cluster in one `GET …/releases`, each as ``release(name:namespace:on:)`` reads it; nil
+  /// when the cluster is gone (each read then says so).
+  public func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]? {
+    let path = Self.clusterPath(cluster) + "/releases"
+    guard let response = try await read(path, cluster: cluster) else { return nil }
+    return try Self.decode(ReleaseList.self, response, "GET", path).releases.map(\.deployedRelease)
+  }
+
   public func uninstall(
     name: String, namespace: String, timeout: Duration?, on cluster: KubernetesCluster,
     note: @Sendable (String) async -> Void
@@ -248,6 +256,11 @@ private struct ReleaseBody: Encodable {
 }
 
 /// The release document.
+/// `{"releases": [...]}`, as the list answers.
+private struct ReleaseList: Decodable {
+  var releases: [ReleaseDocument]
+}
+
 private struct ReleaseDocument: Decodable {
   var name: String
   var namespace: String

@@ -11,6 +11,7 @@ public actor CloudListings {
   private var templates: Task<[String: ClusterTemplate], any Error>?
   private var routes: Task<[String: ProxyRoute], any Error>?
   private var releases: [String: Task<[DeployedRelease]?, any Error>] = [:]
+  private var manifests: [String: Task<[AppliedManifest]?, any Error>] = [:]
 
   public init(cloud: CloudClients) {
     self.cloud = cloud
@@ -58,5 +59,14 @@ public actor CloudListings {
       releases[cluster.clusterID] = Task { try await kubernetes.releases(on: cluster) }
     }
     return try await releases[cluster.clusterID]!.value
+  }
+
+  /// Every manifest applied to `cluster`, in one call per cluster; nil when the driver cannot list them.
+  public func manifests(on cluster: KubernetesCluster) async throws -> [AppliedManifest]? {
+    if manifests[cluster.clusterID] == nil {
+      let kubernetes = cloud.kubernetes
+      manifests[cluster.clusterID] = Task { try await kubernetes.manifests(on: cluster) }
+    }
+    return try await manifests[cluster.clusterID]!.value
   }
 }

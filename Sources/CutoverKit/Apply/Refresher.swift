@@ -17,7 +17,6 @@ public struct Refresher: Sendable {
     self.parallelism = max(1, parallelism)
   }
 
-
   /// What a refresh found.
   public struct Result: Sendable {
     /// The recorded objects as the cloud has them now; objects gone from the cloud are left out.

@@ -126,7 +126,11 @@ public struct ManifestResource: NamedResourceType {
     let manifest = try Self.application(prior.attributes, address: prior.address, context: context, current: false)
     let found: AppliedManifest?
     do {
-      found = try await context.cloud.kubernetes.manifest(manifest, on: cluster)
+      if let listed = try await context.listings?.manifests(on: cluster) {
+        found = listed.first { $0.name == manifest.name }
+      } else {
+        found = try await context.cloud.kubernetes.manifest(manifest, on: cluster)
+      }
     } catch let error as KubernetesDriverError {
       throw ResourceActionError("cannot read \(prior.address): \(error.message)")
     }

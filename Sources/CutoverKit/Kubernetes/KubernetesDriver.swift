@@ -147,6 +147,9 @@ public protocol KubernetesDriver: Sendable {
 
   /// Reads a release; nil when there is no such release (or no such cluster any more).
   func release(name: String, namespace: String, on cluster: KubernetesCluster) async throws -> DeployedRelease?
+  /// Every manifest applied to the cluster, in one call; nil when the driver cannot list them (kubectl keeps no
+  /// record of a manifest: each is read alone).
+  func manifests(on cluster: KubernetesCluster) async throws -> [AppliedManifest]?
   /// Every release on the cluster with what ``release(name:namespace:on:)`` tells of each, in one call; nil when the
   /// driver cannot tell it all in one (helm lists no values: each release is then read alone).
   func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]?
@@ -175,6 +178,8 @@ public protocol KubernetesDriver: Sendable {
 extension KubernetesDriver {
   /// No list: each release is read alone.
   public func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]? { nil }
+  /// No list: each manifest is read alone.
+  public func manifests(on cluster: KubernetesCluster) async throws -> [AppliedManifest]? { nil }
 }
 
 /// The driver of a client built without one (tests that never touch Kubernetes): every call fails, saying so.

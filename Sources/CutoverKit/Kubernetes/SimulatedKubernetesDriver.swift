@@ -102,6 +102,13 @@ public struct SimulatedKubernetesDriver: KubernetesDriver {
     return try Self.decode(ManifestDocument.self, response, "GET", path).appliedManifest
   }
 
+  /// Every manifest applied to the cluster in one `GET …/manifests`; nil when the cluster is gone.
+  public func manifests(on cluster: KubernetesCluster) async throws -> [AppliedManifest]? {
+    let path = Self.clusterPath(cluster) + "/manifests"
+    guard let response = try await read(path, cluster: cluster) else { return nil }
+    return try Self.decode(ManifestList.self, response, "GET", path).manifests.map(\.appliedManifest)
+  }
+
   public func delete(
     _ manifest: ManifestApplication, on cluster: KubernetesCluster, note: @Sendable (String) async -> Void
   ) async throws {
@@ -296,6 +303,11 @@ private struct ManifestBody: Encodable {
 }
 
 /// The manifest document.
+/// `{"manifests": [...]}`, as the list answers.
+private struct ManifestList: Decodable {
+  var manifests: [ManifestDocument]
+}
+
 private struct ManifestDocument: Decodable {
   var name: String
   var revision: Int

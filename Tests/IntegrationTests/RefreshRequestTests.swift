@@ -1,0 +1,55 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A refresh reads the cloud in a request per type and per cluster, not per object: the simulator's request counts
+/// (`CUTOVER_SIMULATOR_STATS=1`) say so.
+@Suite("refresh: requests per type and cluster, not per object")
+struct RefreshRequestTests {
+  /// The counts a `--simulate` run printed at its end: route to count, and the total.
+  private static func counts(_ result: CommandResult) throws -> (total: Int, routes: [String: Int]) {
+    let line = try #require(
+      result.stderr.split(separator: "\n").first { $0.hasPrefix("simulator: ") }, "no request counts: \(result)")
+    let text = line.dropFirst("simulator: ".count)
+    let total = try #require(Int(text.prefix { $0.isNumber }), "\(line)")
+    var routes: [String: Int] = [:]
+    if let list = text.range(of: "requests: ") {
+      for entry in text[list.upperBound...].components(separatedBy: ", ") {
+        guard let space = entry.lastIndex(of: " "), let count = Int(entry[entry.index(after: space)...]) else {
+          continue
+        }
+        routes[String(entry[..<space])] = count
+      }
+    }
+    return (total, routes)
+  }
+
+  @Test("12 generations of eqiad1's shape (86 objects): lists, one per type and two per cluster, no GET per object")
+  func refreshCountsRequests() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    let generations = (0..<12).map { (id: String(format: "%03da", $0 + 100), overrides: "{}") }
+    try desired.setGenerations(generations)
+    try desired.setLive(generations[0].id)
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+    try requireExit(0, try await workspace.apply())
+    let recorded = try #require(try workspace.stateStore()?.resources().count)
+
+    let plan = try requireExit(
+      0, try await workspace.plan(["--detailed-exitcode"], environment: ["CUTOVER_SIMULATOR_STATS": "1"]))
+    let counts = try Self.counts(plan)
+    // A token; a list of each type's objects (templates and clusters in detail, proxies, the network's and compute's
+    // objects); each cluster's releases and manifests.
+    #expect(counts.total <= 10 + 2 * generations.count, "\(recorded) objects read with \(counts.total): \(counts)")
+    for route in counts.routes.keys {
+      #expect(
+        !["GET /magnum/v1/clusters/{id}", "GET /magnum/v1/clustertemplates/{id}", "GET /proxy/v1/paws/mapping/{id}"]
+          .contains(route)
+          && !route.hasSuffix("/releases/{id}/{id}") && !route.hasSuffix("/manifests/{id}"),
+        "a GET per object: \(route)")
+    }
+    #expect(counts.routes["GET /magnum/v1/clusters/detail"] == 1, "\(counts)")
+    #expect(counts.routes["GET /kubernetes/v1/clusters/{id}/releases"] == generations.count, "\(counts)")
+  }
+}

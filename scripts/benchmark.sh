@@ -2,10 +2,16 @@
 # Benchmarks Cutover on synthetic environments (see README "Performance").
 #   scripts/benchmark.sh [--releases] [--postgresql] [GENERATIONS...]
 #     default: 333 3333 (about 1,000 and 10,000 resources; with --releases, three Helm releases per generation too)
-# For each size: applies the environment on the simulated cloud with no build delay (the apply time, and per action),
-# then times `plan --no-refresh` over the recorded state (wall time and peak memory, best of 5). With --postgresql
-# it does so twice, with the local SQLite state and with `state: {backend: postgresql}` in a scratch PostgreSQL
-# (scripts/postgres-scratch, on loopback), one row each.
+#     For each size: applies the environment on the simulated cloud with no build delay (the apply time, and per
+#     action), then times `plan --no-refresh` over the recorded state (wall time and peak memory, best of 5). With
+#     --postgresql it does so twice, with the local SQLite state and with `state: {backend: postgresql}` in a scratch
+#     PostgreSQL (scripts/postgres-scratch, on loopback), one row each.
+#   scripts/benchmark.sh --eqiad1 [GENERATIONS...]
+#     default: 143 1429 (about 1,000 and 10,000 resources shaped like clusters/eqiad1.yaml: a local chart, two values
+#     files, three releases and a manifest in every generation). One table: load (`validate`), `plan --no-refresh`
+#     (best of 5, peak memory), a refresh (wall time and the simulator's request count), the apply; and, when
+#     `terraform` is on PATH, Terraform planning as many `terraform_data` resources with -refresh=false in the same
+#     run (best of 3), and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A release build in its own folder, so it never disturbs the debug build of everyday work.
@@ -15,15 +21,19 @@ swift build -c release --product cutover --scratch-path "$scratch" >"${TMPDIR:-/
 binary="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/cutover"
 releases=()
 backends=(local)
+eqiad1=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --releases) releases=(--releases); shift ;;
     --postgresql) backends=(local postgresql); shift ;;
+    --eqiad1) eqiad1=true; shift ;;
     *) break ;;
   esac
 done
 sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(333 3333)
+if [ ${#sizes[@]} -eq 0 ]; then
+  if [ "$eqiad1" = true ]; then sizes=(143 1429); else sizes=(333 3333); fi
+fi
 work="$(mktemp -d)"
 cleanup() {
   if [ -f "$work/postgres/cluster" ]; then scripts/postgres-scratch stop "$work/postgres" || true; fi
@@ -31,6 +41,60 @@ cleanup() {
 }
 trap cleanup EXIT
 export CUTOVER_SIMULATOR_BUILD_SECONDS=0 NO_COLOR=1
+
+# The best wall time of RUNS runs of a command in DIR, and the peak memory (MB) of that run: "SECONDS MB".
+best_of() {
+  local runs=$1 dir=$2
+  shift 2
+  local best="" rss="" out seconds kilobytes
+  for _ in $(seq "$runs"); do
+    out=$(cd "$dir" && /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1)
+    seconds=${out% *}
+    kilobytes=${out#* }
+    if [ -z "$best" ] || [ "$(echo "$seconds < $best" | bc)" = 1 ]; then best=$seconds; rss=$kilobytes; fi
+  done
+  echo "$best $((rss / 1024))"
+}
+
+# Terraform planning COUNT terraform_data resources, applied first, with -refresh=false: "SECONDS" (best of 3).
+terraform_plan() {
+  local count=$1 dir="$work/terraform-$1"
+  mkdir -p "$dir"
+  printf 'resource "terraform_data" "r" {\n  count = %d\n  input = "generation-${count.index}"\n}\n' "$count" \
+    >"$dir/main.tf"
+  (cd "$dir" && terraform init -input=false >/dev/null && terraform apply -auto-approve -input=false \
+    -parallelism=50 >/dev/null)
+  best_of 3 "$dir" terraform plan -refresh=false -input=false -lock=false | cut -d' ' -f1
+}
+
+if [ "$eqiad1" = true ]; then
+  printf '| resources | load | plan --no-refresh | peak | refresh | requests | apply | Terraform plan | ratio |\n'
+  printf '|---|---|---|---|---|---|---|---|---|\n'
+  for generations in "${sizes[@]}"; do
+    dir="$work/eqiad1-$generations"
+    python3 scripts/synthetic-environment.py --eqiad1 "$generations" "$dir" >/dev/null
+    start=$(date +%s.%N)
+    (cd "$dir" && "$binary" apply bench --simulate --auto-approve --parallelism 10 >"$dir/apply.log")
+    apply=$(echo "$(date +%s.%N) - $start" | bc)
+    resources=$(cd "$dir" && "$binary" state list bench | wc -l)
+    load=$(best_of 5 "$dir" "$binary" validate bench | cut -d' ' -f1)
+    read -r plan peak < <(best_of 5 "$dir" "$binary" plan bench --no-refresh)
+    start=$(date +%s.%N)
+    (cd "$dir" && CUTOVER_SIMULATOR_STATS=1 "$binary" plan bench --simulate >/dev/null 2>"$dir/refresh.log")
+    refresh=$(echo "$(date +%s.%N) - $start" | bc)
+    requests=$(sed -n 's/^simulator: \([0-9]*\) requests.*/\1/p' "$dir/refresh.log")
+    terraform="-"
+    ratio="-"
+    if command -v terraform >/dev/null 2>&1; then
+      terraform=$(terraform_plan "$resources")
+      ratio=$(printf '%.0f×' "$(echo "$terraform / $plan" | bc -l)")
+      terraform="${terraform} s"
+    fi
+    printf '| %d | %.2f s | %.2f s | %d MB | %.2f s | %s | %.1f s | %s | %s |\n' "$resources" "$load" "$plan" "$peak" \
+      "$refresh" "$requests" "$apply" "$terraform" "$ratio"
+  done
+  exit 0
+fi
 if [ "${backends[*]}" != local ]; then
   server="$(scripts/postgres-scratch start "$work/postgres")"
 fi

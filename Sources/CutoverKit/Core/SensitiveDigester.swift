@@ -21,6 +21,8 @@ public struct SensitiveDigester: Sendable {
   private let key: SymmetricKey
   /// Eight hex digits naming the key.
   public let keyID: String
+  /// The keyed digest of each content digest seen: every generation names the same chart and values files.
+  private let keyedDigests = Memo<String, String>()
 
   /// A digester over a 256-bit key.
   public init(key: SymmetricKey) {
@@ -122,8 +124,10 @@ public struct SensitiveDigester: Sendable {
   }
 
   private func keyed(sha256Hex: String) -> String {
-    let code = HMAC<SHA256>.authenticationCode(for: Data(sha256Hex.utf8), using: key)
-    return Self.prefix + keyID + ":" + Self.hex(code)
+    keyedDigests.answer(sha256Hex) { hex in
+      let code = HMAC<SHA256>.authenticationCode(for: Data(hex.utf8), using: key)
+      return Self.prefix + keyID + ":" + Self.hex(code)
+    }
   }
 
   // MARK: - Hex

@@ -5,11 +5,15 @@ import Foundation
 enum HelmValuePath {
   /// The path's components with escapes resolved and list indexes dropped: `a.b\.c[1].d` → `a`, `b.c`, `d`.
   static func components(of key: String) -> [String] {
-    steps(of: key).compactMap { step in
-      guard case .key(let name) = step else { return nil }
-      return name
+    knownComponents.answer(key) { key in
+      steps(of: key).compactMap { step in
+        guard case .key(let name) = step else { return nil }
+        return name
+      }
     }
   }
+
+  private static let knownComponents = Memo<String, [String]>()
 
   /// One step of a path: a map key, or an index into a list.
   enum Step: Equatable {

@@ -40,10 +40,14 @@ public struct SensitiveValuePolicy: Sendable, Equatable {
 
   /// Whether a single key name (no dots) looks like a secret's name.
   public static func looksSecret(_ name: String) -> Bool {
-    let lowered = name.lowercased()
-    if secretFragments.contains(where: { lowered.contains($0) }) { return true }
-    return words(of: name).contains { secretWords.contains($0) }
+    secretNames.answer(name) { name in
+      let lowered = name.lowercased()
+      if secretFragments.contains(where: { lowered.contains($0) }) { return true }
+      return words(of: name).contains { secretWords.contains($0) }
+    }
   }
+
+  private static let secretNames = Memo<String, Bool>()
 
   /// The words of a key: split at `-`, `_`, `.`, spaces and where a lower-case letter or digit meets an upper-case
   /// one; lower-cased.

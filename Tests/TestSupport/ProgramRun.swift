@@ -27,17 +27,9 @@ public struct ProgramRun: Sendable, CustomStringConvertible {
     let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: outputs) }
-    let stdoutFile = outputs.appendingPathComponent("stdout")
-    let stderrFile = outputs.appendingPathComponent("stderr")
-    for file in [stdoutFile, stderrFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-    }
-    let stdout = try FileHandle(forWritingTo: stdoutFile)
-    let stderr = try FileHandle(forWritingTo: stderrFile)
-    defer {
-      try? stdout.close()
-      try? stderr.close()
-    }
+    let files = try OutputFiles(
+      stdout: outputs.appendingPathComponent("stdout"), stderr: outputs.appendingPathComponent("stderr"))
+    defer { files.close() }
 
     let process = Process()
     process.executableURL = executable
@@ -45,8 +37,8 @@ public struct ProgramRun: Sendable, CustomStringConvertible {
     if let environment { process.environment = environment }
     if let directory { process.currentDirectoryURL = directory }
     process.standardInput = FileHandle.nullDevice
-    process.standardOutput = stdout
-    process.standardError = stderr
+    process.standardOutput = files.stdout
+    process.standardError = files.stderr
     let started = ContinuousClock.now
     try process.run()
     var timedOut = false
@@ -61,7 +53,8 @@ public struct ProgramRun: Sendable, CustomStringConvertible {
     }
     return ProgramRun(
       command: [executable.path] + arguments, exitCode: process.terminationStatus, timedOut: timedOut,
-      stdout: read(stdoutFile), stderr: read(stderrFile), duration: ContinuousClock.now - started)
+      stdout: OutputFiles.read(files.stdoutFile), stderr: OutputFiles.read(files.stderrFile),
+      duration: ContinuousClock.now - started)
   }
 
   /// The first `name` on `PATH` that is an executable file.
@@ -81,9 +74,5 @@ public struct ProgramRun: Sendable, CustomStringConvertible {
       --- stderr ---
       \(stderr)
       """
-  }
-
-  private static func read(_ file: URL) -> String {
-    String(decoding: FileManager.default.contents(atPath: file.path) ?? Data(), as: UTF8.self)
   }
 }

@@ -93,20 +93,18 @@ public enum ScratchPostgres {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let (outFile, errFile) = (folder.appendingPathComponent("out"), folder.appendingPathComponent("err"))
-    for file in [outFile, errFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
-      throw ScratchPostgresError("cannot create \(file.path)")
-    }
+    let files = try OutputFiles(
+      stdout: folder.appendingPathComponent("out"), stderr: folder.appendingPathComponent("err"))
+    defer { files.close() }
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     process.standardInput = FileHandle.nullDevice
-    process.standardOutput = try FileHandle(forWritingTo: outFile)
-    process.standardError = try FileHandle(forWritingTo: errFile)
+    process.standardOutput = files.stdout
+    process.standardError = files.stderr
     try process.run()
     process.waitUntilExit()
-    let read = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
-    return (process.terminationStatus, read(outFile), read(errFile))
+    return (process.terminationStatus, OutputFiles.read(files.stdoutFile), OutputFiles.read(files.stderrFile))
   }
 }
 

@@ -114,17 +114,9 @@ public final class Workspace: Sendable {
       count += 1
       return count
     }
-    let stdoutFile = logs.appendingPathComponent("\(number).stdout")
-    let stderrFile = logs.appendingPathComponent("\(number).stderr")
-    for file in [stdoutFile, stderrFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-    }
-    let stdout = try FileHandle(forWritingTo: stdoutFile)
-    let stderr = try FileHandle(forWritingTo: stderrFile)
-    defer {
-      try? stdout.close()
-      try? stderr.close()
-    }
+    let files = try OutputFiles(
+      stdout: logs.appendingPathComponent("\(number).stdout"), stderr: logs.appendingPathComponent("\(number).stderr"))
+    defer { files.close() }
 
     let process = Process()
     process.executableURL = executable
@@ -132,13 +124,13 @@ public final class Workspace: Sendable {
     process.currentDirectoryURL = workingDirectory ?? directory
     process.environment = processEnvironment(overrides: environment, unsetting: unsetting)
     process.standardInput = FileHandle.nullDevice
-    process.standardOutput = standardOutput ?? stdout
-    process.standardError = stderr
+    process.standardOutput = standardOutput ?? files.stdout
+    process.standardError = files.stderr
     try process.run()
     // The child has its own copy of the writing end; holding ours would keep the pipe open after the child exits.
     try standardOutput?.fileHandleForWriting.close()
     let command = BackgroundCommand(
-      arguments: fullArguments, process: process, stdoutFile: stdoutFile, stderrFile: stderrFile)
+      arguments: fullArguments, process: process, stdoutFile: files.stdoutFile, stderrFile: files.stderrFile)
     started.withLock { $0.append(command) }
     return command
   }

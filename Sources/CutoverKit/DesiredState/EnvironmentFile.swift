@@ -121,6 +121,8 @@ public enum EnvironmentFile {
     }
     var generations: [Generation] = []
     var generationNodes: [String: Node] = [:]
+    // A generation that overrides nothing (`128a: {}`, most of them) is `defaults` alone: read once, shared.
+    var defaultsAlone: Generation??
     if let node = top.generations, let entries = reader.namedMapping(node, at: "generations") {
       for entry in entries {
         let path = "generations.\(entry.key)"
@@ -135,6 +137,18 @@ public enum EnvironmentFile {
         guard case .mapping = own else {
           reader.report(
             "\(path): expected a mapping of template, cluster and releases, found \(reader.kind(of: own))", at: own)
+          continue
+        }
+        if case .mapping(let overrides) = own, overrides.isEmpty, let defaults {
+          if defaultsAlone == nil {
+            // Merged as any other, so what is missing is reported at this generation's line, once.
+            let merged = DeepMerge.merge(base: defaults, override: own)
+            defaultsAlone = .some(readGeneration(id: entry.key, merged, path: path, reader: &reader))
+          }
+          if var generation = defaultsAlone ?? nil {
+            generation.id = entry.key
+            generations.append(generation)
+          }
           continue
         }
         checkShape(own, path: path, reader: &reader)

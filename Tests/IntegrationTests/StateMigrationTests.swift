@@ -84,4 +84,25 @@ struct StateMigrationTests {
     #expect(
       try clone.stateStore()?.resources().count == apply.stdout.components(separatedBy: "Creation complete").count - 1)
   }
+
+  @Test("state list and unlock reach the file's store while the rest of the file does not load")
+  func brokenFileStillNamesTheStore() async throws {
+    let database = ["CUTOVER_PG_URL": try ScratchPostgres.newDatabase()]
+    let bastion = try Workspace.with(try Self.fixtures().local)
+    try requireExit(0, try await bastion.apply())
+    let broken = try Self.fixtures().local.text + "not_a_key: 1\n"
+    try bastion.writeDesiredState(broken)
+    try requireExit(65, try await bastion.run(["validate", "eqiad1"]))
+    let local = try requireExit(0, try await bastion.run(["state", "list", "eqiad1"]))
+    #expect(local.stdout.contains("cluster.127d"), "\(local)")
+
+    try requireExit(
+      0, try await bastion.run(["state", "migrate", "eqiad1", "--to", "postgresql"], environment: database))
+    try FileManager.default.removeItem(atPath: bastion.path("state/eqiad1.sqlite"))
+    try bastion.writeDesiredState(broken + "state:\n  backend: postgresql\n")
+    let shared = try requireExit(0, try await bastion.run(["state", "list", "eqiad1"], environment: database))
+    #expect(shared.stdout.contains("cluster.127d"), "read from PostgreSQL: \(shared)")
+    let unlock = try requireExit(0, try await bastion.run(["state", "unlock", "eqiad1"], environment: database))
+    #expect(unlock.stdout.contains("was not locked"), "\(unlock)")
+  }
 }

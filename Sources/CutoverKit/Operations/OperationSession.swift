@@ -1,6 +1,7 @@
 import Foundation
 import OpenStack
 import Synchronization
+import Yams
 
 /// One command's hold on an environment: its desired state, state store and cloud, each opened on first use, and the
 /// run that holds the lock while an operation works on them. Every operation (`ApplyOperation`, `SwitchOperation`,
@@ -89,7 +90,7 @@ public final class OperationSession: Sendable {
     if let store = opened.withLock({ $0.store }) { return store }
     try EnvironmentName.validate(environment)
     let store: any StateStore
-    switch try desired().state.backend {
+    switch try backend() {
     case .local:
       store = try SQLiteStateStore(path: paths.stateFile(environment), environment: environment)
     case .postgresql:
@@ -106,7 +107,7 @@ public final class OperationSession: Sendable {
   ///   environment.
   public func existingStore() throws -> any StateStore {
     try EnvironmentName.validate(environment)
-    if opened.withLock({ $0.store }) == nil, try desired().state.backend == .local {
+    if opened.withLock({ $0.store }) == nil, try backend() == .local {
       let path = paths.stateFile(environment)
       guard SQLiteStateStore.exists(at: path) else {
         throw CutoverError.usage("\(path): no state yet for \(environment) (nothing applied)")
@@ -117,6 +118,22 @@ public final class OperationSession: Sendable {
       throw CutoverError.usage("\(store.location): no state yet for \(environment) (nothing applied)")
     }
     return store
+  }
+
+  /// Where the environment's state is kept (`state.backend`). A file that does not load as a whole still names it
+  /// when its `state:` reads, so `state list` and `state unlock` reach the right store while the file is being fixed;
+  /// one that names none (or cannot be read at all) means the local file, the default.
+  public func backend() throws -> StateSettings.Backend {
+    do {
+      return try desired().state.backend
+    } catch {
+      guard let text = try? String(contentsOfFile: desiredStateFile, encoding: .utf8),
+        case .mapping(let top)? = try? Yams.compose(yaml: text),
+        case .mapping(let state)? = top["state"], let name = state["backend"]?.string
+      else { return .local }
+      guard let backend = StateSettings.Backend(rawValue: name) else { throw error }
+      return backend
+    }
   }
 
   /// Where the PostgreSQL state is: `CUTOVER_PG_URL`, else libpq's `PG*` variables.

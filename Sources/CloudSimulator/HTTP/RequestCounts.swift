@@ -54,9 +54,10 @@ public final class RequestCounts: Sendable {
     return routed.joined(separator: "/")
   }
 
+  private static let hexCharacters = CharacterSet(charactersIn: "0123456789abcdefABCDEF-")
+
   private static func isIdentifier(_ segment: String) -> Bool {
-    let hex = CharacterSet(charactersIn: "0123456789abcdefABCDEF-")
-    if segment.count >= 8, segment.unicodeScalars.allSatisfy({ hex.contains($0) }),
+    if segment.count >= 8, segment.unicodeScalars.allSatisfy({ hexCharacters.contains($0) }),
       segment.contains(where: \.isNumber)
     {
       return true

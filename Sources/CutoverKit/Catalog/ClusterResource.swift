@@ -158,14 +158,8 @@ public struct ClusterResource: NamedResourceType {
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    guard let id = prior.remoteID, let cluster = try await Self.cluster(id: id, context: context) else { return nil }
+    guard let id = prior.remoteID, let cluster = try await context.cluster(id: id) else { return nil }
     return applied(cluster, inputs: prior.attributes)
-  }
-
-  /// The cluster with this uuid, in detail: from the refresh's list when there is one, else Magnum's GET.
-  static func cluster(id: String, context: ActionContext) async throws -> Cluster? {
-    if let listings = context.listings { return try await listings.clusters()[id] }
-    return try await context.cloud.magnum.cluster(id: id)
   }
 
   public func find(_ attributes: Attributes, context: ActionContext) async throws -> AppliedResource? {
@@ -182,13 +176,7 @@ public struct ClusterResource: NamedResourceType {
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
-    let clusters =
-      if let listings = context.listings {
-        Array(try await listings.clusters().values)
-      } else {
-        try await context.cloud.magnum.clusters()
-      }
-    return Dictionary(clusters.map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
+    Dictionary(try await context.clusters().map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
   }
 
   public func servingHosts(_ attributes: Attributes) -> [String] {

@@ -125,15 +125,7 @@ public struct ClusterTemplateResource: NamedResourceType {
   }
 
   public func read(_ prior: RecordedResource, context: ActionContext) async throws -> AppliedResource? {
-    guard let id = prior.remoteID else { return nil }
-    // From the refresh's list when there is one, else Magnum's GET.
-    let found =
-      if let listings = context.listings {
-        try await listings.templates()[id]
-      } else {
-        try await context.cloud.magnum.clusterTemplate(id: id)
-      }
-    guard let template = found else { return nil }
+    guard let id = prior.remoteID, let template = try await context.clusterTemplate(id: id) else { return nil }
     return applied(template, inputs: prior.attributes)
   }
 
@@ -151,13 +143,8 @@ public struct ClusterTemplateResource: NamedResourceType {
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
-    let templates =
-      if let listings = context.listings {
-        Array(try await listings.templates().values)
-      } else {
-        try await context.cloud.magnum.clusterTemplates()
-      }
-    return Dictionary(templates.map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
+    Dictionary(
+      try await context.clusterTemplates().map { ($0.name, $0.uuid) }, uniquingKeysWith: { first, _ in first })
   }
 
   /// A template's inputs as Magnum holds them, in this type's attribute names.

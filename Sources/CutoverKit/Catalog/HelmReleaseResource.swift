@@ -353,7 +353,7 @@ public struct HelmReleaseResource: NamedResourceType {
     async throws -> ClusterState
   {
     guard let id = attributes[Attribute.clusterId]?.stringValue,
-      let found = try await ClusterResource.cluster(id: id, context: context),
+      let found = try await context.cluster(id: id),
       !found.status.hasPrefix("DELETE"), found.status != "CREATE_FAILED"
     else { return .gone }
     guard !found.status.hasSuffix("_IN_PROGRESS") else { return .busy(found.status) }

@@ -98,23 +98,11 @@ public struct WebProxyResource: NamedResourceType {
   }
 
   public func inventory(context: ActionContext) async throws -> [String: String] {
-    let routes =
-      if let listings = context.listings {
-        Array(try await listings.routes().values)
-      } else {
-        try await context.cloud.webProxy.routes()
-      }
-    return Dictionary(routes.map { ($0.domain, $0.domain) }, uniquingKeysWith: { a, _ in a })
+    Dictionary(try await context.routes().map { ($0.domain, $0.domain) }, uniquingKeysWith: { a, _ in a })
   }
 
   private func current(domain: String, context: ActionContext) async throws -> AppliedResource? {
-    let found =
-      if let listings = context.listings {
-        try await listings.routes()[domain]
-      } else {
-        try await context.cloud.webProxy.route(domain: domain)
-      }
-    guard let route = found else { return nil }
+    guard let route = try await context.route(domain: domain) else { return nil }
     return AppliedResource(
       remoteID: domain,
       attributes: [

@@ -394,7 +394,7 @@ public enum EnvironmentFile {
   ) {
     var digests: [String] = []
     let elements: [Node] = valuesNode.flatMap { if case .sequence(let list) = $0 { Array(list) } else { nil } } ?? []
-    let blobs = reader.sources.committedBlobs(of: release.values, in: base)
+    let blobs = GitCryptFiles.committedBlobs(of: release.values, in: base)
     if !blobs.isEmpty { release.valuesGitBlobs = release.values.map { blobs[$0] } }
     for (index, file) in release.values.enumerated() {
       do {

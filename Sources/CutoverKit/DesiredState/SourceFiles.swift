@@ -189,47 +189,45 @@ enum SourceFiles {
 }
 
 /// The digests of one reading of an environment file, each file and chart digested once however many generations
-/// name it (PAWS's 1,266-generation benchmark file names one chart and two values files in every generation).
+/// name it (PAWS's 1,266-generation benchmark file names one chart and two values files in every generation). A
+/// problem is remembered too, and reported where each generation names the file.
 final class SourceDigests {
   private var values: [String: Result<(digest: String, encrypted: Bool), SourceFiles.Problem>] = [:]
   private var charts:
     [String: Result<(digest: String, gitIdentity: String?, encrypted: [String]), SourceFiles.Problem>] = [:]
   private var manifests: [String: Result<(sha256: String, kinds: [String]), SourceFiles.Problem>] = [:]
-  private var blobs: [String: [String: String]] = [:]
 
   func valuesIdentity(_ path: String, in base: String) throws(SourceFiles.Problem) -> (
     digest: String, encrypted: Bool
   ) {
-    let key = base + "\0" + path
-    if let known = values[key] { return try known.get() }
-    let result = Result { () throws(SourceFiles.Problem) in try SourceFiles.valuesIdentity(path, in: base) }
-    values[key] = result
-    return try result.get()
+    try Self.remembered(in: &values, path, base) { () throws(SourceFiles.Problem) in
+      try SourceFiles.valuesIdentity(path, in: base)
+    }
   }
 
   func chartIdentity(_ path: String, in base: String) throws(SourceFiles.Problem) -> (
     digest: String, gitIdentity: String?, encrypted: [String]
   ) {
-    let key = base + "\0" + path
-    if let known = charts[key] { return try known.get() }
-    let result = Result { () throws(SourceFiles.Problem) in try SourceFiles.chartIdentity(path, in: base) }
-    charts[key] = result
-    return try result.get()
+    try Self.remembered(in: &charts, path, base) { () throws(SourceFiles.Problem) in
+      try SourceFiles.chartIdentity(path, in: base)
+    }
   }
 
   func manifest(_ path: String, in base: String) throws(SourceFiles.Problem) -> (sha256: String, kinds: [String]) {
-    let key = base + "\0" + path
-    if let known = manifests[key] { return try known.get() }
-    let result = Result { () throws(SourceFiles.Problem) in try SourceFiles.manifest(path, in: base) }
-    manifests[key] = result
-    return try result.get()
+    try Self.remembered(in: &manifests, path, base) { () throws(SourceFiles.Problem) in
+      try SourceFiles.manifest(path, in: base)
+    }
   }
 
-  func committedBlobs(of files: [String], in base: String) -> [String: String] {
-    let key = base + "\0" + files.joined(separator: "\0")
-    if let known = blobs[key] { return known }
-    let found = GitCryptFiles.committedBlobs(of: files, in: base)
-    blobs[key] = found
-    return found
+  /// What `read` gave for `path` under `base` the first time, reading it then.
+  private static func remembered<T>(
+    in known: inout [String: Result<T, SourceFiles.Problem>], _ path: String, _ base: String,
+    _ read: () throws(SourceFiles.Problem) -> T
+  ) throws(SourceFiles.Problem) -> T {
+    let key = base + "\0" + path
+    if let result = known[key] { return try result.get() }
+    let result = Result(catching: read)
+    known[key] = result
+    return try result.get()
   }
 }

@@ -48,7 +48,7 @@ public struct StatePullOperation: Sendable {
     let environment = session.environment
     try EnvironmentName.validate(environment)
     let path = session.paths.stateFile(environment)
-    if try session.desired().state.backend == .postgresql {
+    if try session.backend() == .postgresql {
       throw CutoverError.usage(
         "\(session.desiredStateFile) keeps \(environment)'s state in PostgreSQL, which a lost machine does not take "
           + "with it; `state pull` restores only a local state file")

@@ -22,22 +22,10 @@ extension SQLiteStateStore: StateHistory {
   }
 
   static func action(from row: Row) throws -> JournalAction {
-    let addressText: String = row["address"]
-    guard let address = ResourceAddress(parsing: addressText) else {
-      throw CutoverError.state("journal holds a malformed address '\(addressText)'")
-    }
-    let deposed: String = row["deposed"]
-    let finished: Double? = row["finished_at"]
-    let actionText: String = row["action"]
-    guard let kind = ActionLabel.Kind(rawValue: actionText) else {
-      throw CutoverError.state("journal holds an unknown action '\(actionText)' for \(address)")
-    }
-    return JournalAction(
-      id: row["id"], applyID: row["apply_id"], address: address, deposedKey: deposed.isEmpty ? nil : deposed,
-      action: kind, status: JournalAction.Status(rawValue: row["status"]) ?? .failed,
-      remoteID: row["remote_id"],
-      startedAt: Date(timeIntervalSince1970: row["started_at"]),
-      finishedAt: finished.map(Date.init(timeIntervalSince1970:)), detail: row["detail"], error: row["error"])
+    try JournalAction.fromRow(
+      id: row["id"], applyID: row["apply_id"], address: row["address"], deposed: row["deposed"],
+      action: row["action"], status: row["status"], remoteID: row["remote_id"], startedAt: row["started_at"],
+      finishedAt: row["finished_at"], detail: row["detail"], error: row["error"])
   }
 
   // MARK: - Generation switches

@@ -100,28 +100,13 @@ public final class SQLiteStateStore: StateReading {
   }
 
   static func resource(from row: Row) throws -> RecordedResource {
-    let addressText: String = row["address"]
-    guard let address = ResourceAddress(parsing: addressText) else {
-      throw CutoverError.state("state holds a malformed address '\(addressText)'")
-    }
-    let attributesText: String = row["attributes"]
-    let dependenciesText: String = row["dependencies"]
-    let deposed: String = row["deposed"]
-    guard let attributes = try? Value(json: attributesText.utf8).mapValue,
-      let dependencies = try? Value(json: dependenciesText.utf8).stringList?.compactMap(ResourceAddress.init(parsing:))
-    else {
-      throw CutoverError.state("state holds unreadable attributes for \(addressText)")
-    }
-    return RecordedResource(
-      address: address,
-      remoteID: row["remote_id"],
-      attributes: attributes,
-      dependencies: dependencies,
-      status: RecordedResource.Status(rawValue: row["status"]) ?? .ready,
-      deposedKey: deposed.isEmpty ? nil : deposed)
+    try RecordedResource.fromRow(
+      address: row["address"], deposed: row["deposed"], remoteID: row["remote_id"], attributes: row["attributes"],
+      dependencies: row["dependencies"], status: row["status"])
   }
 
   static func upsert(_ resource: RecordedResource, in db: Database) throws {
+    let columns = resource.jsonColumns
     try db.execute(
       sql: """
         INSERT OR REPLACE INTO resources (address, deposed, type, remote_id, attributes, dependencies, status, updated_at)
@@ -129,9 +114,7 @@ public final class SQLiteStateStore: StateReading {
         """,
       arguments: [
         resource.address.description, resource.deposedKey ?? "", resource.address.type, resource.remoteID,
-        Value.map(resource.attributes).jsonText,
-        Value.list(resource.dependencies.map { .string($0.description) }).jsonText,
-        resource.status.rawValue, Date().timeIntervalSince1970,
+        columns.attributes, columns.dependencies, resource.status.rawValue, Date().timeIntervalSince1970,
       ])
   }
 

@@ -30,12 +30,6 @@ public struct StateDump: Sendable, Equatable {
 
   /// Whether the state records nothing at all: a store just created.
   public var isEmpty: Bool { counts.allSatisfy { $0.count == 0 } }
-
-  public static func == (lhs: StateDump, rhs: StateDump) -> Bool {
-    lhs.environment == rhs.environment && lhs.version == rhs.version && lhs.resources == rhs.resources
-      && lhs.applies == rhs.applies && lhs.switches == rhs.switches && lhs.verifications == rhs.verifications
-      && lhs.publications == rhs.publications
-  }
 }
 
 /// Copying a whole state in and out.

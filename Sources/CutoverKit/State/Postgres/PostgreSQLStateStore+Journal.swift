@@ -225,18 +225,10 @@ extension PostgreSQLStateStore: StateJournal {
   }
 
   static func action(from row: PostgresRow) throws -> JournalAction {
-    let (id, applyID, addressText, deposed, actionText, status, remoteID, started, finished, detail, error) =
+    let (id, applyID, address, deposed, action, status, remoteID, started, finished, detail, error) =
       try row.decode((Int64, Int64, String, String, String, String, String?, Double, Double?, String?, String?).self)
-    guard let address = ResourceAddress(parsing: addressText) else {
-      throw CutoverError.state("journal holds a malformed address '\(addressText)'")
-    }
-    guard let kind = ActionLabel.Kind(rawValue: actionText) else {
-      throw CutoverError.state("journal holds an unknown action '\(actionText)' for \(address)")
-    }
-    return JournalAction(
-      id: id, applyID: applyID, address: address, deposedKey: deposed.isEmpty ? nil : deposed, action: kind,
-      status: JournalAction.Status(rawValue: status) ?? .failed, remoteID: remoteID,
-      startedAt: Date(timeIntervalSince1970: started), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
-      detail: detail, error: error)
+    return try JournalAction.fromRow(
+      id: id, applyID: applyID, address: address, deposed: deposed, action: action, status: status,
+      remoteID: remoteID, startedAt: started, finishedAt: finished, detail: detail, error: error)
   }
 }

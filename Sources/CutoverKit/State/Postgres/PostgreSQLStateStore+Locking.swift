@@ -5,8 +5,8 @@ import PostgresNIO
 extension PostgreSQLStateStore: StateLocking {
   /// Takes the lease, or throws `CutoverError.stateLocked` naming the live holder. A lease past the expiry its holder
   /// set, or not renewed for `ttl` (its holder paused, or gone from another host), is taken over, as is one whose
-  /// process is gone from this host; a paused holder's own writes fail from then on (the fence). The token taken is one more than any handed out before
-  /// for the environment.
+  /// process is gone from this host; a paused holder's own writes fail from then on (the fence). The token taken is
+  /// one more than any handed out before for the environment.
   public func acquireLock(
     command: String, identity: ProcessIdentity, ttl: TimeInterval, now: Date = Date()
   ) throws -> LockLease {
@@ -82,17 +82,17 @@ extension PostgreSQLStateStore: StateLocking {
   /// took the lease after this one's expired, and gave it back), or the lease is still this one's, by expiring;
   /// else by `state unlock`.
   public func loss(of lease: LockLease) throws -> LockLoss {
-    try link.transaction { transaction in try loss(of: lease, in: transaction) }
+    try link.transaction { transaction in try loss(ofToken: Int64(lease.token) ?? 0, in: transaction) }
   }
 
-  func loss(of lease: LockLease, in transaction: PostgresTransaction) throws -> LockLoss {
+  /// How the lease with `token` was lost, read in `transaction`.
+  func loss(ofToken token: Int64, in transaction: PostgresTransaction) throws -> LockLoss {
     let current = try self.lease(in: transaction)?.lease
-    if let current, current.token != lease.token { return LockLoss(takenBy: current) }
+    if let current, current.token != String(token) { return LockLoss(takenBy: current) }
     let latest =
       try transaction.run("SELECT lock_token FROM cutover.environments WHERE environment = \(environment)")
       .first?.decode(Int64.self) ?? 0
-    let expired = current != nil || latest > (Int64(lease.token) ?? 0)
-    return LockLoss(takenBy: nil, expired: expired)
+    return LockLoss(takenBy: nil, expired: current != nil || latest > token)
   }
 
   public func currentLease() throws -> LockLease? {

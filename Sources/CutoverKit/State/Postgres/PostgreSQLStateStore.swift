@@ -70,24 +70,15 @@ public final class PostgreSQLStateStore: StateReading {
   }
 
   static func resource(from row: PostgresRow) throws -> RecordedResource {
-    let (addressText, deposed, remoteID, attributesText, dependenciesText, status) = try row.decode(
+    let (address, deposed, remoteID, attributes, dependencies, status) = try row.decode(
       (String, String, String?, String, String, String).self)
-    guard let address = ResourceAddress(parsing: addressText) else {
-      throw CutoverError.state("state holds a malformed address '\(addressText)'")
-    }
-    guard let attributes = try? Value(json: attributesText.utf8).mapValue,
-      let dependencies = try? Value(json: dependenciesText.utf8).stringList?.compactMap(ResourceAddress.init(parsing:))
-    else {
-      throw CutoverError.state("state holds unreadable attributes for \(addressText)")
-    }
-    return RecordedResource(
-      address: address, remoteID: remoteID, attributes: attributes, dependencies: dependencies,
-      status: RecordedResource.Status(rawValue: status) ?? .ready, deposedKey: deposed.isEmpty ? nil : deposed)
+    return try RecordedResource.fromRow(
+      address: address, deposed: deposed, remoteID: remoteID, attributes: attributes, dependencies: dependencies,
+      status: status)
   }
 
   func upsert(_ resource: RecordedResource, in transaction: PostgresTransaction) throws {
-    let attributes = Value.map(resource.attributes).jsonText
-    let dependencies = Value.list(resource.dependencies.map { .string($0.description) }).jsonText
+    let (attributes, dependencies) = resource.jsonColumns
     try transaction.change(
       """
       INSERT INTO cutover.resources
@@ -152,10 +143,7 @@ public final class PostgreSQLStateStore: StateReading {
   private func checkFence(token current: Int64?, expiresAt: Double?, in transaction: PostgresTransaction) throws {
     guard let token = held.withLock({ $0?.token }) else { return }
     if current == token, let expiresAt, expiresAt > Date().timeIntervalSince1970 { return }
-    let lost = LockLease(
-      environment: environment, token: String(token), holder: "", host: "", pid: 0, command: "",
-      acquiredAt: Date(), heartbeatAt: Date())
-    throw CutoverError.lockLost(try loss(of: lost, in: transaction))
+    throw CutoverError.lockLost(try loss(ofToken: token, in: transaction))
   }
 
   func hold(_ lease: (token: Int64, ttl: TimeInterval)?) {

@@ -6,8 +6,8 @@ import Crypto
 struct CanonicalEncoding {
   private(set) var bytes: [UInt8] = []
 
-  init() {
-    bytes.reserveCapacity(4096)
+  init(capacity: Int = 4096) {
+    bytes.reserveCapacity(capacity)
   }
 
   mutating func append(_ value: Value) {

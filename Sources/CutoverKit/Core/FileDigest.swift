@@ -9,7 +9,19 @@ enum FileDigest {
 
   /// A finished digest in lower-case hex.
   static func hex(_ digest: SHA256.Digest) -> String {
-    digest.map { String(format: "%02x", $0) }.joined()
+    hex(bytes: digest)
+  }
+
+  /// Bytes in lower-case hex. Without `String(format:)`, which took a tenth of a plan over thousands of digests.
+  static func hex<Bytes: Sequence>(bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var characters: [UInt8] = []
+    characters.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+      characters.append(digits[Int(byte >> 4)])
+      characters.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: characters, as: UTF8.self)
   }
 
   /// The digest of the file at `path`; nil when it cannot be read.

@@ -154,6 +154,6 @@ public struct SensitiveDigester: Sendable {
   }
 
   private static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    bytes.map { String(format: "%02x", $0) }.joined()
+    FileDigest.hex(bytes: bytes)
   }
 }

@@ -37,7 +37,7 @@ enum GitCryptFiles {
     var hash = Insecure.SHA1()
     hash.update(data: Data("blob \(data.count)\0".utf8))
     hash.update(data: data)
-    return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    return FileDigest.hex(bytes: hash.finalize())
   }
 
   /// The blob id git would commit for each of `files` (paths relative to `base`) that git-crypt filters, keyed by

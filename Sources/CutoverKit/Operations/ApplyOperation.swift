@@ -34,7 +34,11 @@ public struct ApplyOperation: Sendable {
       let plan = outcome.plan
       session.output.write(
         TextPlanRenderer(color: session.output.color).render(plan, source: session.desiredStateFile))
-      guard plan.hasChanges else { return }
+      guard plan.hasChanges else {
+        // Nothing to do: every generation the plan compared is as its fingerprint says, so later plans leave it out.
+        try ConvergedGenerations(catalog: .standard, store: try session.store()).record(plan)
+        return
+      }
       if !autoApprove {
         try session.output.confirm(
           mode == .destroy

@@ -15,9 +15,15 @@ struct GenerationGuards {
       plan.mode == .destroy
       ? Set(plan.changes.filter { $0.action == .delete && $0.deposedKey == nil }.map(\.address)) : []
 
-    // Recorded routers (web proxies) that survive this plan, by the hosts they send traffic to.
+    // Recorded routers (web proxies, haproxy hosts) that survive this plan, by the hosts they send traffic to. They
+    // stand in front of the generations, never in one: a generation's objects are not read for routes (a plan leaves
+    // the objects of unchanged generations unread).
+    let removing = plan.changes.filter { $0.action == .delete || $0.action == .replace }
+    guard !removing.isEmpty else { return messages }
     var routersByHost: [String: [ResourceAddress]] = [:]
-    for router in recorded where router.deposedKey == nil && !deleted.contains(router.address) {
+    for router in recorded
+    where router.deposedKey == nil && !deleted.contains(router.address) && catalog.generation(of: router.address) == nil
+    {
       for host in catalog[router.address.type]?.routedHosts(router.attributes) ?? [] {
         routersByHost[host, default: []].append(router.address)
       }
@@ -27,7 +33,7 @@ struct GenerationGuards {
       uniquingKeysWith: { first, _ in first })
 
     var reported = Set<String>()
-    for change in plan.changes where change.action == .delete || change.action == .replace {
+    for change in removing {
       guard let type = catalog[change.address.type] else { continue }
       let verb = change.action == .replace ? "replace" : "delete"
       if change.action == .replace, change.deposedKey == nil, !type.isReplaceable {

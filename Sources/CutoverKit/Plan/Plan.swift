@@ -33,6 +33,9 @@ public struct Plan: Sendable, Codable, Equatable {
   public var commit: String?
   /// Why the plan may only be looked at, never applied (files it could read only encrypted); empty when it may be.
   public var previewOnly: [String]?
+  /// Each desired generation as the plan saw it, by id (``GenerationFingerprints``); nil for a destroy or a targeted
+  /// plan, which converge no generation as a whole.
+  public var generations: [String: PlannedGeneration]?
 
   public init(
     environment: String, mode: Mode, stateVersion: StateVersion, desiredDigest: String, createdAt: Date = Date(),
@@ -48,6 +51,16 @@ public struct Plan: Sendable, Codable, Equatable {
     self.desired = desired
     self.drift = drift
     self.warnings = warnings
+  }
+
+  /// The generations the plan left out as unchanged, sorted.
+  public var unchangedGenerations: [String] {
+    (generations ?? [:]).filter(\.value.unchanged).keys.sorted()
+  }
+
+  /// The recorded resources of the generations left out as unchanged: no-ops the plan did not list one by one.
+  public var unchangedResources: Int {
+    (generations ?? [:]).values.reduce(0) { $0 + ($1.unchanged ? $1.resources : 0) }
   }
 
   /// The changes that do something.
@@ -70,6 +83,27 @@ public struct Plan: Sendable, Codable, Equatable {
       }
     }
     return summary
+  }
+}
+
+/// One generation as a plan saw it.
+public struct PlannedGeneration: Sendable, Codable, Equatable {
+  /// The digest of everything its resources are made from (``GenerationFingerprints``).
+  public var fingerprint: String
+  /// Left out of the comparison: the apply that last converged it recorded this same fingerprint on each of its
+  /// resources, and the state holds them as that apply left them. Its resources are no-ops the plan does not list.
+  public var unchanged: Bool
+  /// Its recorded resources, when unchanged.
+  public var resources: Int
+  /// The plan's changes to it that act (not no-ops). An apply records the fingerprint only when it ran exactly these
+  /// and all of them succeeded: a plan cut down after planning (a switch's part of one) converges nothing.
+  public var actions: Int
+
+  public init(fingerprint: String, unchanged: Bool, resources: Int = 0, actions: Int = 0) {
+    self.fingerprint = fingerprint
+    self.unchanged = unchanged
+    self.resources = resources
+    self.actions = actions
   }
 }
 

@@ -25,11 +25,14 @@ public struct Planner: Sendable {
     public var inventory: [String: [String: String]]
     /// Makes the keyed digests state records of what may hold a secret, so desired values compare with them.
     public var digester: SensitiveDigester
+    /// Each desired generation's fingerprint (``GenerationFingerprints``), compared with what each recorded object
+    /// holds (``RecordedResource/fingerprint``); empty compares every generation.
+    public var fingerprints: [String: String]
 
     public init(
       environment: String, desired: DesiredState?, recorded: [RecordedResource], stateVersion: StateVersion,
       mode: Plan.Mode = .apply, targets: [ResourceAddress] = [], replace: [ResourceAddress] = [], drift: [Drift] = [],
-      inventory: [String: [String: String]] = [:], digester: SensitiveDigester
+      inventory: [String: [String: String]] = [:], digester: SensitiveDigester, fingerprints: [String: String] = [:]
     ) {
       self.environment = environment
       self.desired = desired
@@ -41,6 +44,7 @@ public struct Planner: Sendable {
       self.drift = drift
       self.inventory = inventory
       self.digester = digester
+      self.fingerprints = fingerprints
     }
   }
 
@@ -48,13 +52,38 @@ public struct Planner: Sendable {
   /// - Throws: `CutoverError.dependencyCycle`, `.usage` for an unknown target, `.guardViolation` for a plan that
   ///   would take down the live generation.
   public func plan(_ request: Request) throws -> Plan {
-    let desiredResources = request.mode == .destroy ? [] : request.desired.map(catalog.expand) ?? []
-    let graph = try dependencyGraph(of: desiredResources)
+    let unchanged = unchangedGenerations(request)
+    if !unchanged.isEmpty {
+      let plan = try plan(request, leavingOut: unchanged)
+      // What a left-out object depends on is about to change (an environment-level object it references): its own
+      // desired values may change with it, so it is compared after all.
+      let acting = Set(plan.changes.filter { $0.action != .noop }.map(\.address))
+      if acting.isEmpty
+        || !unchanged.values.joined().contains(where: {
+          request.recorded[$0].dependencies.contains(where: acting.contains)
+        })
+      {
+        return plan
+      }
+    }
+    return try plan(request, leavingOut: [:])
+  }
+
+  /// The plan with the generations of `unchanged` (the indices of their objects in `recorded`, by generation) left
+  /// out: not expanded, not compared, not deleted.
+  private func plan(_ request: Request, leavingOut unchanged: [String: [Int]]) throws -> Plan {
+    let leftOut = Set(unchanged.values.joined().map { request.recorded[$0].address })
+    var expanded = request.desired
+    if !unchanged.isEmpty { expanded?.generations.removeAll { unchanged[$0.id] != nil } }
+    let desiredResources = request.mode == .destroy ? [] : expanded.map(catalog.expand) ?? []
+    let graph = try dependencyGraph(of: desiredResources, declaredElsewhere: leftOut)
     let order = try topologicalOrder(graph)
     let byAddress = Dictionary(desiredResources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
-    let current = Dictionary(
-      request.recorded.filter { $0.deposedKey == nil }.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first }
-    )
+    var current: [ResourceAddress: RecordedResource] = [:]
+    current.reserveCapacity(request.recorded.count)
+    for object in request.recorded where object.deposedKey == nil && current[object.address] == nil {
+      current[object.address] = object
+    }
     let forcedReplacement = Set(request.replace)
 
     try checkAddresses(request, desired: byAddress, current: current)
@@ -73,9 +102,10 @@ public struct Planner: Sendable {
     }
 
     var changes = order.compactMap { planned[$0] }
-    for prior in request.recorded.sorted(by: { ($0.address, $0.deposedKey ?? "") < ($1.address, $1.deposedKey ?? "") })
-    {
-      if prior.deposedKey == nil, byAddress[prior.address] != nil { continue }
+    let removed = request.recorded.filter { prior in
+      prior.deposedKey != nil || (byAddress[prior.address] == nil && !leftOut.contains(prior.address))
+    }
+    for prior in removed.sorted(by: { ($0.address, $0.deposedKey ?? "") < ($1.address, $1.deposedKey ?? "") }) {
       let reason: PlannedChange.Reason =
         prior.deposedKey != nil
         ? .deleteDeposed : request.mode == .destroy ? .deleteBecauseDestroy : .deleteBecauseNoResourceConfig
@@ -93,12 +123,17 @@ public struct Planner: Sendable {
       changes = changes.filter { wanted.contains($0.address) }
     }
 
-    let plan = Plan(
+    let generations = plannedGenerations(request, unchanged: unchanged, changes: changes)
+    let compared = leftOut.isEmpty ? request.recorded : request.recorded.filter { !leftOut.contains($0.address) }
+    var plan = Plan(
       environment: request.environment, mode: request.mode, stateVersion: request.stateVersion,
-      desiredDigest: Self.digest(of: desiredResources, digester: request.digester), changes: changes,
-      desired: desiredResources, drift: request.drift,
-      warnings: failedObjects(request.recorded) + inputWarnings(request.desired) + warnings(changes)
-        + foreignDigests(request.recorded, digester: request.digester))
+      desiredDigest: Self.digest(
+        of: desiredResources, unchanged: generations?.filter(\.value.unchanged).mapValues(\.fingerprint) ?? [:],
+        digester: request.digester),
+      changes: changes, desired: desiredResources, drift: request.drift,
+      warnings: failedObjects(compared) + inputWarnings(request.desired) + warnings(changes)
+        + foreignDigests(compared, digester: request.digester))
+    plan.generations = generations
     var violations = GenerationGuards(catalog: catalog).violations(
       of: plan, desiredLive: request.mode == .destroy ? nil : request.desired?.live, recorded: request.recorded)
     violations += unrecordedConflicts(plan, request: request)
@@ -108,15 +143,69 @@ public struct Planner: Sendable {
 
   /// The keyed digest of the desired resources, as saved plans record it: they hold secrets, so a plain digest of
   /// them could be reversed by trying candidates for the one value a public file does not say.
-  public static func digest(of resources: [DesiredResource], digester: SensitiveDigester) -> String {
+  /// Generations a plan left out as unchanged count by their fingerprints, which cover everything their resources are
+  /// made from.
+  public static func digest(
+    of resources: [DesiredResource], unchanged: [String: String] = [:], digester: SensitiveDigester
+  ) -> String {
     var encoding = CanonicalEncoding()
     for resource in resources { encoding.append(resource) }
+    for generation in unchanged.keys.sorted() {
+      encoding.append("unchanged generation \(generation)")
+      encoding.append(unchanged[generation]!)
+    }
     return digester.digest(bytes: encoding.bytes)
+  }
+
+  // MARK: - Unchanged generations
+
+  /// The generations this plan may leave out, with the indices of their objects in `recorded`: every current object of the generation
+  /// is ready, records the generation's fingerprint as it is now and the number of objects it was recorded with, and
+  /// nothing asks for one of them (a drift, a `--replace`). Never the live generation (the web proxies are made from
+  /// it), and none in a destroy or a targeted plan.
+  private func unchangedGenerations(_ request: Request) -> [String: [Int]] {
+    guard request.mode == .apply, request.targets.isEmpty, !request.fingerprints.isEmpty else { return [:] }
+    var excluded = Set(
+      (request.replace + request.drift.map(\.address)).compactMap { catalog.generation(of: $0) })
+    if let live = request.desired?.live { excluded.insert(live) }
+    // By generation, the indices of its objects in `recorded`.
+    var objects: [String: [Int]] = [:]
+    for (index, object) in request.recorded.enumerated() {
+      guard let generation = catalog.generation(of: object.address) else { continue }
+      if object.deposedKey != nil || object.status != .ready || object.fingerprint == nil {
+        excluded.insert(generation)
+      } else if !excluded.contains(generation) {
+        objects[generation, default: []].append(index)
+      }
+    }
+    return objects.filter { generation, indices in
+      guard !excluded.contains(generation), let fingerprint = request.fingerprints[generation] else { return false }
+      let recorded = GenerationFingerprints.recorded(fingerprint, resources: indices.count)
+      return indices.allSatisfy { request.recorded[$0].fingerprint == recorded }
+    }
+  }
+
+  /// Each desired generation as this plan saw it; nil for a plan that converges no generation as a whole (a destroy,
+  /// a targeted plan) or made without fingerprints.
+  private func plannedGenerations(
+    _ request: Request, unchanged: [String: [Int]], changes: [PlannedChange]
+  ) -> [String: PlannedGeneration]? {
+    guard request.mode == .apply, request.targets.isEmpty, !request.fingerprints.isEmpty else { return nil }
+    var actions: [String: Int] = [:]
+    for change in changes where change.action != .noop {
+      if let generation = catalog.generation(of: change.address) { actions[generation, default: 0] += 1 }
+    }
+    return request.fingerprints.reduce(into: [:]) { result, entry in
+      result[entry.key] = PlannedGeneration(
+        fingerprint: entry.value, unchanged: unchanged[entry.key] != nil,
+        resources: unchanged[entry.key]?.count ?? 0, actions: actions[entry.key] ?? 0)
+    }
   }
 
   /// Creates of objects the cloud already holds under the same name, unrecorded: creating them would make a second
   /// `paws-127d` beside the one PAWS runs, or take over a route someone else manages.
   private func unrecordedConflicts(_ plan: Plan, request: Request) -> [String] {
+    guard !request.inventory.isEmpty, plan.changes.contains(where: { $0.action == .create }) else { return [] }
     let recordedIDs = Set(request.recorded.compactMap(\.remoteID))
     return plan.changes.compactMap { change -> String? in
       guard change.action == .create, change.reason == nil || change.reason == .recreateBecauseGone,
@@ -282,13 +371,17 @@ public struct Planner: Sendable {
 
   // MARK: - Graph and checks
 
-  private func dependencyGraph(of resources: [DesiredResource]) throws -> DependencyGraph<ResourceAddress> {
+  /// - Parameter declaredElsewhere: the objects of generations left out as unchanged, which the desired state
+  ///   declares though they were not expanded.
+  private func dependencyGraph(of resources: [DesiredResource], declaredElsewhere: Set<ResourceAddress> = [])
+    throws -> DependencyGraph<ResourceAddress>
+  {
     var graph = DependencyGraph<ResourceAddress>()
     let addresses = Set(resources.map(\.address))
     for resource in resources {
       graph.add(resource.address)
       for dependency in resource.dependencies {
-        guard addresses.contains(dependency) else {
+        guard addresses.contains(dependency) || declaredElsewhere.contains(dependency) else {
           throw CutoverError.state(
             "\(resource.address) depends on \(dependency), which the desired state does not declare")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One object Cutover created (or adopted) and recorded in state.
 public struct RecordedResource: Sendable, Codable, Equatable {
@@ -15,12 +16,24 @@ public struct RecordedResource: Sendable, Codable, Equatable {
   public var address: ResourceAddress
   /// The id of the object in the cloud (a Magnum uuid, a proxy domain).
   public var remoteID: String?
-  public var attributes: Attributes
+  public var attributes: Attributes {
+    get { columns.attributes }
+    set { columns = RecordedColumns(attributes: newValue, dependencies: columns.dependencies) }
+  }
   /// What this object depended on when it was recorded, so it is deleted before them.
-  public var dependencies: [ResourceAddress]
+  public var dependencies: [ResourceAddress] {
+    get { columns.dependencies }
+    set { columns = RecordedColumns(attributes: columns.attributes, dependencies: newValue) }
+  }
   public var status: Status
   /// Set on an object that a replacement superseded and that still waits to be deleted.
   public var deposedKey: String?
+  /// The fingerprint of its generation, and the number of the generation's objects, that the apply which last
+  /// converged the generation recorded on it (``GenerationFingerprints``); nil when there is none. Any other write of
+  /// the object clears it in the state. Neither compared nor encoded: it says how the object was recorded, not what.
+  public internal(set) var fingerprint: String?
+
+  private var columns: RecordedColumns
 
   public init(
     address: ResourceAddress, remoteID: String?, attributes: Attributes, dependencies: [ResourceAddress] = [],
@@ -28,33 +41,132 @@ public struct RecordedResource: Sendable, Codable, Equatable {
   ) {
     self.address = address
     self.remoteID = remoteID
-    self.attributes = attributes
-    self.dependencies = dependencies
+    self.columns = RecordedColumns(attributes: attributes, dependencies: dependencies)
     self.status = status
     self.deposedKey = deposedKey
+  }
+
+  private init(
+    address: ResourceAddress, remoteID: String?, columns: RecordedColumns, status: Status, deposedKey: String?,
+    fingerprint: String?
+  ) {
+    self.address = address
+    self.remoteID = remoteID
+    self.columns = columns
+    self.status = status
+    self.deposedKey = deposedKey
+    self.fingerprint = fingerprint
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case address, remoteID, attributes, dependencies, status, deposedKey
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      address: try container.decode(ResourceAddress.self, forKey: .address),
+      remoteID: try container.decodeIfPresent(String.self, forKey: .remoteID),
+      attributes: try container.decode(Attributes.self, forKey: .attributes),
+      dependencies: try container.decode([ResourceAddress].self, forKey: .dependencies),
+      status: try container.decode(Status.self, forKey: .status),
+      deposedKey: try container.decodeIfPresent(String.self, forKey: .deposedKey))
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(address, forKey: .address)
+    try container.encodeIfPresent(remoteID, forKey: .remoteID)
+    try container.encode(attributes, forKey: .attributes)
+    try container.encode(dependencies, forKey: .dependencies)
+    try container.encode(status, forKey: .status)
+    try container.encodeIfPresent(deposedKey, forKey: .deposedKey)
+  }
+
+  public static func == (lhs: RecordedResource, rhs: RecordedResource) -> Bool {
+    lhs.address == rhs.address && lhs.remoteID == rhs.remoteID && lhs.status == rhs.status
+      && lhs.deposedKey == rhs.deposedKey && lhs.dependencies == rhs.dependencies && lhs.attributes == rhs.attributes
+  }
+}
+
+/// The attributes and dependencies of a recorded object: values, or the JSON of a state row, each parsed on first use
+/// and kept. A plan leaves the objects of unchanged generations unread (``GenerationFingerprints``), and parsing every
+/// object's JSON was most of reading a large state.
+final class RecordedColumns: Sendable {
+  private enum Column<Value> {
+    case json(String)
+    case value(Value)
+  }
+  private struct Content {
+    var attributes: Column<Attributes>
+    var dependencies: Column<[ResourceAddress]>
+  }
+  private let content: Mutex<Content>
+
+  init(attributes: Attributes, dependencies: [ResourceAddress]) {
+    content = Mutex(Content(attributes: .value(attributes), dependencies: .value(dependencies)))
+  }
+
+  /// Columns as a row holds them. What does not parse (a row edited by hand) reads as empty.
+  init(attributesJSON: String, dependenciesJSON: String) {
+    content = Mutex(Content(attributes: .json(attributesJSON), dependencies: .json(dependenciesJSON)))
+  }
+
+  var attributes: Attributes {
+    content.withLock { content in
+      switch content.attributes {
+      case .value(let value): return value
+      case .json(let text):
+        let value = (try? Value(json: text.utf8).mapValue) ?? [:]
+        content.attributes = .value(value)
+        return value
+      }
+    }
+  }
+
+  var dependencies: [ResourceAddress] {
+    content.withLock { content in
+      switch content.dependencies {
+      case .value(let value): return value
+      case .json(let text):
+        let value = (try? Value(json: text.utf8).stringList?.compactMap(ResourceAddress.init(parsing:))) ?? []
+        content.dependencies = .value(value)
+        return value
+      }
+    }
   }
 }
 
 /// How a state store keeps an object in a row, the same in SQLite and in PostgreSQL: the address and deposed key as
 /// text (`""` for the current object), attributes and dependencies as JSON.
 extension RecordedResource {
+  /// The columns of a `resources` row ``fromRow`` reads, in its order.
+  static let rowColumns = "address, deposed, remote_id, attributes, dependencies, status, fingerprint"
+
   /// The object a `resources` row holds.
   /// - Throws: `CutoverError.state` for a malformed address or unreadable JSON.
   static func fromRow(
     address addressText: String, deposed: String, remoteID: String?, attributes attributesText: String,
-    dependencies dependenciesText: String, status: String
+    dependencies dependenciesText: String, status: String, fingerprint: String?
   ) throws -> RecordedResource {
     guard let address = ResourceAddress(parsing: addressText) else {
       throw CutoverError.state("state holds a malformed address '\(addressText)'")
     }
-    guard let attributes = try? Value(json: attributesText.utf8).mapValue,
-      let dependencies = try? Value(json: dependenciesText.utf8).stringList?.compactMap(ResourceAddress.init(parsing:))
-    else {
+    // The JSON is read when first used; here only its shape is checked. Cutover writes every row whole, in one
+    // transaction, so what passes is what it wrote, unless someone edited the row by hand since: what then does not
+    // parse reads as empty.
+    guard enclosed(attributesText, "{", "}"), enclosed(dependenciesText, "[", "]") else {
       throw CutoverError.state("state holds unreadable attributes for \(addressText)")
     }
     return RecordedResource(
-      address: address, remoteID: remoteID, attributes: attributes, dependencies: dependencies,
-      status: Status(rawValue: status) ?? .ready, deposedKey: deposed.isEmpty ? nil : deposed)
+      address: address, remoteID: remoteID,
+      columns: RecordedColumns(attributesJSON: attributesText, dependenciesJSON: dependenciesText),
+      status: Status(rawValue: status) ?? .ready, deposedKey: deposed.isEmpty ? nil : deposed,
+      fingerprint: fingerprint)
+  }
+
+  private static func enclosed(_ text: String, _ open: Character, _ close: Character) -> Bool {
+    text.first == open && text.last == close
   }
 
   /// The `attributes` and `dependencies` columns of its row.

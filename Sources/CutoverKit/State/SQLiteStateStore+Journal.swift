@@ -59,8 +59,21 @@ extension SQLiteStateStore: StateJournal {
   public func depose(_ address: ResourceAddress, key: String) throws {
     try write { db in
       try db.execute(
-        sql: "UPDATE resources SET deposed = ? WHERE address = ? AND deposed = ''",
+        sql: "UPDATE resources SET deposed = ?, fingerprint = NULL WHERE address = ? AND deposed = ''",
         arguments: [key, address.description])
+    }
+  }
+
+  /// Records on current objects the fingerprint of their generation, after an apply converged it. Not a change to
+  /// what is recorded: the serial stays.
+  public func recordFingerprints(_ fingerprints: [ResourceAddress: String]) throws {
+    guard !fingerprints.isEmpty else { return }
+    try write(bumpingSerial: false) { db in
+      let statement = try db.makeStatement(
+        sql: "UPDATE resources SET fingerprint = ? WHERE address = ? AND deposed = ''")
+      for (address, fingerprint) in fingerprints {
+        try statement.execute(arguments: [fingerprint, address.description])
+      }
     }
   }
 

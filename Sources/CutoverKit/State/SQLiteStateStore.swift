@@ -81,7 +81,11 @@ public final class SQLiteStateStore: StateReading {
   /// Every recorded object, current ones and deposed ones awaiting deletion, sorted by address.
   public func resources() throws -> [RecordedResource] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM resources ORDER BY address, deposed").map(Self.resource(from:))
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT \(RecordedResource.rowColumns) FROM resources ORDER BY address, deposed")
+      var resources: [RecordedResource] = []
+      while let row = try rows.next() { resources.append(try Self.resource(from: row)) }
+      return resources
     }
   }
 
@@ -94,15 +98,16 @@ public final class SQLiteStateStore: StateReading {
     -> RecordedResource?
   {
     try Row.fetchOne(
-      db, sql: "SELECT * FROM resources WHERE address = ? AND deposed = ?",
+      db, sql: "SELECT \(RecordedResource.rowColumns) FROM resources WHERE address = ? AND deposed = ?",
       arguments: [address.description, deposedKey ?? ""]
     ).map(Self.resource(from:))
   }
 
+  /// The object of a row of ``RecordedResource/rowColumns``.
   static func resource(from row: Row) throws -> RecordedResource {
     try RecordedResource.fromRow(
-      address: row["address"], deposed: row["deposed"], remoteID: row["remote_id"], attributes: row["attributes"],
-      dependencies: row["dependencies"], status: row["status"])
+      address: row[0], deposed: row[1], remoteID: row[2], attributes: row[3], dependencies: row[4], status: row[5],
+      fingerprint: row[6])
   }
 
   static func upsert(_ resource: RecordedResource, in db: Database) throws {

@@ -24,6 +24,8 @@ public protocol StateReading: Sendable {
 public protocol StateJournal: StateReading {
   /// Records (or replaces) objects outside any apply: adoption, reconciliation.
   func record(_ resources: [RecordedResource]) throws
+  /// Records on current objects the fingerprint of their generation, after an apply converged it; the serial stays.
+  func recordFingerprints(_ fingerprints: [ResourceAddress: String]) throws
   /// Records what a refresh read, and forgets the objects gone from the cloud; moves the serial only when something
   /// changed.
   func recordRefresh(_ resources: [RecordedResource], gone: [Drift]) throws

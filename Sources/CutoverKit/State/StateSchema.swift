@@ -119,6 +119,11 @@ enum StateSchema {
           );
           """)
     }
+    migrator.registerMigration("v5: generation fingerprints") { db in
+      // The fingerprint of its generation an apply that converged the generation recorded on each object
+      // (``GenerationFingerprints``); every other write of the row leaves it NULL.
+      try db.execute(sql: "ALTER TABLE resources ADD COLUMN fingerprint TEXT")
+    }
     return migrator
   }
 }

@@ -70,10 +70,14 @@ public struct PlanPreparation: Sendable {
       let result = try await Refresher(catalog: catalog, cloud: cloud, digester: digester).refresh(recorded)
       (recorded, drift, inventory) = (result.resources, result.drift, result.inventory)
     }
+    // Generations whose fingerprint the state records as an apply left them are not compared one by one.
+    let fingerprints =
+      mode == .apply && targets.isEmpty ? desired.map { GenerationFingerprints.of($0, digester: digester) } ?? [:] : [:]
     var plan = try Planner(catalog: catalog).plan(
       Planner.Request(
         environment: environment, desired: desired, recorded: recorded, stateVersion: try store.version(), mode: mode,
-        targets: targets, replace: replace, drift: drift, inventory: inventory, digester: digester))
+        targets: targets, replace: replace, drift: drift, inventory: inventory, digester: digester,
+        fingerprints: fingerprints))
     if let encrypted = desired?.encryptedFiles, !encrypted.isEmpty {
       let reason =
         "\(encrypted.joined(separator: ", ")) \(encrypted.count == 1 ? "is" : "are") git-crypt ciphertext here (no key "
@@ -128,8 +132,16 @@ public struct PlanPreparation: Sendable {
         "the state's serial moved from \(plan.stateVersion.serial) to \(version.serial) since it was made"
           + " (another apply ran); plan again")
     }
-    let resources = plan.mode == .destroy ? [] : catalog.expand(desired)
-    if Planner.digest(of: resources, digester: digester) != plan.desiredDigest {
+    // The generations the plan left out as unchanged count by their fingerprints now, as the plan counted them.
+    var expanded = desired
+    var unchanged: [String: String] = [:]
+    if !plan.unchangedGenerations.isEmpty {
+      let now = GenerationFingerprints.of(desired, digester: digester)
+      unchanged = Dictionary(uniqueKeysWithValues: plan.unchangedGenerations.map { ($0, now[$0] ?? "") })
+      expanded.generations.removeAll { unchanged[$0.id] != nil }
+    }
+    let resources = plan.mode == .destroy ? [] : catalog.expand(expanded)
+    if Planner.digest(of: resources, unchanged: unchanged, digester: digester) != plan.desiredDigest {
       throw CutoverError.stalePlan("the desired state of \(plan.environment) changed since it was made; plan again")
     }
     // The file is the operator's own, but it is a file: the guards hold for it as for any plan.

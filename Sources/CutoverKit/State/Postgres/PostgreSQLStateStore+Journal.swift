@@ -57,8 +57,24 @@ extension PostgreSQLStateStore: StateJournal {
     try write { transaction in
       try transaction.change(
         """
-        UPDATE cutover.resources SET deposed = \(key) WHERE environment = \(environment)
+        UPDATE cutover.resources SET deposed = \(key), fingerprint = NULL WHERE environment = \(environment)
           AND address = \(address.description) AND deposed = ''
+        """)
+    }
+  }
+
+  public func recordFingerprints(_ fingerprints: [ResourceAddress: String]) throws {
+    guard !fingerprints.isEmpty else { return }
+    // One statement for them all: a round trip per object would cost more than the apply's own writes.
+    let entries = Array(fingerprints)
+    let addresses = entries.map(\.key.description)
+    let values = entries.map(\.value)
+    try write(bumpingSerial: false) { transaction in
+      try transaction.change(
+        """
+        UPDATE cutover.resources r SET fingerprint = f.fingerprint
+        FROM unnest(\(addresses)::text[], \(values)::text[]) AS f(address, fingerprint)
+        WHERE r.environment = \(environment) AND r.address = f.address AND r.deposed = ''
         """)
     }
   }

@@ -48,7 +48,7 @@ public final class PostgreSQLStateStore: StateReading {
   public func resources() throws -> [RecordedResource] {
     try link.run(
       """
-      SELECT address, deposed, remote_id, attributes, dependencies, status FROM cutover.resources
+      SELECT \(unescaped: RecordedResource.rowColumns) FROM cutover.resources
       WHERE environment = \(environment) ORDER BY address COLLATE "C", deposed COLLATE "C"
       """
     ).map(Self.resource(from:))
@@ -63,18 +63,18 @@ public final class PostgreSQLStateStore: StateReading {
   {
     try transaction.run(
       """
-      SELECT address, deposed, remote_id, attributes, dependencies, status FROM cutover.resources
+      SELECT \(unescaped: RecordedResource.rowColumns) FROM cutover.resources
       WHERE environment = \(environment) AND address = \(address.description) AND deposed = \(deposedKey ?? "")
       """
     ).first.map(Self.resource(from:))
   }
 
   static func resource(from row: PostgresRow) throws -> RecordedResource {
-    let (address, deposed, remoteID, attributes, dependencies, status) = try row.decode(
-      (String, String, String?, String, String, String).self)
+    let (address, deposed, remoteID, attributes, dependencies, status, fingerprint) = try row.decode(
+      (String, String, String?, String, String, String, String?).self)
     return try RecordedResource.fromRow(
       address: address, deposed: deposed, remoteID: remoteID, attributes: attributes, dependencies: dependencies,
-      status: status)
+      status: status, fingerprint: fingerprint)
   }
 
   func upsert(_ resource: RecordedResource, in transaction: PostgresTransaction) throws {
@@ -88,7 +88,7 @@ public final class PostgreSQLStateStore: StateReading {
         \(Date().timeIntervalSince1970))
       ON CONFLICT (environment, address, deposed) DO UPDATE SET type = EXCLUDED.type,
         remote_id = EXCLUDED.remote_id, attributes = EXCLUDED.attributes, dependencies = EXCLUDED.dependencies,
-        status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+        status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, fingerprint = NULL
       """)
   }
 

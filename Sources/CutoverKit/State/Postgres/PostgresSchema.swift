@@ -129,7 +129,15 @@ enum PostgresSchema {
         )
         """,
       ]
-    )
+    ),
+    (
+      name: "generation fingerprints",
+      sql: [
+        // Set by an apply that converged the object's generation (`GenerationFingerprints`); NULL after any other
+        // write of the row.
+        "ALTER TABLE cutover.resources ADD COLUMN fingerprint TEXT"
+      ]
+    ),
   ]
 
   /// Creates the schema or brings it to the newest version, once for all processes (an advisory lock held for the

@@ -63,6 +63,15 @@ public struct Plan: Sendable, Codable, Equatable {
     (generations ?? [:]).values.reduce(0) { $0 + ($1.unchanged ? $1.resources : 0) }
   }
 
+  /// What an operator reads about the generations left out as unchanged; nil when none was.
+  public var unchangedNote: String? {
+    let generations = unchangedGenerations
+    guard !generations.isEmpty else { return nil }
+    let count = generations.count == 1 ? "1 generation" : "\(generations.count) generations"
+    return "\(count) (\(unchangedResources) objects) not compared one by one: nothing they are made from changed"
+      + " since the apply that converged them"
+  }
+
   /// The changes that do something.
   public var actionable: [PlannedChange] { changes.filter { $0.action != .noop } }
 

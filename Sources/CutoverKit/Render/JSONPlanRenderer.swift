@@ -16,7 +16,8 @@ public struct JSONPlanRenderer: Sendable {
       resourceChanges: plan.changes.map(ResourceChange.init),
       resourceDrift: plan.drift.map(ResourceDrift.init),
       warnings: plan.warnings,
-      summary: .init(add: plan.summary.add, change: plan.summary.change, destroy: plan.summary.destroy))
+      summary: .init(add: plan.summary.add, change: plan.summary.change, destroy: plan.summary.destroy),
+      unchangedGenerations: plan.unchangedGenerations.isEmpty ? nil : plan.unchangedGenerations)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -34,6 +35,9 @@ public struct JSONPlanRenderer: Sendable {
     var resourceDrift: [ResourceDrift]
     var warnings: [String]
     var summary: Summary
+    /// The generations left out as unchanged (``Plan/unchangedGenerations``): their objects are not in
+    /// `resource_changes`.
+    var unchangedGenerations: [String]?
   }
 
   private struct Summary: Encodable {

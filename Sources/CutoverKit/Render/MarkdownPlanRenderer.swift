@@ -38,6 +38,7 @@ public struct MarkdownPlanRenderer: Sendable {
       let more = plan.drift.count > Self.listedDrift ? ", and \(plan.drift.count - Self.listedDrift) more" : ""
       summary += "Changed outside Cutover: " + drifted.joined(separator: ", ") + more + "\n\n"
     }
+    if let note = plan.unchangedNote { summary += note + ".\n\n" }
     let actionable = plan.actionable
     guard !actionable.isEmpty else { return Self.fitted(title + summary + "No changes.\n", limit: limit) }
 

@@ -28,6 +28,7 @@ public struct TextPlanRenderer: Sendable {
       out += "Cutover will perform the following actions:\n\n"
       for change in actionable { out += renderChange(change) + "\n" }
     }
+    if let note = plan.unchangedNote { out += note + ".\n" }
     out += paint(plan.summary.description, .bold) + "\n"
     return out
   }

@@ -142,3 +142,69 @@ extension ProcessIdentity {
   /// A run of the tests as a bastion operator would be recorded.
   static let tester = ProcessIdentity(user: "tester", host: "bastion-test", pid: getpid())
 }
+
+@Suite("State store: generation fingerprints")
+struct StateFingerprintTests {
+  private let template = RecordedResource(
+    address: ResourceAddress("cluster_template.128a"), remoteID: "t", attributes: ["image": "Fedora-CoreOS-38"])
+  private let cluster = RecordedResource(
+    address: ResourceAddress("cluster.128a"), remoteID: "c", attributes: ["node_count": 5],
+    dependencies: [ResourceAddress("cluster_template.128a")])
+
+  @Test(
+    "fingerprints are recorded without moving the serial; any other write of an object clears its own",
+    arguments: StateImplementation.all)
+  func recordedAndCleared(_ implementation: StateImplementation) throws {
+    try withTemporaryDirectory { directory in
+      let store = try implementation.open(directory, "eqiad1")
+      try store.record([template, cluster])
+      let serial = try store.version().serial
+      try store.recordFingerprints([template.address: "f 2", cluster.address: "f 2"])
+      #expect(try store.version().serial == serial)
+      #expect(try store.resources().map(\.fingerprint) == ["f 2", "f 2"])
+      // Not part of what the object is: equal to the same object without it.
+      #expect(try store.resources() == [cluster, template])
+
+      var resized = cluster
+      resized.attributes["node_count"] = 6
+      try store.record([resized])
+      #expect(try store.resource(cluster.address, deposedKey: nil)?.fingerprint == nil)
+      #expect(try store.resource(template.address, deposedKey: nil)?.fingerprint == "f 2")
+
+      try store.depose(template.address, key: "d1")
+      #expect(try store.resource(template.address, deposedKey: "d1")?.fingerprint == nil)
+    }
+  }
+
+  @Test(
+    "recorded attributes and dependencies read from the state are those written", arguments: StateImplementation.all)
+  func lazyColumnsReadBack(_ implementation: StateImplementation) throws {
+    try withTemporaryDirectory { directory in
+      let store = try implementation.open(directory, "eqiad1")
+      try store.record([cluster])
+      let read = try #require(try store.resource(cluster.address, deposedKey: nil))
+      #expect(read.attributes == ["node_count": 5])
+      #expect(read.dependencies == [ResourceAddress("cluster_template.128a")])
+      var changed = read
+      changed.attributes["node_count"] = 7
+      #expect(changed.attributes["node_count"] == 7)
+      #expect(read.attributes["node_count"] == 5, "a copy's change does not reach the original")
+    }
+  }
+
+  @Test("a row whose attributes are not a JSON object is refused when the state is read, naming the object")
+  func truncatedRowIsRefused() throws {
+    try withTemporaryDirectory { directory in
+      let path = directory + "/eqiad1.sqlite"
+      try SQLiteStateStore(path: path, environment: "eqiad1").record([cluster])
+      try DatabaseQueue(path: path).write { db in
+        try db.execute(sql: "UPDATE resources SET attributes = '{\"node_count\": 5'")
+      }
+      #expect {
+        try SQLiteStateStore(path: path, environment: "eqiad1").resources()
+      } throws: { error in
+        "\(error)".contains("unreadable attributes for cluster.128a")
+      }
+    }
+  }
+}

@@ -93,7 +93,8 @@ public struct Executor: Sendable {
     let cancelled = Task.isCancelled
     let outcome: ApplyRecord.Outcome = cancelled ? .interrupted : failed.isEmpty ? .succeeded : .failed
     if outcome == .succeeded, skipped.isEmpty {
-      try ConvergedGenerations(catalog: catalog, store: store).record(plan)
+      // Only what lets later plans leave generations out: a state that cannot take it fails `finishApply` next.
+      try? ConvergedGenerations(catalog: catalog, store: store).record(plan)
     }
     try store.finishApply(applyID, outcome: outcome, error: failed.sorted { $0.key < $1.key }.first?.value)
     return ApplyResult(

@@ -14,6 +14,7 @@ struct KubernetesRoutes {
     let releases = Self.prefix + "/releases"
     let manifests = Self.prefix + "/manifests"
     router.get(RouterPath(Self.prefix + "/nodes")) { _, context in try await nodes(try cluster(context)) }
+    router.get(RouterPath(Self.prefix + "/deployed")) { _, context in try await listDeployed(try cluster(context)) }
     router.get(RouterPath(releases)) { request, context in
       try await listReleases(try cluster(context), namespace: request.uri.queryParameters.get("namespace"))
     }
@@ -84,6 +85,25 @@ struct KubernetesRoutes {
       return KubernetesDocuments.nodes(of: cluster, at: now)
     }
     return JSONResponse.make(.ok, body)
+  }
+
+  // MARK: - Releases and manifests together
+
+  /// Every release and every manifest of the cluster, in one answer: what a refresh reads of a cluster.
+  private func listDeployed(_ identifier: String) async throws -> Response {
+    let (releases, manifests) = try await store.transaction { db, now in
+      let cluster = try Self.reachableCluster(identifier, at: now, in: db)
+      return (
+        try ReleaseRecord.all(clusterUUID: cluster.uuid, namespace: nil, in: db),
+        try ManifestRecord.all(clusterUUID: cluster.uuid, in: db)
+      )
+    }
+    return JSONResponse.make(
+      .ok,
+      [
+        "releases": .array(releases.map(KubernetesDocuments.release)),
+        "manifests": .array(manifests.map(KubernetesDocuments.manifest)),
+      ])
   }
 
   // MARK: - Releases

@@ -47,18 +47,21 @@ public actor CloudListings {
     }
   }
 
-  /// Every Helm release on `cluster`, in one call per cluster; nil when the driver cannot list them with what a plan
-  /// compares (then each release is read alone).
+  /// Every Helm release on `cluster`; nil when the driver cannot list them with what a plan compares (then each
+  /// release is read alone).
   public func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]? {
-    try await once("releases \(cluster.clusterID)") { [kubernetes = cloud.kubernetes] in
-      try await kubernetes.releases(on: cluster)
-    }
+    try await deployed(on: cluster)?.releases
   }
 
-  /// Every manifest applied to `cluster`, in one call per cluster; nil when the driver cannot list them.
+  /// Every manifest applied to `cluster`; nil when the driver cannot list them.
   public func manifests(on cluster: KubernetesCluster) async throws -> [AppliedManifest]? {
-    try await once("manifests \(cluster.clusterID)") { [kubernetes = cloud.kubernetes] in
-      try await kubernetes.manifests(on: cluster)
+    try await deployed(on: cluster)?.manifests
+  }
+
+  /// The cluster's releases and manifests, in one call per cluster for both.
+  private func deployed(on cluster: KubernetesCluster) async throws -> DeployedWork? {
+    try await once("deployed \(cluster.clusterID)") { [kubernetes = cloud.kubernetes] in
+      try await kubernetes.deployed(on: cluster)
     }
   }
 }

@@ -147,12 +147,11 @@ public protocol KubernetesDriver: Sendable {
 
   /// Reads a release; nil when there is no such release (or no such cluster any more).
   func release(name: String, namespace: String, on cluster: KubernetesCluster) async throws -> DeployedRelease?
-  /// Every manifest applied to the cluster, in one call; nil when the driver cannot list them (kubectl keeps no
-  /// record of a manifest: each is read alone).
-  func manifests(on cluster: KubernetesCluster) async throws -> [AppliedManifest]?
-  /// Every release on the cluster with what ``release(name:namespace:on:)`` tells of each, in one call; nil when the
-  /// driver cannot tell it all in one (helm lists no values: each release is then read alone).
-  func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]?
+  /// Every release on the cluster with what ``release(name:namespace:on:)`` tells of each, and every manifest applied
+  /// to it with what ``manifest(_:on:)`` tells, in one call: what a refresh reads of a cluster. Each list is nil when
+  /// the driver cannot tell it all in one call (helm lists no values, kubectl keeps no record of a manifest: each is
+  /// then read alone); the whole is nil when the cluster is gone.
+  func deployed(on cluster: KubernetesCluster) async throws -> DeployedWork?
 
   /// Uninstalls a release and waits for it to be gone; a release already gone is not an error.
   func uninstall(
@@ -176,10 +175,23 @@ public protocol KubernetesDriver: Sendable {
 }
 
 extension KubernetesDriver {
-  /// No list: each release is read alone.
-  public func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]? { nil }
-  /// No list: each manifest is read alone.
-  public func manifests(on cluster: KubernetesCluster) async throws -> [AppliedManifest]? { nil }
+  /// No lists: each release and manifest is read alone.
+  public func deployed(on cluster: KubernetesCluster) async throws -> DeployedWork? {
+    DeployedWork(releases: nil, manifests: nil)
+  }
+}
+
+/// What a cluster runs of Cutover's, as one call lists it (``KubernetesDriver/deployed(on:)``).
+public struct DeployedWork: Sendable, Equatable {
+  /// Every release, or nil when the driver cannot list them with what a plan compares.
+  public var releases: [DeployedRelease]?
+  /// Every manifest applied, or nil when the driver cannot list them.
+  public var manifests: [AppliedManifest]?
+
+  public init(releases: [DeployedRelease]?, manifests: [AppliedManifest]?) {
+    self.releases = releases
+    self.manifests = manifests
+  }
 }
 
 /// The driver of a client built without one (tests that never touch Kubernetes): every call fails, saying so.

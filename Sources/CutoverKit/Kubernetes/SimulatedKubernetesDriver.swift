@@ -57,14 +57,6 @@ public struct SimulatedKubernetesDriver: KubernetesDriver {
     return try Self.decode(ReleaseDocument.self, response, "GET", path).deployedRelease
   }
 
-  /// Every release on the cluster in one `GET …/releases`, each as ``release(name:namespace:on:)`` reads it; nil
-  /// when the cluster is gone (each read then says so).
-  public func releases(on cluster: KubernetesCluster) async throws -> [DeployedRelease]? {
-    let path = Self.clusterPath(cluster) + "/releases"
-    guard let response = try await read(path, cluster: cluster) else { return nil }
-    return try Self.decode(ReleaseList.self, response, "GET", path).releases.map(\.deployedRelease)
-  }
-
   public func uninstall(
     name: String, namespace: String, timeout: Duration?, on cluster: KubernetesCluster,
     note: @Sendable (String) async -> Void
@@ -102,19 +94,24 @@ public struct SimulatedKubernetesDriver: KubernetesDriver {
     return try Self.decode(ManifestDocument.self, response, "GET", path).appliedManifest
   }
 
-  /// Every manifest applied to the cluster in one `GET …/manifests`; nil when the cluster is gone.
-  public func manifests(on cluster: KubernetesCluster) async throws -> [AppliedManifest]? {
-    let path = Self.clusterPath(cluster) + "/manifests"
-    guard let response = try await read(path, cluster: cluster) else { return nil }
-    return try Self.decode(ManifestList.self, response, "GET", path).manifests.map(\.appliedManifest)
-  }
-
   public func delete(
     _ manifest: ManifestApplication, on cluster: KubernetesCluster, note: @Sendable (String) async -> Void
   ) async throws {
     let path = Self.manifestPath(cluster, name: manifest.name)
     let removed = try await remove(path, cluster: cluster)
     await note("DELETE \(path) → \(removed ? "deleted" : "no such manifest, nothing to do")")
+  }
+
+  // MARK: - Releases and manifests together
+
+  /// Every release and manifest on the cluster in one `GET …/deployed`, each as ``release(name:namespace:on:)`` and
+  /// ``manifest(_:on:)`` read it; nil when the cluster is gone (each read then says so).
+  public func deployed(on cluster: KubernetesCluster) async throws -> DeployedWork? {
+    let path = Self.clusterPath(cluster) + "/deployed"
+    guard let response = try await read(path, cluster: cluster) else { return nil }
+    let listed = try Self.decode(DeployedList.self, response, "GET", path)
+    return DeployedWork(
+      releases: listed.releases.map(\.deployedRelease), manifests: listed.manifests.map(\.appliedManifest))
   }
 
   // MARK: - Nodes
@@ -264,8 +261,9 @@ private struct ReleaseBody: Encodable {
 
 /// The release document.
 /// `{"releases": [...]}`, as the list answers.
-private struct ReleaseList: Decodable {
+private struct DeployedList: Decodable {
   var releases: [ReleaseDocument]
+  var manifests: [ManifestDocument]
 }
 
 private struct ReleaseDocument: Decodable {
@@ -304,10 +302,6 @@ private struct ManifestBody: Encodable {
 
 /// The manifest document.
 /// `{"manifests": [...]}`, as the list answers.
-private struct ManifestList: Decodable {
-  var manifests: [ManifestDocument]
-}
-
 private struct ManifestDocument: Decodable {
   var name: String
   var revision: Int

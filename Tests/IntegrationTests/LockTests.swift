@@ -7,7 +7,8 @@ struct LockTests {
   @Test("a second apply is refused with exit 75 while one runs; plan --lock=false still works; unlock breaks it")
   func concurrentApplyIsRefused() async throws {
     let workspace = try Workspace.with(.eqiad1())
-    let slow = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "20", "CUTOVER_LOCK_TTL_SECONDS": "60"]
+    // A build that outlasts the test whatever the machine's load: the first apply is killed, never waited for.
+    let slow = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "600", "CUTOVER_LOCK_TTL_SECONDS": "600"]
     let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: slow)
     try await first.waitForOutput("cluster.127d: CREATE_IN_PROGRESS", timeout: .seconds(60))
     let lease = try #require(try workspace.stateStore()?.currentLease())

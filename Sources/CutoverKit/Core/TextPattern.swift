@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A regular expression that a whole text must match: a generation id, a name, a host.
 ///
@@ -16,7 +17,19 @@ public struct TextPattern: Sendable, Hashable {
 
   /// Whether all of `text`, and nothing less, matches.
   public func matches(_ text: some StringProtocol) -> Bool {
-    String(text).range(of: "\\A(?:" + expression + ")\\z", options: .regularExpression) != nil
+    let text = String(text)
+    guard let regex = Self.compiled(expression) else { return false }
+    return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+  }
+
+  /// Each expression compiled once: a file of a thousand generations checks a thousand ids against the same one.
+  private static let cache = Mutex<[String: NSRegularExpression]>([:])
+
+  private static func compiled(_ expression: String) -> NSRegularExpression? {
+    if let regex = cache.withLock({ $0[expression] }) { return regex }
+    guard let regex = try? NSRegularExpression(pattern: "\\A(?:" + expression + ")\\z") else { return nil }
+    cache.withLock { $0[expression] = regex }
+    return regex
   }
 }
 

@@ -20,7 +20,12 @@ public final class SQLiteStateStore: StateReading {
       try Self.createPrivateFile(at: path)
       var configuration = Configuration()
       // What a write replaces is overwritten on disk, not left in free pages: a digest replaced by a keyed one is gone.
-      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+      configuration.prepareDatabase { db in
+        try db.execute(sql: "PRAGMA secure_delete = ON")
+        // Pages read through a mapping rather than a read(2) each: a third of reading a 10,000-object state was
+        // system time.
+        try db.execute(sql: "PRAGMA mmap_size = 268435456")
+      }
       configuration.journalMode = .wal
       configuration.busyMode = .timeout(10)
       configuration.label = "cutover.state"

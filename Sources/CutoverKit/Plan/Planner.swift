@@ -72,18 +72,22 @@ public struct Planner: Sendable {
   /// The plan with the generations of `unchanged` (the indices of their objects in `recorded`, by generation) left
   /// out: not expanded, not compared, not deleted.
   private func plan(_ request: Request, leavingOut unchanged: [String: [Int]]) throws -> Plan {
-    let leftOut = Set(unchanged.values.joined().map { request.recorded[$0].address })
-    var expanded = request.desired
-    if !unchanged.isEmpty { expanded?.generations.removeAll { unchanged[$0.id] != nil } }
-    let desiredResources = request.mode == .destroy ? [] : expanded.map(catalog.expand) ?? []
-    let graph = try dependencyGraph(of: desiredResources, declaredElsewhere: leftOut)
-    let order = try topologicalOrder(graph)
-    let byAddress = Dictionary(desiredResources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+    // By index in `recorded`: whether the object is left out.
+    var isLeftOut = [Bool](repeating: false, count: request.recorded.count)
+    for index in unchanged.values.joined() { isLeftOut[index] = true }
     var current: [ResourceAddress: RecordedResource] = [:]
     current.reserveCapacity(request.recorded.count)
     for object in request.recorded where object.deposedKey == nil && current[object.address] == nil {
       current[object.address] = object
     }
+    var expanded = request.desired
+    if !unchanged.isEmpty { expanded?.generations.removeAll { unchanged[$0.id] != nil } }
+    let desiredResources = request.mode == .destroy ? [] : expanded.map(catalog.expand) ?? []
+    let graph = try dependencyGraph(of: desiredResources) { address in
+      current[address] != nil && catalog.generation(of: address).map { unchanged[$0] != nil } == true
+    }
+    let order = try topologicalOrder(graph)
+    let byAddress = Dictionary(desiredResources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
     let forcedReplacement = Set(request.replace)
 
     try checkAddresses(request, desired: byAddress, current: current)
@@ -102,9 +106,10 @@ public struct Planner: Sendable {
     }
 
     var changes = order.compactMap { planned[$0] }
-    let removed = request.recorded.filter { prior in
-      prior.deposedKey != nil || (byAddress[prior.address] == nil && !leftOut.contains(prior.address))
-    }
+    let removed = request.recorded.indices.filter { index in
+      let prior = request.recorded[index]
+      return prior.deposedKey != nil || (byAddress[prior.address] == nil && !isLeftOut[index])
+    }.map { request.recorded[$0] }
     for prior in removed.sorted(by: { ($0.address, $0.deposedKey ?? "") < ($1.address, $1.deposedKey ?? "") }) {
       let reason: PlannedChange.Reason =
         prior.deposedKey != nil
@@ -124,7 +129,9 @@ public struct Planner: Sendable {
     }
 
     let generations = plannedGenerations(request, unchanged: unchanged, changes: changes)
-    let compared = leftOut.isEmpty ? request.recorded : request.recorded.filter { !leftOut.contains($0.address) }
+    let compared =
+      unchanged.isEmpty
+      ? request.recorded : request.recorded.indices.filter { !isLeftOut[$0] }.map { request.recorded[$0] }
     var plan = Plan(
       environment: request.environment, mode: request.mode, stateVersion: request.stateVersion,
       desiredDigest: Self.digest(
@@ -159,10 +166,10 @@ public struct Planner: Sendable {
 
   // MARK: - Unchanged generations
 
-  /// The generations this plan may leave out, with the indices of their objects in `recorded`: every current object of the generation
-  /// is ready, records the generation's fingerprint as it is now and the number of objects it was recorded with, and
-  /// nothing asks for one of them (a drift, a `--replace`). Never the live generation (the web proxies are made from
-  /// it), and none in a destroy or a targeted plan.
+  /// The generations this plan may leave out, with the indices of their objects in `recorded`: every current object
+  /// of the generation is ready, records the generation's fingerprint as it is now and the number of objects it was
+  /// recorded with, and nothing asks for one of them (a drift, a `--replace`). Never the live generation (the web
+  /// proxies are made from it), and none in a destroy or a targeted plan.
   private func unchangedGenerations(_ request: Request) -> [String: [Int]] {
     guard request.mode == .apply, request.targets.isEmpty, !request.fingerprints.isEmpty else { return [:] }
     var excluded = Set(
@@ -373,7 +380,9 @@ public struct Planner: Sendable {
 
   /// - Parameter declaredElsewhere: the objects of generations left out as unchanged, which the desired state
   ///   declares though they were not expanded.
-  private func dependencyGraph(of resources: [DesiredResource], declaredElsewhere: Set<ResourceAddress> = [])
+  private func dependencyGraph(
+    of resources: [DesiredResource], declaredElsewhere: (ResourceAddress) -> Bool = { _ in false }
+  )
     throws -> DependencyGraph<ResourceAddress>
   {
     var graph = DependencyGraph<ResourceAddress>()
@@ -381,7 +390,7 @@ public struct Planner: Sendable {
     for resource in resources {
       graph.add(resource.address)
       for dependency in resource.dependencies {
-        guard addresses.contains(dependency) || declaredElsewhere.contains(dependency) else {
+        guard addresses.contains(dependency) || declaredElsewhere(dependency) else {
           throw CutoverError.state(
             "\(resource.address) depends on \(dependency), which the desired state does not declare")
         }

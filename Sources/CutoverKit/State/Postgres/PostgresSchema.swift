@@ -131,8 +131,8 @@ enum PostgresSchema {
       ]
     ),
     (
-      name: "generation fingerprints",
-      sql: [
+      "v2: generation fingerprints",
+      [
         // Set by an apply that converged the object's generation (`GenerationFingerprints`); NULL after any other
         // write of the row.
         "ALTER TABLE cutover.resources ADD COLUMN fingerprint TEXT"

@@ -35,8 +35,11 @@ public struct ApplyOperation: Sendable {
       session.output.write(
         TextPlanRenderer(color: session.output.color).render(plan, source: session.desiredStateFile))
       guard plan.hasChanges else {
-        // Nothing to do: every generation the plan compared is as its fingerprint says, so later plans leave it out.
-        try ConvergedGenerations(catalog: .standard, store: try session.store()).record(plan)
+        // Nothing to do: every generation the plan compared is as its fingerprint says, so later plans leave it out
+        // (not from a preview, made where files are ciphertext). Only an optimisation: a failure changes nothing.
+        if plan.previewOnly?.isEmpty ?? true {
+          try? ConvergedGenerations(catalog: .standard, store: try session.store()).record(plan)
+        }
         return
       }
       if !autoApprove {

@@ -59,9 +59,9 @@ struct AsyncHTTPClientTransportTests {
 
   @Test("a closed port is 'not connected' (safe to repeat any request)")
   func connectionRefused() async throws {
-    let server = try await LoopbackHTTPServer.start { _ in nil }
-    let url = server.baseURL + "/closed"
-    try await server.stop()
+    let closed = try ClosedLoopbackPort()
+    defer { closed.release() }
+    let url = closed.baseURL + "/closed"
     try await withTransport { transport in
       let error = try await #require(throws: HTTPTransportError.self) {
         try await transport.send(HTTPRequest(method: "POST", url: url), timeout: .seconds(10))
@@ -72,9 +72,9 @@ struct AsyncHTTPClientTransportTests {
 
   @Test("a session over the real transport reports a refused connection after its retries")
   func sessionOverLoopback() async throws {
-    let server = try await LoopbackHTTPServer.start { _ in nil }
-    let authURL = server.baseURL + "/v3"
-    try await server.stop()
+    let closed = try ClosedLoopbackPort()
+    defer { closed.release() }
+    let authURL = closed.baseURL + "/v3"
     try await withTransport { transport in
       let config = CloudConfig(authURL: authURL, auth: FakeCloud.applicationCredentialConfig.auth)
       let session = OpenStackSession(
@@ -106,5 +106,39 @@ struct AsyncHTTPClientTransportTests {
       try AsyncHTTPClientTransport(cacertPath: notPEM.path)
     }
     #expect(invalid.message.contains("cluster-create-resp.json"))
+  }
+}
+
+/// A loopback port bound and never listened on, held for the test: a connection to it is refused, and no server another
+/// test starts meanwhile can take it (a port freed by stopping a server could be, and then answered 404).
+private struct ClosedLoopbackPort {
+  let descriptor: Int32
+  let port: UInt16
+
+  var baseURL: String { "http://127.0.0.1:\(port)" }
+
+  init() throws {
+    let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socketDescriptor >= 0 else { throw POSIXError(.EMFILE) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+        bind(socketDescriptor, raw, length) == 0 && getsockname(socketDescriptor, raw, &length) == 0
+      }
+    }
+    guard bound else {
+      close(socketDescriptor)
+      throw POSIXError(.EADDRINUSE)
+    }
+    descriptor = socketDescriptor
+    port = UInt16(bigEndian: address.sin_port)
+  }
+
+  func release() {
+    close(descriptor)
   }
 }

@@ -10,8 +10,9 @@ struct KillResumeTests {
   func killDuringClusterCreate() async throws {
     let workspace = try Workspace.with(.eqiad1())
     // Long enough that the kill lands while the cluster builds even when CI's two cores run every suite at once (the
-    // resumed apply waits out the rest of it).
-    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "20"]
+    // resumed apply waits out the rest of it). 20 s was not: a full run once took longer between the create and the
+    // kill.
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "45"]
     let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
     try await first.waitForOutput("cluster.127d: CREATE_IN_PROGRESS", timeout: .seconds(60))
     let killed = try await first.killAndWait()
@@ -38,7 +39,7 @@ struct KillResumeTests {
   func killAfterTemplateCreate() async throws {
     let workspace = try Workspace.with(.eqiad1())
     // Long enough that the kill lands while the cluster still builds, even on a loaded machine.
-    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "20"]
+    let building = ["CUTOVER_SIMULATOR_BUILD_SECONDS": "45"]
     let first = try workspace.start(["apply", "eqiad1", "--simulate", "--auto-approve"], environment: building)
     try await first.waitForOutput("cluster_template.127d: Creation complete", timeout: .seconds(60))
     try await first.killAndWait()

@@ -11,28 +11,16 @@ struct ConvergedGenerations {
 
   func record(_ plan: Plan) throws {
     guard let generations = plan.generations else { return }
-    var acting: [String: Int] = [:]
-    for change in plan.changes where change.action != .noop {
-      if let generation = catalog.generation(of: change.address) { acting[generation, default: 0] += 1 }
-    }
+    let acting = catalog.actions(byGeneration: plan.changes)
     let converged = generations.filter { !$0.value.unchanged && acting[$0.key, default: 0] == $0.value.actions }
     guard !converged.isEmpty else { return }
 
-    var objects: [String: [ResourceAddress]] = [:]
-    var unsettled = Set<String>()
-    for object in try store.resources() {
-      guard let generation = catalog.generation(of: object.address), converged[generation] != nil else { continue }
-      if object.deposedKey != nil || object.status != .ready {
-        unsettled.insert(generation)
-      } else {
-        objects[generation, default: []].append(object.address)
-      }
-    }
+    let recorded = try store.resources()
     var fingerprints: [ResourceAddress: String] = [:]
-    for (generation, addresses) in objects where !unsettled.contains(generation) {
+    for (generation, indices) in catalog.settledGenerations(recorded) {
       guard let fingerprint = converged[generation]?.fingerprint else { continue }
-      let recorded = GenerationFingerprints.recorded(fingerprint, resources: addresses.count)
-      for address in addresses { fingerprints[address] = recorded }
+      let value = GenerationFingerprints.recorded(fingerprint, resources: indices.count)
+      for index in indices { fingerprints[recorded[index].address] = value }
     }
     try store.recordFingerprints(fingerprints)
   }

@@ -57,4 +57,29 @@ public struct ResourceCatalog: Sendable {
   public func generation(of address: ResourceAddress) -> String? {
     self[address.type]?.generation(of: address)
   }
+
+  /// The objects of each generation whose objects are all current and ready, by index in `recorded`: the generations
+  /// an apply may record as converged and a plan may leave out (``GenerationFingerprints``).
+  func settledGenerations(_ recorded: [RecordedResource]) -> [String: [Int]] {
+    var unsettled = Set<String>()
+    var objects: [String: [Int]] = [:]
+    for (index, object) in recorded.enumerated() {
+      guard let generation = generation(of: object.address) else { continue }
+      if object.deposedKey != nil || object.status != .ready {
+        unsettled.insert(generation)
+      } else {
+        objects[generation, default: []].append(index)
+      }
+    }
+    return objects.filter { !unsettled.contains($0.key) }
+  }
+
+  /// How many of `changes` act (are not no-ops) on each generation.
+  func actions(byGeneration changes: [PlannedChange]) -> [String: Int] {
+    var actions: [String: Int] = [:]
+    for change in changes where change.action != .noop {
+      if let generation = generation(of: change.address) { actions[generation, default: 0] += 1 }
+    }
+    return actions
+  }
 }

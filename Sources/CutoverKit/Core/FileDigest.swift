@@ -14,7 +14,6 @@ enum FileDigest {
 
   /// Bytes in lower-case hex. Without `String(format:)`, which took a tenth of a plan over thousands of digests.
   static func hex<Bytes: Sequence>(bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
     var characters: [UInt8] = []
     characters.reserveCapacity(bytes.underestimatedCount * 2)
     for byte in bytes {
@@ -23,6 +22,8 @@ enum FileDigest {
     }
     return String(decoding: characters, as: UTF8.self)
   }
+
+  private static let digits = Array("0123456789abcdef".utf8)
 
   /// The digest of the file at `path`; nil when it cannot be read.
   static func sha256(atPath path: String) -> String? {

@@ -175,17 +175,7 @@ public struct Planner: Sendable {
     var excluded = Set(
       (request.replace + request.drift.map(\.address)).compactMap { catalog.generation(of: $0) })
     if let live = request.desired?.live { excluded.insert(live) }
-    // By generation, the indices of its objects in `recorded`.
-    var objects: [String: [Int]] = [:]
-    for (index, object) in request.recorded.enumerated() {
-      guard let generation = catalog.generation(of: object.address) else { continue }
-      if object.deposedKey != nil || object.status != .ready || object.fingerprint == nil {
-        excluded.insert(generation)
-      } else if !excluded.contains(generation) {
-        objects[generation, default: []].append(index)
-      }
-    }
-    return objects.filter { generation, indices in
+    return catalog.settledGenerations(request.recorded).filter { generation, indices in
       guard !excluded.contains(generation), let fingerprint = request.fingerprints[generation] else { return false }
       let recorded = GenerationFingerprints.recorded(fingerprint, resources: indices.count)
       return indices.allSatisfy { request.recorded[$0].fingerprint == recorded }
@@ -198,10 +188,7 @@ public struct Planner: Sendable {
     _ request: Request, unchanged: [String: [Int]], changes: [PlannedChange]
   ) -> [String: PlannedGeneration]? {
     guard request.mode == .apply, request.targets.isEmpty, !request.fingerprints.isEmpty else { return nil }
-    var actions: [String: Int] = [:]
-    for change in changes where change.action != .noop {
-      if let generation = catalog.generation(of: change.address) { actions[generation, default: 0] += 1 }
-    }
+    let actions = catalog.actions(byGeneration: changes)
     return request.fingerprints.reduce(into: [:]) { result, entry in
       result[entry.key] = PlannedGeneration(
         fingerprint: entry.value, unchanged: unchanged[entry.key] != nil,

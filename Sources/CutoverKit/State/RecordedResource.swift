@@ -113,26 +113,26 @@ final class RecordedColumns: Sendable {
   }
 
   var attributes: Attributes {
-    content.withLock { content in
-      switch content.attributes {
-      case .value(let value): return value
-      case .json(let text):
-        let value = (try? Value(json: text.utf8).mapValue) ?? [:]
-        content.attributes = .value(value)
-        return value
-      }
-    }
+    content.withLock { Self.read(&$0.attributes) { (try? Value(json: $0.utf8).mapValue) ?? [:] } }
   }
 
   var dependencies: [ResourceAddress] {
     content.withLock { content in
-      switch content.dependencies {
-      case .value(let value): return value
-      case .json(let text):
-        let value = (try? Value(json: text.utf8).stringList?.compactMap(ResourceAddress.init(parsing:))) ?? []
-        content.dependencies = .value(value)
-        return value
+      Self.read(&content.dependencies) { text in
+        (try? Value(json: text.utf8).stringList?.compactMap(ResourceAddress.init(parsing:))) ?? []
       }
+    }
+  }
+
+  /// The column's value, parsed from its JSON and kept the first time.
+  private static func read<Value>(_ column: inout Column<Value>, parse: (String) -> Value) -> Value {
+    switch column {
+    case .value(let value):
+      return value
+    case .json(let text):
+      let value = parse(text)
+      column = .value(value)
+      return value
     }
   }
 }

@@ -115,6 +115,8 @@ public final class SQLiteStateStore: StateReading {
       fingerprint: row[6])
   }
 
+  /// Writes the object's row whole; the row's `fingerprint` is left NULL, as every write but an apply's record of a
+  /// converged generation must leave it.
   static func upsert(_ resource: RecordedResource, in db: Database) throws {
     let columns = resource.jsonColumns
     try db.execute(

@@ -2,9 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A refresh reads the cloud in a request per type and per cluster, not per object: the simulator's request counts
-/// (`CUTOVER_SIMULATOR_STATS=1`) say so.
-@Suite("refresh: requests per type and cluster, not per object")
+/// A refresh reads the cloud in a request per type and per cluster, not per object, and an apply's read-backs do not
+/// ask again for what the action just saw: the simulator's request counts (`CUTOVER_SIMULATOR_STATS=1`) say so.
+@Suite("requests: a refresh per type and cluster, an apply's read-backs without asking twice")
 struct RefreshRequestTests {
   /// The counts a `--simulate` run printed at its end: route to count, and the total.
   private static func counts(_ result: CommandResult) throws -> (total: Int, routes: [String: Int]) {
@@ -53,5 +53,26 @@ struct RefreshRequestTests {
     #expect(counts.routes["GET /kubernetes/v1/clusters/{id}/deployed"] == generations.count, "\(counts)")
     #expect(counts.routes["GET /kubernetes/v1/clusters/{id}/releases"] == nil, "\(counts)")
     #expect(counts.routes["GET /kubernetes/v1/clusters/{id}/manifests"] == nil, "\(counts)")
+  }
+
+  @Test("an apply of 3 generations reads each cluster twice (its create settled, its kubeconfig) and each release once")
+  func applyReadsBackWithoutAskingTwice() async throws {
+    var desired = try DesiredStateFixture.eqiad1()
+    try desired.addKubernetesWork()
+    let generations = (0..<3).map { (id: String(format: "%03da", $0 + 100), overrides: "{}") }
+    try desired.setGenerations(generations)
+    try desired.setLive(generations[0].id)
+    let workspace = try Workspace.with(desired)
+    try workspace.writeKubernetesSources()
+
+    let counts = try Self.counts(
+      try requireExit(0, try await workspace.apply(environment: ["CUTOVER_SIMULATOR_STATS": "1"])))
+    let releases = try #require(counts.routes["PUT /kubernetes/v1/clusters/{id}/releases/{id}/{id}"], "\(counts)")
+    // The create's poll reads the cluster settled, and its read-back takes that answer; the kubeconfig asks for the
+    // cluster's CA and address. A release's or manifest's read-back does not ask Magnum about a cluster it just
+    // deployed to.
+    #expect(counts.routes["GET /magnum/v1/clusters/{id}"] == 2 * generations.count, "\(counts)")
+    #expect(counts.routes["GET /kubernetes/v1/clusters/{id}/releases/{id}/{id}"] == releases, "\(counts)")
+    #expect(releases == 3 * generations.count, "\(counts)")
   }
 }

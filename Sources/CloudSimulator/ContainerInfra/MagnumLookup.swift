@@ -8,9 +8,12 @@ enum MagnumLookup {
   static func template(_ identifier: String, in db: Database) throws -> ClusterTemplateRecord {
     let matches: [ClusterTemplateRecord]
     if Identifiers.isUUIDLike(identifier) {
-      matches = try ClusterTemplateRecord.filter(Column("uuid") == identifier.lowercased()).fetchAll(db)
+      matches = try ClusterTemplateRecord.fetchAll(
+        db, cached: "SELECT * FROM \(ClusterTemplateRecord.databaseTableName) WHERE uuid = ?", [identifier.lowercased()]
+      )
     } else {
-      matches = try ClusterTemplateRecord.filter(Column("name") == identifier).fetchAll(db)
+      matches = try ClusterTemplateRecord.fetchAll(
+        db, cached: "SELECT * FROM \(ClusterTemplateRecord.databaseTableName) WHERE name = ?", [identifier])
     }
     guard matches.count <= 1 else {
       throw ServiceError(
@@ -28,9 +31,11 @@ enum MagnumLookup {
   static func cluster(_ identifier: String, at now: Double, in db: Database) throws -> ClusterRecord {
     let candidates: [ClusterRecord]
     if Identifiers.isUUIDLike(identifier) {
-      candidates = try ClusterRecord.filter(Column("uuid") == identifier.lowercased()).fetchAll(db)
+      candidates = try ClusterRecord.fetchAll(
+        db, cached: "SELECT * FROM \(ClusterRecord.databaseTableName) WHERE uuid = ?", [identifier.lowercased()])
     } else {
-      candidates = try ClusterRecord.filter(Column("name") == identifier).fetchAll(db)
+      candidates = try ClusterRecord.fetchAll(
+        db, cached: "SELECT * FROM \(ClusterRecord.databaseTableName) WHERE name = ?", [identifier])
     }
     let matches = candidates.filter { !$0.lifecycle(at: now).isGone }
     guard matches.count <= 1 else {

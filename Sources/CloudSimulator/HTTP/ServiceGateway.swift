@@ -17,7 +17,7 @@ struct ServiceGateway: RouterMiddleware {
     if request.uri.path == RequestCounts.endpointPath { return countsResponse(request) }
     requests.record(method: request.method.rawValue, path: request.uri.path)
     var context = context
-    context.requestID = "req-" + UUID().uuidString.lowercased()
+    context.requestID = "req-" + Identifiers.uuid()
     let service = APIService(path: request.uri.path)
     var response = await respond(to: request, service: service, context: context, next: next)
     response.headers[.openStackRequestID] = context.requestID

@@ -19,7 +19,9 @@ extension CertificateAuthorityRecord {
   static func forCluster(_ cluster: ClusterRecord, at now: Double, in db: Database) throws
     -> CertificateAuthorityRecord
   {
-    if let existing = try CertificateAuthorityRecord.fetchOne(db, key: cluster.uuid) {
+    if let existing = try CertificateAuthorityRecord.fetchOne(
+      db, cached: "SELECT * FROM \(databaseTableName) WHERE clusterUUID = ?", [cluster.uuid])
+    {
       return existing
     }
     let authority = try ClusterCertificateAuthority.make(clusterName: cluster.name, at: now)

@@ -162,6 +162,12 @@ enum CloudDatabase {
           ["project", "container"], references: ObjectContainerRecord.databaseTableName, onDelete: .cascade)
       }
     }
+    migrator.registerMigration("v7-purge-indexes") { db in
+      // Every transaction first purges finished deletions and long-expired tokens: by index, not by scanning.
+      try db.create(
+        index: "cluster_deleteFinishesAt", on: ClusterRecord.databaseTableName, columns: ["deleteFinishesAt"])
+      try db.create(index: "token_expiresAt", on: TokenRecord.databaseTableName, columns: ["expiresAt"])
+    }
     return migrator
   }
 

@@ -45,7 +45,8 @@ extension ClusterRecord {
   /// Removes clusters whose delete has finished, and, as the web-proxy service does when instances go away,
   /// scrubs their addresses from every route, deleting routes left with no backend.
   static func purgeFinishedDeletions(at now: Double, in db: Database) throws {
-    let finished = try ClusterRecord.filter(Column("deleteFinishesAt") <= now).fetchAll(db)
+    let finished = try ClusterRecord.fetchAll(
+      db, cached: "SELECT * FROM \(databaseTableName) WHERE deleteFinishesAt <= ?", [now])
     for cluster in finished {
       try ProxyRouteRecord.scrubBackends(onHosts: Set(cluster.masterAddresses + cluster.nodeAddresses), in: db)
       try cluster.delete(db)

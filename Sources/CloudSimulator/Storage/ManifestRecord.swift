@@ -31,6 +31,7 @@ extension ManifestRecord {
   }
 
   static func find(clusterUUID: String, name: String, in db: Database) throws -> ManifestRecord? {
-    try ManifestRecord.fetchOne(db, key: ["clusterUUID": clusterUUID, "name": name])
+    try ManifestRecord.fetchOne(
+      db, cached: "SELECT * FROM \(databaseTableName) WHERE clusterUUID = ? AND name = ?", [clusterUUID, name])
   }
 }

@@ -39,7 +39,9 @@ extension ReleaseRecord {
   }
 
   static func find(clusterUUID: String, namespace: String, name: String, in db: Database) throws -> ReleaseRecord? {
-    try ReleaseRecord.fetchOne(db, key: ["clusterUUID": clusterUUID, "namespace": namespace, "name": name])
+    try ReleaseRecord.fetchOne(
+      db, cached: "SELECT * FROM \(databaseTableName) WHERE clusterUUID = ? AND namespace = ? AND name = ?",
+      [clusterUUID, namespace, name])
   }
 
   /// Whether a release named `name` is deployed, in any namespace, on the cluster.

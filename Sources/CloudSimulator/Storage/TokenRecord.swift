@@ -31,12 +31,16 @@ struct TokenRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRe
 extension TokenRecord {
   /// The token with this id, if it exists and has not expired.
   static func valid(id: String, at now: Double, in db: Database) throws -> TokenRecord? {
-    guard let token = try TokenRecord.fetchOne(db, key: id), token.isValid(at: now) else { return nil }
+    guard let token = try TokenRecord.fetchOne(db, cached: "SELECT * FROM \(databaseTableName) WHERE id = ?", [id]),
+      token.isValid(at: now)
+    else { return nil }
     return token
   }
 
   /// Forgets tokens that expired more than a day ago, so the table does not grow forever.
   static func purgeLongExpired(at now: Double, in db: Database) throws {
-    try TokenRecord.filter(Column("expiresAt") < now - 86_400).deleteAll(db)
+    try db.cachedStatement(sql: "DELETE FROM \(databaseTableName) WHERE expiresAt < ?").execute(arguments: [
+      now - 86_400
+    ])
   }
 }

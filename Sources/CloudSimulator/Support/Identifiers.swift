@@ -6,7 +6,18 @@ enum Identifiers {
 
   /// A lowercase UUID (`746e779a-751a-456b-a3e9-c883d734946f`), Magnum's resource ids.
   static func uuid() -> String {
-    UUID().uuidString.lowercased()
+    // From the system's generator (getrandom), not `UUID()`, which opens /dev/urandom each time on Linux.
+    var generator = SystemRandomNumberGenerator()
+    var bytes = [UInt8](repeating: 0, count: 16)
+    for index in bytes.indices { bytes[index] = generator.next() }
+    bytes[6] = bytes[6] & 0x0f | 0x40  // version 4
+    bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 4122 variant
+    let uuid = UUID(
+      uuid: (
+        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
+        bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+      ))
+    return uuid.uuidString.lowercased()
   }
 
   /// `count` random bytes as lowercase hex.

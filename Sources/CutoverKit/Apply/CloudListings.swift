@@ -69,8 +69,9 @@ public actor CloudListings {
 /// The reads a refresh answers from its lists: the list's object when the context has ``CloudListings``, else the
 /// cloud's, one request each.
 extension ActionContext {
-  /// The cluster with this uuid, in detail.
+  /// The cluster with this uuid, in detail: as this action's poll last read it after its write, or from the list.
   func cluster(id: String) async throws -> Cluster? {
+    if let seen = sightings?.cluster(id: id) { return seen }
     if let listings { return try await listings.clusters()[id] }
     return try await cloud.magnum.cluster(id: id)
   }

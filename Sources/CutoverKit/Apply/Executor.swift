@@ -168,7 +168,8 @@ public struct Executor: Sendable {
         try? store.noteAction(actionID, status)
         await observer.handle(.status(label, status, elapsed: ContinuousClock.now - started))
       },
-      note: { text in try? store.noteAction(actionID, secrets.mask(text)) }, secrets: secrets)
+      note: { text in try? store.noteAction(actionID, secrets.mask(text)) }, secrets: secrets,
+      sightings: ActionSightings())
 
     switch label.kind {
     case .delete:

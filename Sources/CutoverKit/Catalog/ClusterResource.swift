@@ -219,7 +219,10 @@ public struct ClusterResource: NamedResourceType {
         lastStatus = cluster.status
         await context.reportStatus(cluster.status)
       }
-      if cluster.status.hasSuffix("_COMPLETE"), operation != "DELETE" { return cluster }
+      if cluster.status.hasSuffix("_COMPLETE"), operation != "DELETE" {
+        context.sightings?.saw(cluster)
+        return cluster
+      }
       if cluster.status.hasSuffix("_FAILED") {
         throw ResourceActionError(
           "cluster \(cluster.name) is \(cluster.status): \(cluster.statusReason ?? "no reason given")",

@@ -178,6 +178,7 @@ public struct HelmReleaseResource: NamedResourceType {
     } catch let error as KubernetesDriverError {
       throw ResourceActionError(error.message)
     }
+    context.sightings?.reached(clusterID: cluster.clusterID)
     let remoteID = "\(deployed.namespace)/\(deployed.name)"
     try await context.recordRemoteID(remoteID)
     return AppliedResource(
@@ -352,8 +353,12 @@ public struct HelmReleaseResource: NamedResourceType {
   static func clusterState(_ attributes: Attributes, address: ResourceAddress, context: ActionContext)
     async throws -> ClusterState
   {
-    guard let id = attributes[Attribute.clusterId]?.stringValue,
-      let found = try await context.cluster(id: id),
+    guard let id = attributes[Attribute.clusterId]?.stringValue else { return .gone }
+    // The read-back of a deploy this action just made to the cluster: its Kubernetes API answered, so it runs.
+    if context.sightings?.hasReached(clusterID: id) == true {
+      return .ready(try Self.cluster(attributes, address: address, context: context))
+    }
+    guard let found = try await context.cluster(id: id),
       !found.status.hasPrefix("DELETE"), found.status != "CREATE_FAILED"
     else { return .gone }
     guard !found.status.hasSuffix("_IN_PROGRESS") else { return .busy(found.status) }

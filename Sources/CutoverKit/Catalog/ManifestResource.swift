@@ -85,6 +85,7 @@ public struct ManifestResource: NamedResourceType {
     } catch let error as KubernetesDriverError {
       throw ResourceActionError(error.message)
     }
+    context.sightings?.reached(clusterID: cluster.clusterID)
     let remoteID = Self.remoteID(address)
     try await context.recordRemoteID(remoteID)
     var result = attributes

@@ -200,15 +200,18 @@ public struct ActionContext: Sendable {
   public var secrets: RunSecrets
   /// The lists a refresh reads objects from, each fetched once; nil outside a refresh (each read asks for its object).
   public var listings: CloudListings?
+  /// What this action saw after its write, which its read-back takes instead of asking again; nil outside an apply.
+  public var sightings: ActionSightings?
 
   public init(
     cloud: CloudClients, digester: SensitiveDigester, polling: PollingPolicy = .init(), resumeRemoteID: String? = nil,
     knownRemoteIDs: Set<String> = [], recordRemoteID: @escaping @Sendable (String) async throws -> Void = { _ in },
     reportStatus: @escaping @Sendable (String) async -> Void = { _ in },
     note: @escaping @Sendable (String) async -> Void = { _ in }, secrets: RunSecrets = RunSecrets(),
-    listings: CloudListings? = nil
+    listings: CloudListings? = nil, sightings: ActionSightings? = nil
   ) {
     self.listings = listings
+    self.sightings = sightings
     self.cloud = cloud
     self.digester = digester
     self.polling = polling

@@ -124,12 +124,12 @@ extension SQLiteStateStore: StateJournal {
     throws -> Int64
   {
     try write { db in
-      try db.execute(
-        sql: """
+      try db.run(
+        cached: """
           INSERT INTO actions (apply_id, address, deposed, action, status, started_at)
           VALUES (?, ?, ?, ?, 'pending', ?)
           """,
-        arguments: [applyID, address.description, deposedKey ?? "", action.rawValue, Date().timeIntervalSince1970])
+        [applyID, address.description, deposedKey ?? "", action.rawValue, Date().timeIntervalSince1970])
       return db.lastInsertedRowID
     }
   }
@@ -138,8 +138,9 @@ extension SQLiteStateStore: StateJournal {
   /// state as `creating`, so a killed apply leaves a record of what exists.
   public func recordRemoteID(actionID: Int64, resource: RecordedResource) throws {
     try write { db in
-      try db.execute(
-        sql: "UPDATE actions SET remote_id = ? WHERE id = ?", arguments: [resource.remoteID, actionID])
+      try db.run(
+        cached: "UPDATE actions SET remote_id = ? WHERE id = ?",
+        [resource.remoteID, actionID])
       try Self.upsert(resource, in: db)
     }
   }
@@ -147,9 +148,9 @@ extension SQLiteStateStore: StateJournal {
   /// Appends a line (a status change, a command's output) to an action's detail.
   public func noteAction(_ actionID: Int64, _ line: String) throws {
     try write { db in
-      try db.execute(
-        sql: "UPDATE actions SET detail = COALESCE(detail || char(10), '') || ? WHERE id = ?",
-        arguments: [line, actionID])
+      try db.run(
+        cached: "UPDATE actions SET detail = COALESCE(detail || char(10), '') || ? WHERE id = ?",
+        [line, actionID])
     }
   }
 
@@ -159,15 +160,15 @@ extension SQLiteStateStore: StateJournal {
     _ actionID: Int64, address: ResourceAddress, deposedKey: String?, resource: RecordedResource?
   ) throws {
     try write { db in
-      try db.execute(
-        sql: "UPDATE actions SET status = 'done', finished_at = ?, remote_id = COALESCE(?, remote_id) WHERE id = ?",
-        arguments: [Date().timeIntervalSince1970, resource?.remoteID, actionID])
+      try db.run(
+        cached: "UPDATE actions SET status = 'done', finished_at = ?, remote_id = COALESCE(?, remote_id) WHERE id = ?",
+        [Date().timeIntervalSince1970, resource?.remoteID, actionID])
       if let resource {
         try Self.upsert(resource, in: db)
       } else {
-        try db.execute(
-          sql: "DELETE FROM resources WHERE address = ? AND deposed = ?",
-          arguments: [address.description, deposedKey ?? ""])
+        try db.run(
+          cached: "DELETE FROM resources WHERE address = ? AND deposed = ?",
+          [address.description, deposedKey ?? ""])
       }
     }
   }

@@ -119,12 +119,12 @@ public final class SQLiteStateStore: StateReading {
   /// converged generation must leave it.
   static func upsert(_ resource: RecordedResource, in db: Database) throws {
     let columns = resource.jsonColumns
-    try db.execute(
-      sql: """
+    try db.run(
+      cached: """
         INSERT OR REPLACE INTO resources (address, deposed, type, remote_id, attributes, dependencies, status, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """,
-      arguments: [
+      [
         resource.address.description, resource.deposedKey ?? "", resource.address.type, resource.remoteID,
         columns.attributes, columns.dependencies, resource.status.rawValue, Date().timeIntervalSince1970,
       ])
@@ -153,8 +153,7 @@ public final class SQLiteStateStore: StateReading {
           let changesBefore = db.totalChangesCount
           result = try body(db)
           if bumpingSerial, db.totalChangesCount > changesBefore {
-            try db.execute(
-              sql: "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'serial'")
+            try db.run(cached: "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'serial'")
           }
           return .commit
         }
@@ -181,5 +180,13 @@ public struct StateVersion: Sendable, Equatable, Codable {
   public init(lineage: String, serial: Int) {
     self.lineage = lineage
     self.serial = serial
+  }
+}
+
+extension Database {
+  /// Runs `sql` from the statement this connection compiled the first time: the journal writes the same few
+  /// statements for every action, and compiling one cost more than running it.
+  func run(cached sql: String, _ arguments: StatementArguments = StatementArguments()) throws {
+    try cachedStatement(sql: sql).execute(arguments: arguments)
   }
 }

@@ -11,6 +11,7 @@ struct CICommand: AsyncParsableCommand {
 
   struct Comment: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "comment",
       abstract: "Post FILE (a markdown plan) as the pull request's comment for ENV: edit it if there is one.",
       discussion: """
         Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (for the pull request's number) and GITHUB_API_URL \

@@ -10,6 +10,7 @@ struct SimulatorCommand: AsyncParsableCommand {
 
   struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "serve",
       abstract:
         "Serve Keystone, Magnum, Neutron, Nova, Swift's object store and the web-proxy API on loopback until "
         + "interrupted.")

@@ -10,7 +10,7 @@ struct StateCommand: AsyncParsableCommand {
     subcommands: [List.self, Show.self, History.self, Unlock.self, Publish.self, Pull.self, Migrate.self])
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every recorded object.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List every recorded object.")
     @Argument(help: "The environment.") var environment: String
     @OptionGroup var global: GlobalOptions
 
@@ -30,7 +30,8 @@ struct StateCommand: AsyncParsableCommand {
   }
 
   struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one recorded object's attributes.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show one recorded object's attributes.")
     @Argument(help: "The environment.") var environment: String
     @Argument(help: "The address, such as cluster.127d.") var address: String
     @OptionGroup var global: GlobalOptions
@@ -64,6 +65,7 @@ struct StateCommand: AsyncParsableCommand {
 
   struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "history",
       abstract: "Every past apply, verification and switch of live: who, when, what, outcome.")
     @Argument(help: "The environment.") var environment: String
     @OptionGroup var global: GlobalOptions
@@ -139,6 +141,7 @@ struct StateCommand: AsyncParsableCommand {
 
   struct Unlock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "unlock",
       abstract: "Break the state lock on purpose (when its holder is gone).")
     @Argument(help: "The environment.") var environment: String
     @OptionGroup var global: GlobalOptions
@@ -162,6 +165,7 @@ struct StateCommand: AsyncParsableCommand {
 
   struct Publish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "publish",
       abstract: "Publish a snapshot of the state now, to the container state.publish names.")
     @Argument(help: "The environment.") var environment: String
     @Flag(help: "Publish over the snapshots of another state (another lineage) the container holds.") var force = false
@@ -177,6 +181,7 @@ struct StateCommand: AsyncParsableCommand {
 
   struct Pull: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "pull",
       abstract: "Replace the local state with the latest snapshot published (a lost bastion, a new machine).")
     @Argument(help: "The environment.") var environment: String
     @Flag(help: "Replace a local state of another lineage, or one with changes never published.") var force = false
@@ -221,6 +226,7 @@ extension StateSettings.Backend: ExpressibleByArgument {}
 extension StateCommand {
   struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "migrate",
       abstract: "Copy the whole state, history included, to PostgreSQL or to the local file, and check the copy.",
       discussion: """
         Both stores are locked while the state is copied. A target holding another state (another lineage), or a \

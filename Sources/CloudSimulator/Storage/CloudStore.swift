@@ -1,11 +1,15 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The simulated cloud's persisted state plus the settings every route needs.
 final class CloudStore: Sendable {
   let database: DatabaseQueue
   let configuration: SimulatorConfiguration
   let endpoint: ServerEndpoint
+  /// Tokens already read whole, by id: a token never changes once issued, so every later request only asks the
+  /// database whether it is still there (not revoked, by this process or another) and when it expires.
+  private let knownTokens = Mutex<[String: TokenRecord]>([:])
 
   init(configuration: SimulatorConfiguration, endpoint: ServerEndpoint) throws {
     self.database = try CloudDatabase.open(
@@ -36,9 +40,17 @@ final class CloudStore: Sendable {
   /// The token a request presents, if it is known and unexpired.
   func validToken(id: String) async throws -> TokenRecord? {
     let now = configuration.now().timeIntervalSince1970
-    return try await database.read { db in
-      try TokenRecord.valid(id: id, at: now, in: db)
+    let known = knownTokens.withLock { $0[id] }
+    let token = try await database.read { db -> TokenRecord? in
+      if let known {
+        return try TokenRecord.stillValid(id: id, at: now, in: db) ? known : nil
+      }
+      return try TokenRecord.valid(id: id, at: now, in: db)
     }
+    if known == nil, let token {
+      knownTokens.withLock { $0[id] = token }
+    }
+    return token
   }
 
   /// Closes the database; later calls fail.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A Magnum cluster as persisted: its shape plus the timestamps its status is derived from
@@ -51,5 +52,40 @@ extension ClusterRecord {
       try ProxyRouteRecord.scrubBackends(onHosts: Set(cluster.masterAddresses + cluster.nodeAddresses), in: db)
       try cluster.delete(db)
     }
+  }
+}
+
+// MARK: - Reading a row
+
+extension ClusterRecord {
+  /// Read column by column, not through `Decodable`: every Magnum and Kubernetes request looks its cluster up, and
+  /// the generic row decoder was most of that. The lists and labels are JSON text, as `Encodable` wrote them.
+  init(row: Row) throws {
+    uuid = row["uuid"]
+    name = row["name"]
+    clusterTemplateID = row["clusterTemplateID"]
+    stackID = row["stackID"]
+    masterCount = row["masterCount"]
+    nodeCount = row["nodeCount"]
+    createTimeout = row["createTimeout"]
+    keypair = row["keypair"]
+    flavorID = row["flavorID"]
+    masterFlavorID = row["masterFlavorID"]
+    dockerVolumeSize = row["dockerVolumeSize"]
+    discoveryURL = row["discoveryURL"]
+    labels = try Self.decodeJSON(row["labels"])
+    masterAddresses = try Self.decodeJSON(row["masterAddresses"])
+    nodeAddresses = try Self.decodeJSON(row["nodeAddresses"])
+    createdAt = row["createdAt"]
+    createFinishesAt = row["createFinishesAt"]
+    failsOnCreate = row["failsOnCreate"]
+    updateStartedAt = row["updateStartedAt"]
+    updateFinishesAt = row["updateFinishesAt"]
+    deleteStartedAt = row["deleteStartedAt"]
+    deleteFinishesAt = row["deleteFinishesAt"]
+  }
+
+  private static func decodeJSON<T: Decodable>(_ text: String) throws -> T {
+    try JSONDecoder().decode(T.self, from: Data(text.utf8))
   }
 }

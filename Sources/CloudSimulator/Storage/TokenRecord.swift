@@ -37,6 +37,13 @@ extension TokenRecord {
     return token
   }
 
+  /// Whether the token with this id is still stored (not revoked) and unexpired, read without decoding it.
+  static func stillValid(id: String, at now: Double, in db: Database) throws -> Bool {
+    let expiresAt = try Double.fetchOne(
+      db.cachedStatement(sql: "SELECT expiresAt FROM \(databaseTableName) WHERE id = ?"), arguments: [id])
+    return expiresAt.map { now < $0 } ?? false
+  }
+
   /// Forgets tokens that expired more than a day ago, so the table does not grow forever.
   static func purgeLongExpired(at now: Double, in db: Database) throws {
     try db.cachedStatement(sql: "DELETE FROM \(databaseTableName) WHERE expiresAt < ?").execute(arguments: [

@@ -289,6 +289,14 @@ public struct Executor: Sendable {
   /// what the action it waits on recorded in this apply.
   private func resolve(_ resource: DesiredResource, planned change: PlannedChange) throws -> Attributes {
     var attributes: Attributes = [:]
+    // Each object referenced is read once, however many of its attributes are.
+    var read: [ResourceAddress: RecordedResource?] = [:]
+    func recorded(_ address: ResourceAddress) throws -> RecordedResource? {
+      if let known = read[address] { return known }
+      let found = try store.resource(address)
+      read[address] = found
+      return found
+    }
     for (name, expression) in resource.attributes {
       switch expression {
       case .value(let value):
@@ -296,7 +304,7 @@ public struct Executor: Sendable {
       case .reference(let reference):
         if !change.unknownAfter.contains(name), let planned = change.after?[name] {
           attributes[name] = planned
-        } else if let value = reference.resolved(in: try store.resource(reference.address)) {
+        } else if let value = reference.resolved(in: try recorded(reference.address)) {
           attributes[name] = value
         } else {
           throw ResourceActionError(

@@ -137,7 +137,7 @@ public struct HelmReleaseResource: NamedResourceType {
   }
 
   public func generation(of address: ResourceAddress) -> String? {
-    address.name.split(separator: ".", maxSplits: 1).first.map(String.init)
+    address.nameBeforeFirstDot ?? address.name
   }
 
   public var nameAttribute: String { Attribute.release }
@@ -261,7 +261,7 @@ public struct HelmReleaseResource: NamedResourceType {
     result[Attribute.revision] = .int(deployed.revision)
     if fingerprint == nil, let version = deployed.version { result[Attribute.chartVersion] = .string(version) }
     if let date = deployed.lastDeployed {
-      result[Attribute.lastDeployed] = .string(ISO8601DateFormatter().string(from: date))
+      result[Attribute.lastDeployed] = .string(date.formatted(.iso8601))
     }
     let current = deployed.valuesFingerprint.map(Value.string) ?? .null
     if let fingerprint {

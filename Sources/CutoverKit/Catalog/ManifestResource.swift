@@ -51,7 +51,7 @@ public struct ManifestResource: NamedResourceType {
   }
 
   public func generation(of address: ResourceAddress) -> String? {
-    address.name.split(separator: ".", maxSplits: 1).first.map(String.init)
+    address.nameBeforeFirstDot ?? address.name
   }
 
   public var nameAttribute: String { Attribute.file }

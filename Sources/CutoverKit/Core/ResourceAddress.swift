@@ -13,14 +13,20 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, Codable, CustomSt
 
   /// Parses `type.name`; nil when there is no dot or either part is empty.
   public init?(parsing text: String) {
-    guard let dot = text.firstIndex(of: ".") else { return nil }
+    // By UTF-8 code unit: a plan reads every recorded address, and a dot is never part of a larger character.
+    guard let dot = text.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
     let type = String(text[..<dot])
-    let name = String(text[text.index(after: dot)...])
+    let name = String(text[text.utf8.index(after: dot)...])
     guard !type.isEmpty, !name.isEmpty else { return nil }
     self.init(type: type, name: name)
   }
 
   public var description: String { "\(type).\(name)" }
+
+  /// The name up to its first dot (`0005m` of `helm_release.0005m.prometheus`), or nil when it has none.
+  var nameBeforeFirstDot: String? {
+    name.utf8.firstIndex(of: UInt8(ascii: ".")).map { String(name[..<$0]) }
+  }
 
   public static func < (lhs: ResourceAddress, rhs: ResourceAddress) -> Bool {
     (lhs.type, lhs.name) < (rhs.type, rhs.name)

@@ -43,7 +43,9 @@ public enum EnvironmentFile {
     }
     let root: Node
     do {
-      guard let composed = try Yams.compose(yaml: text) else {
+      // Composed without resolving tags: Yams' duplicate-key check would otherwise match every key against each of
+      // the core schema's patterns. A value's tag is resolved when it is read (`Node.tagName`).
+      guard let composed = try Yams.compose(yaml: text, .basic) else {
         throw CutoverError.invalidDesiredState([
           Diagnostic(file: file, line: 1, column: 1, message: "the file is empty")
         ])

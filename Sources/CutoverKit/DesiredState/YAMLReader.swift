@@ -246,6 +246,7 @@ struct YAMLReader {
 }
 
 extension Node {
-  /// The node's resolved tag (`int`, `bool`, `str`, `null`, …).
-  var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+  /// The node's tag as YAML's core schema resolves it (`int`, `bool`, `str`, `null`, …), whichever resolver composed
+  /// it: an explicit tag (`!!str 5`) stands, an implicit one is resolved from the text.
+  var tagName: Tag.Name { Resolver.default.resolveTag(of: self) }
 }

@@ -111,9 +111,7 @@ public struct HelmReleaseStatus: Sendable, Equatable {
       fraction = Double("0." + digits) ?? 0
       base = String(text[..<dot] + text[digitsEnd...])
     }
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.date(from: base).map { $0.addingTimeInterval(fraction) }
+    return (try? Date.ISO8601FormatStyle().parse(base)).map { $0.addingTimeInterval(fraction) }
   }
 }
 

@@ -234,11 +234,9 @@ public struct SimulatedKubernetesDriver: KubernetesDriver {
   /// RFC 3339 (`2026-11-22T04:00:00Z`), with or without fractional seconds.
   static func date(_ text: String?) -> Date? {
     guard let text else { return nil }
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    if let date = formatter.date(from: text) { return date }
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.date(from: text)
+    // The format styles, not `ISO8601DateFormatter`, which loads ICU's calendar for every read of a release.
+    return (try? Date.ISO8601FormatStyle().parse(text))
+      ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
   }
 }
 

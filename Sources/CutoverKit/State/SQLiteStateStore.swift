@@ -103,7 +103,8 @@ public final class SQLiteStateStore: StateReading {
     -> RecordedResource?
   {
     try Row.fetchOne(
-      db, sql: "SELECT \(RecordedResource.rowColumns) FROM resources WHERE address = ? AND deposed = ?",
+      db.cachedStatement(
+        sql: "SELECT \(RecordedResource.rowColumns) FROM resources WHERE address = ? AND deposed = ?"),
       arguments: [address.description, deposedKey ?? ""]
     ).map(Self.resource(from:))
   }

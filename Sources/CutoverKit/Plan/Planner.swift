@@ -75,17 +75,13 @@ public struct Planner: Sendable {
     // By index in `recorded`: whether the object is left out.
     var isLeftOut = [Bool](repeating: false, count: request.recorded.count)
     for index in unchanged.values.joined() { isLeftOut[index] = true }
-    var current: [ResourceAddress: RecordedResource] = [:]
-    current.reserveCapacity(request.recorded.count)
-    for object in request.recorded where object.deposedKey == nil && current[object.address] == nil {
-      current[object.address] = object
-    }
+    let current = CurrentObjects(request.recorded, leftOut: unchanged, isLeftOut: isLeftOut, catalog: catalog)
     var expanded = request.desired
-    if !unchanged.isEmpty { expanded?.generations.removeAll { unchanged[$0.id] != nil } }
-    let desiredResources = request.mode == .destroy ? [] : expanded.map(catalog.expand) ?? []
-    let graph = try dependencyGraph(of: desiredResources) { address in
-      current[address] != nil && catalog.generation(of: address).map { unchanged[$0] != nil } == true
+    if !unchanged.isEmpty, let generations = expanded?.generations {
+      expanded?.generations = generations.filter { unchanged[$0.id] == nil }
     }
+    let desiredResources = request.mode == .destroy ? [] : expanded.map(catalog.expand) ?? []
+    let graph = try dependencyGraph(of: desiredResources) { address in current.isLeftOut(address) }
     let order = try topologicalOrder(graph)
     let byAddress = Dictionary(desiredResources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
     let forcedReplacement = Set(request.replace)
@@ -216,7 +212,7 @@ public struct Planner: Sendable {
 
   private func change(
     for resource: DesiredResource, type: any ResourceType, prior: RecordedResource?,
-    planned: [ResourceAddress: PlannedChange], current: [ResourceAddress: RecordedResource], forceReplace: Bool,
+    planned: [ResourceAddress: PlannedChange], current: CurrentObjects, forceReplace: Bool,
     digester: SensitiveDigester
   ) -> PlannedChange {
     var known: Attributes = [:]
@@ -354,7 +350,7 @@ public struct Planner: Sendable {
 
   /// The value a reference will have, or nil when it is known only after apply.
   private func resolve(
-    _ reference: Reference, planned: [ResourceAddress: PlannedChange], current: [ResourceAddress: RecordedResource]
+    _ reference: Reference, planned: [ResourceAddress: PlannedChange], current: CurrentObjects
   ) -> Value? {
     if let change = planned[reference.address] {
       if change.unknownAfter.contains(reference.attribute) { return nil }
@@ -396,7 +392,7 @@ public struct Planner: Sendable {
   }
 
   private func checkAddresses(
-    _ request: Request, desired: [ResourceAddress: DesiredResource], current: [ResourceAddress: RecordedResource]
+    _ request: Request, desired: [ResourceAddress: DesiredResource], current: CurrentObjects
   ) throws {
     for address in request.targets where desired[address] == nil && current[address] == nil {
       throw CutoverError.usage("--target \(address): no such resource in the desired state or the state")
@@ -469,5 +465,43 @@ public struct Planner: Sendable {
         return nil
       }
     }
+  }
+}
+
+/// The current (not deposed) recorded objects by address, as the planner looks them up: those it compares in a
+/// dictionary, and those of the generations it leaves out found through their generation's few objects, only when
+/// something asks for one (a reference into a left-out generation). Thousands of objects left out are then never
+/// copied into a dictionary.
+private struct CurrentObjects {
+  private var compared: [ResourceAddress: RecordedResource] = [:]
+  private let recorded: [RecordedResource]
+  private let leftOut: [String: [Int]]
+  private let catalog: ResourceCatalog
+
+  init(_ recorded: [RecordedResource], leftOut: [String: [Int]], isLeftOut: [Bool], catalog: ResourceCatalog) {
+    self.recorded = recorded
+    self.leftOut = leftOut
+    self.catalog = catalog
+    compared.reserveCapacity(recorded.count - isLeftOut.count { $0 })
+    for (index, object) in recorded.enumerated()
+    where !isLeftOut[index] && object.deposedKey == nil && compared[object.address] == nil {
+      compared[object.address] = object
+    }
+  }
+
+  subscript(address: ResourceAddress) -> RecordedResource? {
+    compared[address] ?? leftOutObject(address)
+  }
+
+  /// Whether the object at `address` is recorded in a generation the plan leaves out.
+  func isLeftOut(_ address: ResourceAddress) -> Bool {
+    compared[address] == nil && leftOutObject(address) != nil
+  }
+
+  private func leftOutObject(_ address: ResourceAddress) -> RecordedResource? {
+    guard !leftOut.isEmpty, let generation = catalog.generation(of: address), let indices = leftOut[generation] else {
+      return nil
+    }
+    return indices.lazy.map { recorded[$0] }.first { $0.address == address && $0.deposedKey == nil }
   }
 }

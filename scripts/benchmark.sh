@@ -14,11 +14,14 @@
 #     run (best of 3), and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# A release build in its own folder, so it never disturbs the debug build of everyday work.
+# A release build in its own folder, so it never disturbs the debug build of everyday work. The Swift runtime and
+# Foundation are linked in (--static-swift-stdlib), as for the bastion, which then needs no Swift toolchain: a
+# process starts without resolving symbols across a dozen shared libraries (a third of `cutover --version`).
 scratch="${CUTOVER_BENCH_SCRATCH:-.build-release}"
-swift build -c release --product cutover --scratch-path "$scratch" >"${TMPDIR:-/tmp}/cutover-bench-build.log" 2>&1 \
+build=(swift build -c release --static-swift-stdlib --scratch-path "$scratch")
+"${build[@]}" --product cutover >"${TMPDIR:-/tmp}/cutover-bench-build.log" 2>&1 \
   || { echo "release build failed: see ${TMPDIR:-/tmp}/cutover-bench-build.log" >&2; exit 1; }
-binary="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/cutover"
+binary="$("${build[@]}" --show-bin-path)/cutover"
 releases=()
 backends=(local)
 eqiad1=false
@@ -42,18 +45,19 @@ cleanup() {
 trap cleanup EXIT
 export CUTOVER_SIMULATOR_BUILD_SECONDS=0 NO_COLOR=1
 
-# The best wall time of RUNS runs of a command in DIR, and the peak memory (MB) of that run: "SECONDS MB".
+# The best wall time of RUNS runs of a command in DIR, to the millisecond (`time`'s own count is in hundredths,
+# truncated), and the peak memory (MB) of that run: "SECONDS MB". The time includes starting /usr/bin/time.
 best_of() {
   local runs=$1 dir=$2
   shift 2
-  local best="" rss="" out seconds kilobytes
+  local best="" rss="" start kilobytes seconds
   for _ in $(seq "$runs"); do
-    out=$(cd "$dir" && /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1)
-    seconds=${out% *}
-    kilobytes=${out#* }
+    start=$EPOCHREALTIME
+    kilobytes=$(cd "$dir" && /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1)
+    seconds=$(echo "$EPOCHREALTIME - $start" | bc)
     if [ -z "$best" ] || [ "$(echo "$seconds < $best" | bc)" = 1 ]; then best=$seconds; rss=$kilobytes; fi
   done
-  echo "$best $((rss / 1024))"
+  printf '%.3f %d\n' "$best" "$((rss / 1024))"
 }
 
 # Terraform planning COUNT terraform_data resources, each its own block, with -refresh=false, against a state
@@ -111,7 +115,7 @@ if [ "$eqiad1" = true ]; then
       ratio=$(printf '%.0f×' "$(echo "$terraform / $plan" | bc -l)")
       terraform="${terraform} s"
     fi
-    printf '| %d | %.2f s | %.2f s | %d MB | %.2f s | %s | %.1f s | %s | %s |\n' "$resources" "$load" "$plan" "$peak" \
+    printf '| %d | %.3f s | %.3f s | %d MB | %.2f s | %s | %.1f s | %s | %s |\n' "$resources" "$load" "$plan" "$peak" \
       "$refresh" "$requests" "$apply" "$terraform" "$ratio"
   done
   exit 0
@@ -139,15 +143,8 @@ for generations in "${sizes[@]}"; do
     seconds=$(echo "$end - $start" | bc)
     printf '%-10s apply   %6d resources: %7.2f s, %5.2f ms per action\n' \
       "$backend" "$resources" "$seconds" "$(echo "$seconds * 1000 / $resources" | bc -l)"
-    best=""
-    rss=""
-    for _ in 1 2 3 4 5; do
-      out=$(cd "$dir" && /usr/bin/time -f '%e %M' "$binary" plan bench --no-refresh 2>&1 >/dev/null | tail -1)
-      seconds=${out% *}
-      kilobytes=${out#* }
-      if [ -z "$best" ] || [ "$(echo "$seconds < $best" | bc)" = 1 ]; then best=$seconds; rss=$kilobytes; fi
-    done
-    printf '%-10s plan    %6d resources: %7.2f s, peak %5d MB (best of 5, --no-refresh, no changes)\n' \
-      "$backend" "$resources" "$best" "$((rss / 1024))"
+    read -r best peak < <(best_of 5 "$dir" "$binary" plan bench --no-refresh)
+    printf '%-10s plan    %6d resources: %7.3f s, peak %5d MB (best of 5, --no-refresh, no changes)\n' \
+      "$backend" "$resources" "$best" "$peak"
   done
 done

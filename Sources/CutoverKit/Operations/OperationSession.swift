@@ -236,7 +236,7 @@ public final class OperationSession: Sendable {
   ///
   /// A signal or the lock lost to another run (see ``RunStopping``) cancels the body's task: it launches nothing new,
   /// stops its children and records what it did, and the run throws saying why. Private values folders that dead
-  /// runs left behind are swept first.
+  /// runs left behind are swept while it runs, and the sweep is over before it returns.
   public func run<T: Sendable>(
     command: String, lock: Bool = true, _ body: @escaping @Sendable () async throws -> T
   ) async throws -> T {
@@ -244,14 +244,22 @@ public final class OperationSession: Sendable {
     let store = lock ? try store() : nil
     let stop = makeStop()
     defer { stop.finish() }
-    HelmClient.removeStaleHiddenValues()
-    let holder = try store.map { try LockHolder(store: $0, command: command, onLost: { _ in stop.lockLost() }) }
+    // Beside the command's own work, not before it: listing a busy temporary directory took a millisecond.
+    let sweep = Task.detached { _ = HelmClient.removeStaleHiddenValues() }
+    let holder: LockHolder?
+    do {
+      holder = try store.map { try LockHolder(store: $0, command: command, onLost: { _ in stop.lockLost() }) }
+    } catch {
+      await sweep.value
+      throw error
+    }
     if let store, let lease = holder?.lease { stop.onQuit { try? store.releaseLock(lease) } }
     let publishes = lock && (try? desired().state.publish) != nil
     let periodic = publishes ? Task { await publishPeriodically(command: command) } : nil
     let work = Task { try await body() }
     stop.onStop { work.cancel() }
     let result = await work.result
+    await sweep.value
     stop.yieldToQuit()
     periodic?.cancel()
     await periodic?.value

@@ -62,7 +62,10 @@ public enum GenerationFingerprints {
   /// The running Cutover's executable, by path, size and modification time: another build may expand the same spec
   /// differently, so its fingerprints never match this one's.
   static let executableIdentity: String = {
-    let path = Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
+    // Linux names the running executable in /proc; `Bundle.main` would first list the whole directory it is in.
+    let path =
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? Bundle.main.executablePath
+      ?? CommandLine.arguments.first ?? ""
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
     let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0

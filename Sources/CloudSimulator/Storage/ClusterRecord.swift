@@ -46,6 +46,11 @@ extension ClusterRecord {
   /// Removes clusters whose delete has finished, and, as the web-proxy service does when instances go away,
   /// scrubs their addresses from every route, deleting routes left with no backend.
   static func purgeFinishedDeletions(at now: Double, in db: Database) throws {
+    // Asked first without reading rows: every transaction asks, and almost always nothing has finished.
+    let any = try Bool.fetchOne(
+      db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(databaseTableName) WHERE deleteFinishesAt <= ?)"),
+      arguments: [now])
+    guard any == true else { return }
     let finished = try ClusterRecord.fetchAll(
       db, cached: "SELECT * FROM \(databaseTableName) WHERE deleteFinishesAt <= ?", [now])
     for cluster in finished {

@@ -168,12 +168,13 @@ enum SourceFiles {
     else { throw Problem(message: "\(resolved) is not UTF-8 text") }
     var kinds: [String] = []
     do {
-      for document in try Yams.compose_all(yaml: text) {
+      // Without resolving tags, as the environment file (`Node.tagName` resolves what is read).
+      for document in try Yams.compose_all(yaml: text, .basic) {
         guard case .mapping(let mapping) = document else {
           if case .scalar(let scalar) = document, scalar.string.isEmpty || document.tagName == .null { continue }
           throw Problem(message: "\(resolved): every document must be a Kubernetes object (a mapping)")
         }
-        guard let kind = mapping["kind"]?.string, !kind.isEmpty else {
+        guard let kind = mapping.first(where: { $0.key.string == "kind" })?.value.string, !kind.isEmpty else {
           throw Problem(message: "\(resolved): a document has no `kind`")
         }
         kinds.append(kind)

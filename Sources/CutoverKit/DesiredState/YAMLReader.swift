@@ -247,6 +247,12 @@ struct YAMLReader {
 
 extension Node {
   /// The node's tag as YAML's core schema resolves it (`int`, `bool`, `str`, `null`, …), whichever resolver composed
-  /// it: an explicit tag (`!!str 5`) stands, an implicit one is resolved from the text.
-  var tagName: Tag.Name { Resolver.default.resolveTag(of: self) }
+  /// it: a plain scalar with no tag is resolved from its text (``PlainScalarTag``); an explicit tag (`!!str 5`), a
+  /// quoted scalar's `str`, and a mapping's or a sequence's tag stand.
+  var tagName: Tag.Name {
+    if case .scalar(let scalar) = self, scalar.tag.rawValue == Tag.Name.implicit.rawValue {
+      return PlainScalarTag.of(scalar.string)
+    }
+    return Tag.Name(rawValue: tag.rawValue)
+  }
 }

@@ -44,6 +44,10 @@ cleanup() {
 }
 trap cleanup EXIT
 export CUTOVER_SIMULATOR_BUILD_SECONDS=0 NO_COLOR=1
+# Every command sweeps the temporary directory for values folders of dead runs: the benchmark gives it one of its own,
+# so that what else the machine keeps in /tmp does not weigh on the times.
+mkdir -p "$work/tmp"
+export TMPDIR="$work/tmp"
 
 # The best wall time of RUNS runs of a command in DIR, to the millisecond, and the peak memory (MB) of that run:
 # "SECONDS MB". Each run is timed from its spawn to its exit, and its peak read from wait4 (`/usr/bin/time` counts

@@ -495,7 +495,7 @@ private struct CurrentObjects {
 
   /// Whether the object at `address` is recorded in a generation the plan leaves out.
   func isLeftOut(_ address: ResourceAddress) -> Bool {
-    compared[address] == nil && leftOutObject(address) != nil
+    leftOutObject(address) != nil
   }
 
   private func leftOutObject(_ address: ResourceAddress) -> RecordedResource? {

@@ -30,9 +30,17 @@ public final class SQLiteStateStore: StateReading {
       configuration.busyMode = .timeout(10)
       configuration.label = "cutover.state"
       database = try DatabaseQueue(path: path, configuration: configuration)
-      try StateSchema.migrator.migrate(database)
-      try database.write { db in
-        if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'") == nil {
+      // Read first: only a state that needs migrating or is new takes a write, so opening one (every command) does
+      // not wait for another run's journal write.
+      if try !database.read({ db in try StateSchema.migrator.hasCompletedMigrations(db) }) {
+        try StateSchema.migrator.migrate(database)
+      }
+      let lineage = try database.read { db in
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'")
+      }
+      if lineage == nil {
+        try database.write { db in
+          guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'") == nil else { return }
           try db.execute(
             sql: """
               INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0'), ('environment', ?),

@@ -24,15 +24,22 @@ struct RefreshRequestTests {
     return (total, routes)
   }
 
-  @Test("12 generations of eqiad1's shape (86 objects): lists, one per type and one per cluster, no GET per object")
-  func refreshCountsRequests() async throws {
+  /// A workspace of `count` generations of eqiad1's shape (`100a`, `101a`, …), the first live, with the Kubernetes
+  /// sources its releases and manifest read.
+  private static func workspace(generations count: Int) throws -> (Workspace, [(id: String, overrides: String)]) {
     var desired = try DesiredStateFixture.eqiad1()
     try desired.addKubernetesWork()
-    let generations = (0..<12).map { (id: String(format: "%03da", $0 + 100), overrides: "{}") }
+    let generations = (0..<count).map { (id: String(format: "%03da", $0 + 100), overrides: "{}") }
     try desired.setGenerations(generations)
     try desired.setLive(generations[0].id)
     let workspace = try Workspace.with(desired)
     try workspace.writeKubernetesSources()
+    return (workspace, generations)
+  }
+
+  @Test("12 generations of eqiad1's shape (86 objects): lists, one per type and one per cluster, no GET per object")
+  func refreshCountsRequests() async throws {
+    let (workspace, generations) = try Self.workspace(generations: 12)
     try requireExit(0, try await workspace.apply())
     let recorded = try #require(try workspace.stateStore()?.resources().count)
 
@@ -57,13 +64,7 @@ struct RefreshRequestTests {
 
   @Test("an apply of 3 generations reads each cluster twice (its create settled, its kubeconfig) and each release once")
   func applyReadsBackWithoutAskingTwice() async throws {
-    var desired = try DesiredStateFixture.eqiad1()
-    try desired.addKubernetesWork()
-    let generations = (0..<3).map { (id: String(format: "%03da", $0 + 100), overrides: "{}") }
-    try desired.setGenerations(generations)
-    try desired.setLive(generations[0].id)
-    let workspace = try Workspace.with(desired)
-    try workspace.writeKubernetesSources()
+    let (workspace, generations) = try Self.workspace(generations: 3)
 
     let counts = try Self.counts(
       try requireExit(0, try await workspace.apply(environment: ["CUTOVER_SIMULATOR_STATS": "1"])))

@@ -24,10 +24,10 @@ public struct TextPattern: Sendable, Hashable {
   /// Whether all of `text`, and nothing less, matches.
   public func matches(_ text: some StringProtocol) -> Bool {
     let bytes = text.utf8
-    guard lengths.contains(bytes.count) else { return false }
+    let count = bytes.count
+    guard lengths.contains(count) else { return false }
     for (offset, byte) in bytes.enumerated() {
-      let allowed =
-        offset == 0 ? first : offset == bytes.count - 1 ? (last ?? middle) : middle
+      let allowed = offset == 0 ? first : offset == count - 1 ? (last ?? middle) : middle
       guard allowed.contains(byte) else { return false }
     }
     return true

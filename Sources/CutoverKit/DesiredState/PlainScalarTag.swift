@@ -9,7 +9,7 @@ enum PlainScalarTag {
     let bytes = Array(text.utf8)
     if isBool(text) { return .bool }
     if isInt(bytes) { return .int }
-    if isFloat(bytes) { return .float }
+    if isFloat(text, bytes) { return .float }
     if text == "<<" { return .merge }
     if isNull(text) { return .null }
     if isTimestamp(bytes) { return .timestamp }
@@ -52,14 +52,12 @@ enum PlainScalarTag {
 
   /// `[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?`, `\.[0-9_]+([eE][-+][0-9]+)?`,
   /// `[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*`, `[-+]?\.(inf|Inf|INF)` or `\.(nan|NaN|NAN)`.
-  private static func isFloat(_ bytes: [UInt8]) -> Bool {
-    let text = String(decoding: bytes, as: UTF8.self)
+  private static func isFloat(_ text: String, _ bytes: [UInt8]) -> Bool {
     if [".nan", ".NaN", ".NAN"].contains(text) { return true }
     var scanner = Scanner(bytes)
     let signed = scanner.skipSign()
+    if [".inf", ".Inf", ".INF"].contains(signed ? text.dropFirst() : text[...]) { return true }
     if scanner.take(".") {
-      let rest = String(decoding: bytes[scanner.index...], as: UTF8.self)
-      if ["inf", "Inf", "INF"].contains(rest) { return true }
       // `\.[0-9_]+`, unsigned, and its exponent must carry a sign.
       guard !signed, scanner.takeRun(of: isDigitOrUnderscore) > 0 else { return false }
       if scanner.atEnd { return true }
